@@ -1,0 +1,337 @@
+#include "server/config.hpp"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <vector>
+
+namespace chime::server {
+
+namespace {
+
+// Keep in sync with project(... VERSION ...) in the top-level CMakeLists.txt.
+constexpr std::string_view kVersion = "0.1.0";
+
+// Returns an error description (without the "invalid value" prefix), or an
+// empty string when the value was accepted.
+using Setter = std::string (*)(ServerConfig&, std::string_view);
+
+struct Option {
+  std::string_view flag;     // "--port"
+  std::string_view env;      // "CHIME_LOCAL_PORT"
+  std::string_view metavar;  // "PORT"; empty for a switch that takes no value
+  std::string_view help;
+  std::string (*default_text)(const ServerConfig&);
+  Setter set;
+};
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool IsLower(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < 'a' || c > 'z') return false;
+  }
+  return true;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Parses a plain decimal integer in [min, max]; no sign, no suffix.
+std::optional<uint64_t> ParseUint(std::string_view s, uint64_t min, uint64_t max) {
+  if (!IsDigits(s)) return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (v < min || v > max) return std::nullopt;
+  return v;
+}
+
+std::string RangeError(uint64_t min, uint64_t max) {
+  return "must be an integer between " + std::to_string(min) + " and " + std::to_string(max);
+}
+
+template <typename T>
+std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max) {
+  auto v = ParseUint(value, min, max);
+  if (!v) return RangeError(min, max);
+  field = static_cast<T>(*v);
+  return {};
+}
+
+std::optional<bool> ParseBool(std::string_view value) {
+  std::string v = ToLower(value);
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return std::nullopt;
+}
+
+// AWS region shape: [a-z]{2}(-[a-z]+)+-[0-9]+, e.g. us-east-1, us-gov-west-1.
+bool IsRegion(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t dash = s.find('-', start);
+    parts.push_back(s.substr(start, dash == std::string_view::npos ? dash : dash - start));
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  if (parts.size() < 3) return false;
+  if (parts.front().size() != 2 || !IsLower(parts.front())) return false;
+  if (!IsDigits(parts.back())) return false;
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    if (!IsLower(parts[i])) return false;
+  }
+  return true;
+}
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// The option table drives parsing, the environment and --help alike.
+const std::array<Option, 13>& Options() {
+  static const std::array<Option, 13> kOptions = {{
+      {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
+       [](const ServerConfig& c) { return c.host; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.host = std::string(v);
+         return {};
+       }},
+      {"--port", "CHIME_LOCAL_PORT", "PORT", "TCP port; 0 picks a free port (printed at startup).",
+       [](const ServerConfig& c) { return std::to_string(c.port); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.port, v, 0, 65535); }},
+      {"--data-dir", "CHIME_LOCAL_DATA_DIR", "DIR", "Directory for the database; created if missing.",
+       [](const ServerConfig& c) { return c.data_dir; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.data_dir = std::string(v);
+         return {};
+       }},
+      {"--data-file", "CHIME_LOCAL_DATA_FILE", "FILE",
+       "SQLite database file; ':memory:' keeps everything in memory.",
+       [](const ServerConfig&) { return std::string("<data-dir>/chime-local.sqlite3"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         c.data_file = std::string(v);  // empty restores the default path
+         return {};
+       }},
+      {"--in-memory", "CHIME_LOCAL_IN_MEMORY", "",
+       "Same as --data-file :memory: (env: 1/true/yes/on).",
+       [](const ServerConfig&) { return std::string("off"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         auto b = ParseBool(v);
+         if (!b) return "must be one of 1, true, yes, on, 0, false, no, off";
+         if (*b) c.data_file = ":memory:";
+         return {};
+       }},
+      {"--region", "CHIME_LOCAL_REGION", "REGION", "Region used in ARNs and endpoints.",
+       [](const ServerConfig& c) { return c.region; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (!IsRegion(v)) return "must look like an AWS region, e.g. us-east-1";
+         c.region = std::string(v);
+         return {};
+       }},
+      {"--account-id", "CHIME_LOCAL_ACCOUNT_ID", "ID", "AWS account id used in ARNs (12 digits).",
+       [](const ServerConfig& c) { return c.account_id; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.size() != 12 || !IsDigits(v)) return "must be exactly 12 digits";
+         c.account_id = std::string(v);
+         return {};
+       }},
+      {"--log-level", "CHIME_LOCAL_LOG_LEVEL", "LEVEL",
+       "error, warn, info or debug; info logs one line per request.",
+       [](const ServerConfig& c) { return std::string(LogLevelName(c.log_level)); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         std::string l = ToLower(v);
+         for (LogLevel level : {LogLevel::kError, LogLevel::kWarn, LogLevel::kInfo, LogLevel::kDebug}) {
+           if (l == LogLevelName(level)) {
+             c.log_level = level;
+             return {};
+           }
+         }
+         return "must be one of error, warn, info, debug";
+       }},
+      {"--max-body-bytes", "CHIME_LOCAL_MAX_BODY_BYTES", "N",
+       "Largest accepted request body; larger bodies get 413.",
+       [](const ServerConfig& c) { return std::to_string(c.max_body_bytes); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_body_bytes, v, 1, 1ull << 30); }},
+      {"--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "N",
+       "Largest accepted request line plus headers; larger get 431.",
+       [](const ServerConfig& c) { return std::to_string(c.max_header_bytes); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_header_bytes, v, 1, 64u << 20); }},
+      {"--idle-timeout", "CHIME_LOCAL_IDLE_TIMEOUT", "SECONDS",
+       "Close a connection after this long without a complete request.",
+       [](const ServerConfig& c) { return std::to_string(c.idle_timeout_seconds); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.idle_timeout_seconds, v, 1, 86400); }},
+      {"--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "N",
+       "Open connections served at once; more are answered 503 and closed.",
+       [](const ServerConfig& c) { return std::to_string(c.max_connections); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_connections, v, 1, 1000000); }},
+      {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
+       [](const ServerConfig& c) { return std::to_string(c.threads); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},
+  }};
+  return kOptions;
+}
+
+const Option* FindOption(std::string_view flag) {
+  for (const Option& o : Options()) {
+    if (o.flag == flag) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError: return "error";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kDebug: return "debug";
+  }
+  return "info";
+}
+
+std::string ServerConfig::DatabasePath() const {
+  if (!data_file.empty()) return data_file;
+  std::string dir = data_dir;
+  if (!dir.empty() && dir.back() != '/') dir += '/';
+  return dir + "chime-local.sqlite3";
+}
+
+EnvLookup ProcessEnvironment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+ParseResult ParseConfig(int argc, const char* const* argv, const EnvLookup& env) {
+  ParseResult result;
+
+  // Pass 1: split argv into (option, value) pairs. Syntax errors are held back
+  // until we know that neither --help nor --version was asked for.
+  struct FlagValue {
+    const Option* option;
+    std::string value;
+  };
+  std::vector<FlagValue> flags;
+  std::string syntax_error;
+  bool help = false;
+  bool version = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      version = true;
+      continue;
+    }
+    if (!syntax_error.empty()) continue;
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+      syntax_error = "unexpected argument " + Quote(arg);
+      continue;
+    }
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (size_t eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    const Option* option = FindOption(name);
+    if (option == nullptr) {
+      syntax_error = "unknown option " + Quote(name);
+      continue;
+    }
+    if (option->metavar.empty()) {
+      if (inline_value) {
+        syntax_error = "option " + Quote(name) + " does not take a value";
+        continue;
+      }
+      flags.push_back({option, "true"});
+      continue;
+    }
+    if (inline_value) {
+      flags.push_back({option, std::string(*inline_value)});
+    } else if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") {
+      flags.push_back({option, argv[++i]});
+    } else {
+      syntax_error = "option " + Quote(name) + " requires a value";
+    }
+  }
+  if (help) {
+    result.action = ParseResult::Action::kHelp;
+    return result;
+  }
+  if (version) {
+    result.action = ParseResult::Action::kVersion;
+    return result;
+  }
+  if (!syntax_error.empty()) {
+    result.error = syntax_error;
+    return result;
+  }
+
+  // Pass 2: environment, then flags in the order given (last one wins).
+  for (const Option& o : Options()) {
+    std::optional<std::string> value = env ? env(o.env) : std::nullopt;
+    if (!value || value->empty()) continue;
+    if (std::string why = o.set(result.config, *value); !why.empty()) {
+      result.error = "invalid value " + Quote(*value) + " in " + std::string(o.env) + ": " + why;
+      return result;
+    }
+  }
+  for (const FlagValue& f : flags) {
+    if (std::string why = f.option->set(result.config, f.value); !why.empty()) {
+      result.error = "invalid value " + Quote(f.value) + " for " + std::string(f.option->flag) + ": " + why;
+      return result;
+    }
+  }
+  return result;
+}
+
+std::string HelpText() {
+  const ServerConfig defaults;
+  std::string out =
+      "Usage: chime-local [OPTIONS]\n"
+      "\n"
+      "Local emulator of the Amazon Chime SDK Messaging and Identity APIs.\n"
+      "Every option can also be set with the environment variable shown;\n"
+      "command-line flags override the environment. Use --flag VALUE or --flag=VALUE.\n"
+      "\n"
+      "Options:\n";
+  for (const Option& o : Options()) {
+    std::string head = "  " + std::string(o.flag);
+    if (!o.metavar.empty()) head += " " + std::string(o.metavar);
+    out += head + "\n";
+    out += "      " + std::string(o.help) + "\n";
+    out += "      env: " + std::string(o.env) + "   default: " + o.default_text(defaults) + "\n";
+  }
+  out +=
+      "  --help, -h\n"
+      "      Print this help and exit.\n"
+      "  --version\n"
+      "      Print the version and exit.\n"
+      "\n"
+      "Once listening, prints one line to stdout: chime-local listening on http://HOST:PORT\n"
+      "SIGINT/SIGTERM stop it gracefully.\n";
+  return out;
+}
+
+std::string VersionText() { return "chime-local " + std::string(kVersion); }
+
+}  // namespace chime::server

@@ -1,0 +1,73 @@
+// ServerConfig: the process-level settings of chime-local (where to listen,
+// where the data lives, transport limits), parsed from command-line flags and
+// CHIME_LOCAL_* environment variables. Flags override the environment, which
+// overrides the defaults below.
+//
+// Deliberately free of Boost so the unit tests can link it without paying for
+// Beast/Asio. Settings the api/ layer needs are copied into api::ServiceConfig
+// by main.cpp.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace chime::server {
+
+enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
+
+// "error", "warn", "info", "debug".
+std::string_view LogLevelName(LogLevel level);
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4590;  // 0 = let the kernel pick a free port
+  std::string data_dir = "./chime-local-data";
+  // Empty = <data_dir>/chime-local.sqlite3; ":memory:" = in-memory database.
+  std::string data_file;
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  LogLevel log_level = LogLevel::kInfo;
+  uint64_t max_body_bytes = 1024 * 1024;
+  uint32_t max_header_bytes = 16 * 1024;
+  uint32_t idle_timeout_seconds = 60;
+  uint32_t max_connections = 512;
+  uint32_t threads = 1;
+
+  bool InMemory() const { return data_file == ":memory:"; }
+  // The path handed to storage::Database::Open: ":memory:", data_file, or
+  // data_dir + "/chime-local.sqlite3".
+  std::string DatabasePath() const;
+};
+
+// Returns the value of an environment variable, or nullopt when it is unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// EnvLookup backed by the real process environment (std::getenv).
+EnvLookup ProcessEnvironment();
+
+struct ParseResult {
+  enum class Action { kRun, kHelp, kVersion };
+  Action action = Action::kRun;
+  ServerConfig config;  // meaningful only when ok() and action == kRun
+  std::string error;    // one line, e.g. "invalid value 'x' for --port: ..."
+
+  bool ok() const { return error.empty(); }
+};
+
+// Parses argv (argv[0] is the program name and is skipped) on top of the
+// environment. Accepts "--flag value" and "--flag=value". An empty environment
+// variable counts as unset. "--help"/"-h" and "--version" win over any other
+// flag or bad value so that help is always reachable.
+ParseResult ParseConfig(int argc, const char* const* argv, const EnvLookup& env);
+
+// The --help text: usage, then every flag with its environment variable and
+// default value.
+std::string HelpText();
+
+// "chime-local <version>".
+std::string VersionText();
+
+}  // namespace chime::server

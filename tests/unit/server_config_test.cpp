@@ -1,0 +1,205 @@
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace chime::server {
+namespace {
+
+// Builds argv from a list of arguments (argv[0] is the program name) and an
+// environment from a map, then parses.
+ParseResult Parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  std::vector<const char*> argv = {"chime-local"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  EnvLookup lookup = [env](std::string_view name) -> std::optional<std::string> {
+    auto it = env.find(std::string(name));
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  return ParseConfig(static_cast<int>(argv.size()), argv.data(), lookup);
+}
+
+TEST(ServerConfigTest, DefaultsWithoutFlagsOrEnvironment) {
+  ParseResult r = Parse({});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.action, ParseResult::Action::kRun);
+  const ServerConfig& c = r.config;
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 4590);
+  EXPECT_EQ(c.data_dir, "./chime-local-data");
+  EXPECT_EQ(c.data_file, "");
+  EXPECT_EQ(c.region, "us-east-1");
+  EXPECT_EQ(c.account_id, "123456789012");
+  EXPECT_EQ(c.log_level, LogLevel::kInfo);
+  EXPECT_EQ(c.max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(c.max_header_bytes, 16u * 1024u);
+  EXPECT_EQ(c.idle_timeout_seconds, 60u);
+  EXPECT_EQ(c.max_connections, 512u);
+  EXPECT_EQ(c.threads, 1u);
+  EXPECT_FALSE(c.InMemory());
+  EXPECT_EQ(c.DatabasePath(), "./chime-local-data/chime-local.sqlite3");
+}
+
+TEST(ServerConfigTest, EveryFlagWithSeparateValue) {
+  ParseResult r = Parse({"--host", "0.0.0.0", "--port", "0", "--data-dir", "/var/lib/x", "--region",
+                         "eu-central-1", "--account-id", "111122223333", "--log-level", "debug",
+                         "--max-body-bytes", "2048", "--max-header-bytes", "4096", "--idle-timeout",
+                         "5", "--max-connections", "8", "--threads", "2"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  const ServerConfig& c = r.config;
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.data_dir, "/var/lib/x");
+  EXPECT_EQ(c.region, "eu-central-1");
+  EXPECT_EQ(c.account_id, "111122223333");
+  EXPECT_EQ(c.log_level, LogLevel::kDebug);
+  EXPECT_EQ(c.max_body_bytes, 2048u);
+  EXPECT_EQ(c.max_header_bytes, 4096u);
+  EXPECT_EQ(c.idle_timeout_seconds, 5u);
+  EXPECT_EQ(c.max_connections, 8u);
+  EXPECT_EQ(c.threads, 2u);
+  EXPECT_EQ(c.DatabasePath(), "/var/lib/x/chime-local.sqlite3");
+}
+
+TEST(ServerConfigTest, FlagEqualsValueForm) {
+  ParseResult r = Parse({"--port=5", "--host=localhost", "--data-file=/tmp/a=b.db"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.config.port, 5);
+  EXPECT_EQ(r.config.host, "localhost");
+  EXPECT_EQ(r.config.data_file, "/tmp/a=b.db");  // only the first '=' splits
+  EXPECT_EQ(r.config.DatabasePath(), "/tmp/a=b.db");
+}
+
+TEST(ServerConfigTest, EnvironmentVariables) {
+  ParseResult r = Parse({}, {{"CHIME_LOCAL_HOST", "::1"},
+                             {"CHIME_LOCAL_PORT", "8080"},
+                             {"CHIME_LOCAL_DATA_DIR", "/data"},
+                             {"CHIME_LOCAL_REGION", "us-gov-west-1"},
+                             {"CHIME_LOCAL_ACCOUNT_ID", "000000000000"},
+                             {"CHIME_LOCAL_LOG_LEVEL", "WARN"},
+                             {"CHIME_LOCAL_MAX_BODY_BYTES", "10"},
+                             {"CHIME_LOCAL_MAX_HEADER_BYTES", "20"},
+                             {"CHIME_LOCAL_IDLE_TIMEOUT", "30"},
+                             {"CHIME_LOCAL_MAX_CONNECTIONS", "40"},
+                             {"CHIME_LOCAL_THREADS", "3"}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  const ServerConfig& c = r.config;
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.data_dir, "/data");
+  EXPECT_EQ(c.region, "us-gov-west-1");
+  EXPECT_EQ(c.account_id, "000000000000");
+  EXPECT_EQ(c.log_level, LogLevel::kWarn);
+  EXPECT_EQ(c.max_body_bytes, 10u);
+  EXPECT_EQ(c.max_header_bytes, 20u);
+  EXPECT_EQ(c.idle_timeout_seconds, 30u);
+  EXPECT_EQ(c.max_connections, 40u);
+  EXPECT_EQ(c.threads, 3u);
+}
+
+TEST(ServerConfigTest, FlagsOverrideEnvironmentAndLastFlagWins) {
+  ParseResult r = Parse({"--port", "1", "--port=2", "--region", "ap-southeast-2"},
+                        {{"CHIME_LOCAL_PORT", "9999"}, {"CHIME_LOCAL_REGION", "us-west-2"},
+                         {"CHIME_LOCAL_ACCOUNT_ID", "999999999999"}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.config.port, 2);
+  EXPECT_EQ(r.config.region, "ap-southeast-2");
+  EXPECT_EQ(r.config.account_id, "999999999999");  // env still applies where no flag was given
+}
+
+TEST(ServerConfigTest, InMemoryFromFlagAndEnvironment) {
+  ParseResult flag = Parse({"--in-memory"});
+  ASSERT_TRUE(flag.ok()) << flag.error;
+  EXPECT_TRUE(flag.config.InMemory());
+  EXPECT_EQ(flag.config.DatabasePath(), ":memory:");
+
+  ParseResult env = Parse({}, {{"CHIME_LOCAL_IN_MEMORY", "true"}});
+  ASSERT_TRUE(env.ok()) << env.error;
+  EXPECT_TRUE(env.config.InMemory());
+
+  ParseResult off = Parse({}, {{"CHIME_LOCAL_IN_MEMORY", "0"}});
+  ASSERT_TRUE(off.ok()) << off.error;
+  EXPECT_FALSE(off.config.InMemory());
+
+  // A flag overrides the environment's in-memory choice.
+  ParseResult file = Parse({"--data-file", "x.db"}, {{"CHIME_LOCAL_IN_MEMORY", "1"}});
+  ASSERT_TRUE(file.ok()) << file.error;
+  EXPECT_FALSE(file.config.InMemory());
+  EXPECT_EQ(file.config.DatabasePath(), "x.db");
+
+  EXPECT_FALSE(Parse({}, {{"CHIME_LOCAL_IN_MEMORY", "maybe"}}).ok());
+  EXPECT_FALSE(Parse({"--in-memory=yes"}).ok());
+}
+
+TEST(ServerConfigTest, RejectsBadNumbers) {
+  for (const char* bad : {"65536", "-1", "abc", "", "1x", "+5", "99999999999999999999999"}) {
+    ParseResult r = Parse({std::string("--port=") + bad});
+    EXPECT_FALSE(r.ok()) << "port " << bad;
+    EXPECT_NE(r.error.find("--port"), std::string::npos) << r.error;
+  }
+  EXPECT_TRUE(Parse({"--port", "65535"}).ok());
+  for (const char* flag : {"--max-body-bytes", "--max-header-bytes", "--idle-timeout", "--max-connections",
+                           "--threads"}) {
+    EXPECT_FALSE(Parse({flag, "0"}).ok()) << flag << " must be positive";
+    EXPECT_TRUE(Parse({flag, "1"}).ok()) << flag;
+  }
+  ParseResult env = Parse({}, {{"CHIME_LOCAL_THREADS", "zero"}});
+  EXPECT_FALSE(env.ok());
+  EXPECT_NE(env.error.find("CHIME_LOCAL_THREADS"), std::string::npos) << env.error;
+}
+
+TEST(ServerConfigTest, RejectsBadAccountRegionAndLogLevel) {
+  for (const char* bad : {"12345678901", "1234567890123", "12345678901a", ""}) {
+    EXPECT_FALSE(Parse({"--account-id", bad}).ok()) << bad;
+  }
+  for (const char* bad : {"US-EAST-1", "useast1", "us-east", "us-east-1a", "u-east-1", "us--1", "us-east-", "-east-1"}) {
+    EXPECT_FALSE(Parse({"--region", bad}).ok()) << bad;
+  }
+  for (const char* good : {"us-east-1", "eu-west-3", "us-gov-west-1", "ap-northeast-12"}) {
+    EXPECT_TRUE(Parse({"--region", good}).ok()) << good;
+  }
+  EXPECT_FALSE(Parse({"--log-level", "verbose"}).ok());
+  EXPECT_FALSE(Parse({"--host", ""}).ok());
+  EXPECT_FALSE(Parse({"--data-dir="}).ok());
+}
+
+TEST(ServerConfigTest, RejectsUnknownAndMalformedArguments) {
+  ParseResult unknown = Parse({"--prot", "5"});
+  EXPECT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error.find("--prot"), std::string::npos) << unknown.error;
+  EXPECT_FALSE(Parse({"positional"}).ok());
+  EXPECT_FALSE(Parse({"-p", "5"}).ok());
+  EXPECT_FALSE(Parse({"--port"}).ok());                      // missing value at the end
+  EXPECT_FALSE(Parse({"--host", "--port", "5"}).ok());       // a flag is not a value
+}
+
+TEST(ServerConfigTest, HelpAndVersionWinOverErrors) {
+  ParseResult help = Parse({"--port", "bad", "--help"}, {{"CHIME_LOCAL_THREADS", "x"}});
+  EXPECT_TRUE(help.ok());
+  EXPECT_EQ(help.action, ParseResult::Action::kHelp);
+  EXPECT_EQ(Parse({"-h"}).action, ParseResult::Action::kHelp);
+  ParseResult version = Parse({"--nope", "--version"});
+  EXPECT_TRUE(version.ok());
+  EXPECT_EQ(version.action, ParseResult::Action::kVersion);
+  EXPECT_EQ(VersionText().rfind("chime-local ", 0), 0u);
+}
+
+TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
+  std::string help = HelpText();
+  for (const char* s :
+       {"--host", "CHIME_LOCAL_HOST", "--port", "CHIME_LOCAL_PORT", "4590", "--data-dir", "CHIME_LOCAL_DATA_DIR",
+        "./chime-local-data", "--data-file", "CHIME_LOCAL_DATA_FILE", "--in-memory", "CHIME_LOCAL_IN_MEMORY",
+        "--region", "CHIME_LOCAL_REGION", "us-east-1", "--account-id", "CHIME_LOCAL_ACCOUNT_ID", "123456789012",
+        "--log-level", "CHIME_LOCAL_LOG_LEVEL", "--max-body-bytes", "CHIME_LOCAL_MAX_BODY_BYTES", "1048576",
+        "--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "16384", "--idle-timeout",
+        "CHIME_LOCAL_IDLE_TIMEOUT", "--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "512", "--threads",
+        "CHIME_LOCAL_THREADS", "--help", "--version"}) {
+    EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
+  }
+}
+
+}  // namespace
+}  // namespace chime::server
