@@ -1,0 +1,14 @@
+// Identifiers in the formats the real service uses: lowercase UUIDs for app
+// instances and channels, 64 lowercase hex characters for message ids, UUIDs
+// for request ids. Randomness from OpenSSL (thread-safe CSPRNG).
+#pragma once
+
+#include <string>
+
+namespace chime::api {
+
+std::string NewUuid();
+std::string NewMessageId();  // 32 random bytes as 64 lowercase hex chars
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace chime::api

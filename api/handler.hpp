@@ -1,0 +1,64 @@
+// What every operation handler sees: an already routed, bound and validated
+// input (JSON keyed by member name) and a RequestContext whose transaction is
+// open for the whole call. A handler returns the output shape as JSON
+// (timestamps as epoch seconds, absent members left out) or throws ApiError.
+// Register handlers in one Register*Handlers function per resource file;
+// api/dispatcher.cpp calls each of them once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/protocol/api_error.hpp"
+#include "api/protocol/model.hpp"
+#include "api/service_config.hpp"
+#include "storage/database.hpp"
+#include "storage/transaction.hpp"
+
+namespace chime::api {
+
+using nlohmann::json;
+
+struct RequestContext {
+  const model::OperationDef& op;
+  const ServiceConfig& config;
+  storage::Database& db;  // the open transaction holds db.mutex()
+  const std::string& request_id;
+  int64_t now_ms;  // one clock reading per request
+};
+
+using Handler = json (*)(RequestContext& ctx, const json& input);
+
+class HandlerTable {
+ public:
+  void Add(Op op, Handler h) { handlers_[static_cast<size_t>(op)] = h; }
+  Handler Find(Op op) const { return handlers_[static_cast<size_t>(op)]; }
+  bool Has(Op op) const { return Find(op) != nullptr; }
+
+ private:
+  std::array<Handler, kOperationCount> handlers_{};
+};
+
+// One per resource file (api/identity/*.cpp, api/messaging/*.cpp).
+void RegisterAppInstanceHandlers(HandlerTable& t);
+void RegisterAppInstanceUserHandlers(HandlerTable& t);
+void RegisterChannelHandlers(HandlerTable& t);
+void RegisterChannelMembershipHandlers(HandlerTable& t);
+void RegisterChannelModerationHandlers(HandlerTable& t);
+void RegisterChannelMessageHandlers(HandlerTable& t);
+
+// Small input accessors for handlers.
+inline std::string Str(const json& in, const char* member) {
+  auto it = in.find(member);
+  return it != in.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+inline std::optional<std::string> OptStr(const json& in, const char* member) {
+  auto it = in.find(member);
+  if (it == in.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+inline bool Has(const json& in, const char* member) { return in.contains(member); }
+
+}  // namespace chime::api

@@ -1,0 +1,105 @@
+// AppInstances (chime-sdk-identity): the container of users, bots, admins and
+// channels. Create is idempotent on ClientRequestToken; delete removes
+// everything inside (users, bots, channels, memberships, messages, tags).
+#include "api/auth/authorizer.hpp"
+#include "api/common/arn.hpp"
+#include "api/common/idempotency.hpp"
+#include "api/common/ids.hpp"
+#include "api/common/pagination.hpp"
+#include "api/handler.hpp"
+#include "api/protocol/timestamp.hpp"
+#include "storage/idempotency_repo.hpp"
+#include "storage/principal_repo.hpp"
+#include "storage/tag_repo.hpp"
+
+namespace chime::api {
+
+namespace {
+
+storage::TagList TagsOf(const json& input) {
+  storage::TagList tags;
+  if (auto it = input.find("Tags"); it != input.end()) {
+    for (const auto& t : *it) tags.emplace_back(t.value("Key", ""), t.value("Value", ""));
+  }
+  return tags;
+}
+
+storage::AppInstanceRecord RequireAppInstance(RequestContext& ctx, const std::string& arn) {
+  auto r = storage::FindAppInstance(ctx.db, arn);
+  if (!r) throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
+  return *r;
+}
+
+json CreateAppInstance(RequestContext& ctx, const json& in) {
+  const std::string token = Str(in, "ClientRequestToken");
+  const std::string scope = "CreateAppInstance|" + ctx.config.account_id;
+  const std::string hash = RequestHash(in);
+  if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
+
+  storage::AppInstanceRecord r;
+  r.arn = AppInstanceArn(ctx.config, NewUuid());
+  r.name = Str(in, "Name");
+  r.metadata = OptStr(in, "Metadata");
+  r.created_ms = r.updated_ms = ctx.now_ms;
+  storage::InsertAppInstance(ctx.db, r);
+  storage::PutTags(ctx.db, r.arn, TagsOf(in));
+
+  json out = {{"AppInstanceArn", r.arn}};
+  RememberIdempotent(ctx, scope, token, hash, out);
+  return out;
+}
+
+json DescribeAppInstance(RequestContext& ctx, const json& in) {
+  auto r = RequireAppInstance(ctx, Str(in, "AppInstanceArn"));
+  json app = {{"AppInstanceArn", r.arn},
+              {"Name", r.name},
+              {"CreatedTimestamp", EpochSeconds(r.created_ms)},
+              {"LastUpdatedTimestamp", EpochSeconds(r.updated_ms)}};
+  if (r.metadata) app["Metadata"] = *r.metadata;
+  return {{"AppInstance", app}};
+}
+
+json ListAppInstances(RequestContext& ctx, const json& in) {
+  const std::string scope = "ListAppInstances";
+  auto cursor = NextTokenCursor(in, scope);
+  const int limit = MaxResults(in);
+  auto rows = storage::ListAppInstances(ctx.db, cursor ? cursor->tiebreak : 0, limit + 1);
+  json list = json::array();
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) {
+    json s = {{"AppInstanceArn", rows[i].arn}, {"Name", rows[i].name}};
+    if (rows[i].metadata) s["Metadata"] = *rows[i].metadata;
+    list.push_back(std::move(s));
+  }
+  json out = {{"AppInstances", std::move(list)}};
+  if (rows.size() > static_cast<size_t>(limit)) {
+    out["NextToken"] = EncodeNextToken(scope, {0, rows[limit - 1].id});
+  }
+  return out;
+}
+
+json DeleteAppInstance(RequestContext& ctx, const json& in) {
+  const std::string arn = Str(in, "AppInstanceArn");
+  if (!storage::DeleteAppInstance(ctx.db, arn)) {
+    throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
+  }
+  // Tags and remembered tokens of the instance and of everything under it
+  // (child ARNs all start with "<app instance arn>/").
+  storage::RemoveAllTags(ctx.db, arn);
+  storage::RemoveTagsUnder(ctx.db, arn + "/");
+  storage::ForgetIdempotencyScope(ctx.db, "CreateAppInstanceUser|" + arn);
+  storage::ForgetIdempotencyScope(ctx.db, "CreateAppInstanceBot|" + arn);
+  storage::ForgetIdempotencyScope(ctx.db, "CreateChannel|" + arn);
+  storage::ForgetIdempotencyScope(ctx.db, "SendChannelMessage|" + arn + "/");
+  return json::object();
+}
+
+}  // namespace
+
+void RegisterAppInstanceHandlers(HandlerTable& t) {
+  t.Add(Op::kCreateAppInstance, CreateAppInstance);
+  t.Add(Op::kDescribeAppInstance, DescribeAppInstance);
+  t.Add(Op::kListAppInstances, ListAppInstances);
+  t.Add(Op::kDeleteAppInstance, DeleteAppInstance);
+}
+
+}  // namespace chime::api

@@ -1,0 +1,93 @@
+#include "api/protocol/binder.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "api/protocol/api_error.hpp"
+#include "api/protocol/timestamp.hpp"
+
+namespace chime::api {
+
+using nlohmann::json;
+using model::Kind;
+using model::Location;
+
+namespace {
+
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+json ConvertQueryValue(const model::MemberDef& m, const std::string& value) {
+  const model::ShapeDef& shape = model::Shape(m.shape);
+  switch (shape.kind) {
+    case Kind::kInteger:
+    case Kind::kLong: {
+      int64_t v = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || p != value.data() + value.size()) {
+        throw BadRequest("Value '" + value.substr(0, 64) + "' at '" + std::string(m.name) +
+                         "' (query " + std::string(m.wire_name) + ") is not a valid integer");
+      }
+      return v;
+    }
+    case Kind::kTimestamp: {
+      auto ms = ParseTimestampMs(value);
+      if (!ms) {
+        throw BadRequest("Value '" + value.substr(0, 64) + "' at '" + std::string(m.name) + "' (query " +
+                         std::string(m.wire_name) + ") is not an ISO-8601 timestamp such as 2024-08-07T12:00:00Z");
+      }
+      return EpochSeconds(*ms);
+    }
+    default:
+      return value;
+  }
+}
+
+}  // namespace
+
+json BindInput(const Route& route, const HttpRequest& request) {
+  json input = json::object();
+  const model::OperationDef& op = *route.op;
+  if (op.input_shape == model::kNoShape) return input;
+  auto members = model::Members(model::Shape(op.input_shape));
+
+  bool has_body_members = false;
+  for (const auto& m : members) has_body_members |= (m.location == Location::kBody);
+  if (has_body_members && !IsBlank(request.body)) {
+    json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) throw BadRequest("The request body is not valid JSON");
+    if (!body.is_object()) throw BadRequest("The request body must be a JSON object");
+    for (const auto& m : members) {
+      if (m.location != Location::kBody) continue;
+      auto it = body.find(std::string(m.wire_name));
+      if (it != body.end() && !it->is_null()) input[std::string(m.name)] = std::move(*it);
+    }
+  }
+
+  for (const auto& m : members) {
+    switch (m.location) {
+      case Location::kBody:
+        break;
+      case Location::kUri:
+        for (const auto& [label, value] : route.labels) {
+          if (label == m.wire_name) input[std::string(m.name)] = value;
+        }
+        break;
+      case Location::kQuery:
+        for (const auto& [key, value] : route.query) {
+          if (key == m.wire_name) {
+            input[std::string(m.name)] = ConvertQueryValue(m, value);
+            break;
+          }
+        }
+        break;
+      case Location::kHeader:
+        if (const std::string* v = request.FindHeader(m.wire_name)) input[std::string(m.name)] = *v;
+        break;
+    }
+  }
+  return input;
+}
+
+}  // namespace chime::api

@@ -1,0 +1,158 @@
+#include "api/protocol/validator.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api/protocol/api_error.hpp"
+#include "api/protocol/patterns.hpp"
+#include "api/protocol/utf8.hpp"
+
+namespace chime::api {
+
+using nlohmann::json;
+using model::Kind;
+
+namespace {
+
+class Walker {
+ public:
+  std::vector<std::string> errors;
+
+  void Check(uint16_t shape_id, const json& v, const std::string& path, bool sensitive) {
+    const model::ShapeDef& s = model::Shape(shape_id);
+    sensitive = sensitive || s.sensitive;
+    switch (s.kind) {
+      case Kind::kStructure:
+        if (!v.is_object()) return TypeError(path, "a structure (JSON object)");
+        for (const auto& m : model::Members(s)) {
+          std::string child = path.empty() ? std::string(m.name) : path + "." + std::string(m.name);
+          auto it = v.find(std::string(m.name));
+          if (it == v.end() || it->is_null()) {
+            if (m.required) Fail("Value null at '" + Describe(m, child) + "' failed to satisfy constraint: Member must not be null");
+            continue;
+          }
+          Check(m.shape, *it, m.location == model::Location::kBody ? child : Describe(m, child), sensitive);
+        }
+        return;
+      case Kind::kList: {
+        if (!v.is_array()) return TypeError(path, "a list (JSON array)");
+        CheckSize(s, v.size(), path);
+        for (size_t i = 0; i < v.size(); ++i) Check(s.element, v[i], path + "[" + std::to_string(i) + "]", sensitive);
+        return;
+      }
+      case Kind::kMap: {
+        if (!v.is_object()) return TypeError(path, "a map (JSON object)");
+        CheckSize(s, v.size(), path);
+        for (const auto& [key, value] : v.items()) {
+          Check(s.key, json(key), path + " key", sensitive);
+          Check(s.element, value, path + "." + key, sensitive);
+        }
+        return;
+      }
+      case Kind::kString:
+        if (!v.is_string()) return TypeError(path, "a string");
+        return CheckString(s, v.get_ref<const std::string&>(), path, sensitive);
+      case Kind::kInteger:
+      case Kind::kLong: {
+        if (!v.is_number_integer()) {
+          if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>()))) {
+            return CheckRange(s, static_cast<int64_t>(v.get<double>()), path);
+          }
+          return TypeError(path, "an integer");
+        }
+        int64_t n = v.is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX))
+                                           : v.get<int64_t>();
+        if (s.kind == Kind::kInteger && (n > INT32_MAX || n < INT32_MIN)) return TypeError(path, "a 32-bit integer");
+        return CheckRange(s, n, path);
+      }
+      case Kind::kBoolean:
+        if (!v.is_boolean()) return TypeError(path, "a boolean");
+        return;
+      case Kind::kTimestamp:
+        if (!v.is_number()) return TypeError(path, "a timestamp (epoch seconds)");
+        return;
+    }
+  }
+
+ private:
+  void Fail(std::string msg) { errors.push_back(std::move(msg)); }
+
+  static std::string Describe(const model::MemberDef& m, const std::string& path) {
+    switch (m.location) {
+      case model::Location::kHeader: return path + " (header " + std::string(m.wire_name) + ")";
+      case model::Location::kQuery: return path + " (query " + std::string(m.wire_name) + ")";
+      case model::Location::kUri: return path + " (path {" + std::string(m.wire_name) + "})";
+      default: return path;
+    }
+  }
+
+  static std::string At(const std::string& path) { return "at '" + path + "'"; }
+
+  void TypeError(const std::string& path, const char* expected) {
+    Fail("Value " + At(path) + " failed to satisfy constraint: Member must be " + expected);
+  }
+
+  void CheckSize(const model::ShapeDef& s, size_t n, const std::string& path) {
+    if (s.has_min && static_cast<int64_t>(n) < s.min)
+      Fail("Value " + At(path) + " failed to satisfy constraint: Member must have at least " + std::to_string(s.min) +
+           " element(s), got " + std::to_string(n));
+    if (s.has_max && static_cast<int64_t>(n) > s.max)
+      Fail("Value " + At(path) + " failed to satisfy constraint: Member must have at most " + std::to_string(s.max) +
+           " element(s), got " + std::to_string(n));
+  }
+
+  void CheckRange(const model::ShapeDef& s, int64_t n, const std::string& path) {
+    if (s.has_min && n < s.min)
+      Fail("Value '" + std::to_string(n) + "' " + At(path) +
+           " failed to satisfy constraint: Member must have value greater than or equal to " + std::to_string(s.min));
+    if (s.has_max && n > s.max)
+      Fail("Value '" + std::to_string(n) + "' " + At(path) +
+           " failed to satisfy constraint: Member must have value less than or equal to " + std::to_string(s.max));
+  }
+
+  void CheckString(const model::ShapeDef& s, const std::string& value, const std::string& path, bool sensitive) {
+    std::string shown = "Value " + At(path);
+    if (!sensitive && value.size() <= 128) shown = "Value '" + value + "' " + At(path);
+    if (s.enum_count > 0) {
+      auto values = model::EnumValues(s);
+      if (std::find(values.begin(), values.end(), value) == values.end()) {
+        std::string list;
+        for (auto e : values) list += (list.empty() ? "" : ", ") + std::string(e);
+        Fail("Value '" + value.substr(0, 64) + "' " + At(path) +
+             " failed to satisfy constraint: Member must satisfy enum value set: [" + list + "]");
+      }
+      return;
+    }
+    auto cps = DecodeUtf8(value);
+    if (!cps) return Fail("Value " + At(path) + " failed to satisfy constraint: Member must be valid UTF-8");
+    if (s.has_min && static_cast<int64_t>(cps->size()) < s.min)
+      Fail(shown + " failed to satisfy constraint: Member must have length greater than or equal to " +
+           std::to_string(s.min));
+    if (s.has_max && static_cast<int64_t>(cps->size()) > s.max)
+      Fail(shown + " failed to satisfy constraint: Member must have length less than or equal to " +
+           std::to_string(s.max));
+    if (s.pattern != model::PatternId::kNone && !MatchesPattern(s.pattern, *cps))
+      Fail(shown + " failed to satisfy constraint: Member must satisfy regular expression pattern: " +
+           std::string(PatternText(s.pattern)));
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> CollectViolations(uint16_t shape, const json& value) {
+  Walker w;
+  w.Check(shape, value, "", false);
+  return std::move(w.errors);
+}
+
+void ValidateInput(const model::OperationDef& op, const json& input) {
+  if (op.input_shape == model::kNoShape) return;
+  std::vector<std::string> errors = CollectViolations(op.input_shape, input);
+  if (errors.empty()) return;
+  std::string msg = std::to_string(errors.size()) +
+                    (errors.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i];
+  throw BadRequest(std::move(msg));
+}
+
+}  // namespace chime::api

@@ -1,0 +1,91 @@
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include <vector>
+
+#include "storage/error.hpp"
+#include "storage/migrations.hpp"
+
+namespace chime::storage {
+
+namespace {
+[[noreturn]] void Throw(sqlite3* db, int rc, const std::string& context) {
+  std::string msg = context + ": " + sqlite3_errstr(rc) + (db ? std::string(" (") + sqlite3_errmsg(db) + ")" : "");
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(rc, msg);
+  throw Error(rc, msg);
+}
+}  // namespace
+
+std::unique_ptr<Database> Database::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  // NOMUTEX: we serialise access ourselves with Database::mutex().
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close(raw);
+    throw Error(rc, "cannot open " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  std::unique_ptr<Database> db(new Database(raw, path));
+  const bool in_memory = path == ":memory:" || path.empty();
+  // WAL + synchronous=NORMAL: every commit is in the OS before COMMIT returns,
+  // so a killed server (kill -9) loses nothing it acknowledged.
+  db->Exec(in_memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
+  db->Exec("PRAGMA synchronous=NORMAL");
+  db->Exec("PRAGMA foreign_keys=ON");
+  db->Exec("PRAGMA busy_timeout=5000");
+  db->Exec("PRAGMA temp_store=MEMORY");
+  db->Exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps indexes of large histories in memory
+  ApplyMigrations(*db);
+  return db;
+}
+
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();
+  // Checkpoint so the WAL is folded back into the main file on clean shutdown.
+  sqlite3_close_v2(db_);
+}
+
+Statement Database::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &stmt, nullptr);
+    if (rc != SQLITE_OK) Throw(db_, rc, "prepare");
+    it = cache_.emplace(std::string(sql), stmt).first;
+  }
+  return Statement(db_, it->second);
+}
+
+void Database::Exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    rc = sqlite3_extended_errcode(db_);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(rc, msg);
+    throw Error(rc, msg);
+  }
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+void Database::DeleteAllData() {
+  // Children before parents, so foreign keys hold at every step.
+  static constexpr const char* kTables[] = {
+      "channel_messages", "channel_bans",      "channel_moderators", "channel_memberships",
+      "channels",         "app_instance_admins", "principals",       "app_instances",
+      "idempotency_tokens", "tags"};
+  for (const char* t : kTables) Exec(std::string("DELETE FROM ") + t);
+}
+
+}  // namespace chime::storage

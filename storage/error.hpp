@@ -1,0 +1,26 @@
+// storage::Error is thrown only for real SQLite failures (I/O, corruption,
+// misuse). Expected outcomes (not found, duplicate) are values or
+// ConstraintError, which repositories turn into results.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace chime::storage {
+
+class Error : public std::runtime_error {
+ public:
+  Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }  // SQLite (extended) result code
+
+ private:
+  int code_;
+};
+
+// A UNIQUE, PRIMARY KEY, FOREIGN KEY or CHECK constraint failed.
+class ConstraintError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace chime::storage

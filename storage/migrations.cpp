@@ -1,0 +1,187 @@
+#include "storage/migrations.hpp"
+
+#include <string>
+
+#include "storage/database.hpp"
+#include "storage/error.hpp"
+
+namespace chime::storage {
+namespace {
+
+// Version 1: the whole initial schema. Timestamps are epoch milliseconds.
+// Every table has an INTEGER PRIMARY KEY `id` that grows with insertion; list
+// operations page by it (keyset pagination), which is stable under inserts.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE app_instances (
+  id          INTEGER PRIMARY KEY,
+  arn         TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  metadata    TEXT,
+  created_ms  INTEGER NOT NULL,
+  updated_ms  INTEGER NOT NULL,
+  retention_days INTEGER
+);
+
+-- AppInstanceUsers and AppInstanceBots: both can be a bearer, a member, an admin.
+CREATE TABLE principals (
+  id               INTEGER PRIMARY KEY,
+  arn              TEXT NOT NULL UNIQUE,
+  app_instance_arn TEXT NOT NULL REFERENCES app_instances(arn) ON DELETE CASCADE,
+  kind             TEXT NOT NULL CHECK (kind IN ('user', 'bot')),
+  name             TEXT,
+  metadata         TEXT,
+  configuration    TEXT,   -- bots: Configuration as JSON
+  expiration_days  INTEGER,
+  expiration_criterion TEXT,
+  created_ms       INTEGER NOT NULL,
+  updated_ms       INTEGER NOT NULL
+);
+CREATE INDEX principals_by_instance ON principals(app_instance_arn, kind, id);
+
+CREATE TABLE app_instance_admins (
+  id               INTEGER PRIMARY KEY,
+  app_instance_arn TEXT NOT NULL REFERENCES app_instances(arn) ON DELETE CASCADE,
+  admin_arn        TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  created_ms       INTEGER NOT NULL,
+  UNIQUE (app_instance_arn, admin_arn)
+);
+
+CREATE TABLE channels (
+  id               INTEGER PRIMARY KEY,
+  arn              TEXT NOT NULL UNIQUE,
+  app_instance_arn TEXT NOT NULL REFERENCES app_instances(arn) ON DELETE CASCADE,
+  name             TEXT NOT NULL,
+  mode             TEXT NOT NULL,
+  privacy          TEXT NOT NULL,
+  metadata         TEXT,
+  created_by_arn   TEXT NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  updated_ms       INTEGER NOT NULL,
+  last_message_ms  INTEGER,
+  channel_flow_arn TEXT,
+  elastic_max_sub_channels   INTEGER,
+  elastic_target_memberships INTEGER,
+  elastic_min_membership_pct INTEGER,
+  expiration_days      INTEGER,
+  expiration_criterion TEXT
+);
+CREATE INDEX channels_by_instance ON channels(app_instance_arn, privacy, id);
+
+CREATE TABLE channel_memberships (
+  id             INTEGER PRIMARY KEY,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  member_arn     TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  type           TEXT NOT NULL,           -- DEFAULT | HIDDEN
+  invited_by_arn TEXT NOT NULL,
+  sub_channel_id TEXT,                    -- elastic channels only
+  preferences    TEXT,                    -- JSON
+  read_marker_ms INTEGER,
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL,
+  UNIQUE (channel_arn, member_arn)
+);
+CREATE INDEX memberships_by_member ON channel_memberships(member_arn, id);
+
+CREATE TABLE channel_moderators (
+  id             INTEGER PRIMARY KEY,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  moderator_arn  TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  created_by_arn TEXT NOT NULL,
+  created_ms     INTEGER NOT NULL,
+  UNIQUE (channel_arn, moderator_arn)
+);
+CREATE INDEX moderators_by_member ON channel_moderators(moderator_arn, id);
+
+CREATE TABLE channel_bans (
+  id             INTEGER PRIMARY KEY,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  member_arn     TEXT NOT NULL,
+  created_by_arn TEXT NOT NULL,
+  created_ms     INTEGER NOT NULL,
+  UNIQUE (channel_arn, member_arn)
+);
+
+-- Persistent messages only: NON_PERSISTENT ones are never stored.
+CREATE TABLE channel_messages (
+  id             INTEGER PRIMARY KEY,
+  message_id     TEXT NOT NULL UNIQUE,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  sub_channel_id TEXT NOT NULL DEFAULT '',  -- '' outside elastic channels
+  sender_arn     TEXT NOT NULL,
+  sender_name    TEXT,
+  type           TEXT NOT NULL,
+  persistence    TEXT NOT NULL,
+  content        TEXT,
+  metadata       TEXT,
+  content_type   TEXT,
+  message_attributes TEXT,                  -- JSON
+  push_notification  TEXT,                  -- JSON
+  target_arn     TEXT,
+  status         TEXT NOT NULL DEFAULT 'SENT',
+  status_detail  TEXT,
+  redacted       INTEGER NOT NULL DEFAULT 0,
+  deleted        INTEGER NOT NULL DEFAULT 0,
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL,
+  edited_ms      INTEGER
+);
+CREATE INDEX messages_by_channel_time ON channel_messages(channel_arn, sub_channel_id, created_ms, id);
+
+-- ClientRequestToken memory: scope names the operation, the caller and the
+-- container (e.g. "SendChannelMessage|<bearer>|<channel>").
+CREATE TABLE idempotency_tokens (
+  scope        TEXT NOT NULL,
+  token        TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response     TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  PRIMARY KEY (scope, token)
+) WITHOUT ROWID;
+
+-- Tags of every taggable resource of both services.
+CREATE TABLE tags (
+  resource_arn TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  PRIMARY KEY (resource_arn, key)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+
+int UserVersion(Database& db) {
+  auto st = db.Prepare("PRAGMA user_version");
+  st.Step();
+  return static_cast<int>(st.Int(0));
+}
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() { return kMigrations; }
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+void ApplyMigrations(Database& db) {
+  std::lock_guard lock(db.mutex());
+  int current = UserVersion(db);
+  if (current > LatestSchemaVersion()) {
+    throw Error(0, "database schema version " + std::to_string(current) +
+                       " is newer than this chime-local understands (" +
+                       std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current) continue;
+    db.Exec("BEGIN IMMEDIATE");
+    try {
+      db.Exec(m.sql);
+      db.Exec("PRAGMA user_version = " + std::to_string(m.version));
+      db.Exec("COMMIT");
+    } catch (...) {
+      db.Exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace chime::storage
