@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Installs whatever chime-local needs to build and test, and nothing else.
+#
+#   scripts/setup.sh            build + test dependencies (apt) and tests/js/node_modules (npm ci)
+#   scripts/setup.sh --bench    also wrk (load generator used by bench/)
+#   scripts/setup.sh --no-js    skip the npm part
+#
+# Idempotent: a package is installed only if `dpkg-query` says it is missing, `apt-get update`
+# runs only when something must be installed, and `npm ci` runs only when tests/js/node_modules
+# is missing or package-lock.json changed since the last run. Works as root (CI, fresh Debian 12)
+# and as a normal user with sudo. Set CHIME_LOCAL_SKIP_SETUP=1 to skip it entirely (e.g. on a
+# machine where you manage the toolchain yourself).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WANT_BENCH=0
+WANT_JS=1
+for arg in "$@"; do
+  case "$arg" in
+    --bench) WANT_BENCH=1 ;;
+    --no-js) WANT_JS=0 ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "setup: $*"; }
+
+if [[ "${CHIME_LOCAL_SKIP_SETUP:-0}" == "1" ]]; then
+  say "CHIME_LOCAL_SKIP_SETUP=1, skipping"
+  exit 0
+fi
+
+# --- apt packages ---------------------------------------------------------------------------
+# g++/cmake/ninja/ccache: toolchain. Boost 1.81 (Beast/Asio/UUID, headers only), nlohmann-json,
+# SQLite, OpenSSL: libraries. GoogleTest/GMock: unit tests. python3-boto3 + awscli: client
+# tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
+PACKAGES=(
+  g++ cmake ninja-build ccache
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
+  libgtest-dev libgmock-dev
+  python3 python3-boto3 awscli
+  ca-certificates
+)
+if (( WANT_BENCH )); then
+  PACKAGES+=(wrk)
+fi
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == "installed" ]]
+}
+
+MISSING=()
+for p in "${PACKAGES[@]}"; do
+  is_installed "$p" || MISSING+=("$p")
+done
+# Node.js: any `node` on PATH will do (the machine image may ship NodeSource's nodejs, which
+# bundles npm and conflicts with Debian's npm package), so install Debian's only if absent.
+if (( WANT_JS )); then
+  if ! command -v node >/dev/null 2>&1; then
+    MISSING+=(nodejs)
+    command -v npm >/dev/null 2>&1 || MISSING+=(npm)
+  elif ! command -v npm >/dev/null 2>&1; then
+    MISSING+=(npm)
+  fi
+fi
+
+if (( ${#MISSING[@]} )); then
+  SUDO=()
+  if [[ "$(id -u)" != "0" ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      SUDO=(sudo)
+    else
+      echo "setup: missing packages (${MISSING[*]}) and not root, and sudo is not available." >&2
+      echo "setup: install them yourself, then re-run (or set CHIME_LOCAL_SKIP_SETUP=1)." >&2
+      exit 1
+    fi
+  fi
+  say "installing: ${MISSING[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${MISSING[@]}" \
+    >/tmp/chime-local-apt.log 2>&1 || {
+      tail -n 40 /tmp/chime-local-apt.log >&2
+      echo "setup: apt-get install failed (full log: /tmp/chime-local-apt.log)" >&2
+      exit 1
+    }
+  say "installed ${#MISSING[@]} package(s)"
+else
+  say "all apt packages present"
+fi
+
+# --- npm (tests/js) ---------------------------------------------------------------------------
+if (( WANT_JS )); then
+  JS_DIR="$ROOT/tests/js"
+  if [[ -f "$JS_DIR/package-lock.json" ]]; then
+    STAMP="$JS_DIR/node_modules/.chime-local-lock.sha256"
+    WANT_SUM="$(sha256sum "$JS_DIR/package-lock.json" | cut -d' ' -f1)"
+    HAVE_SUM="$(cat "$STAMP" 2>/dev/null || true)"
+    if [[ ! -d "$JS_DIR/node_modules" || "$WANT_SUM" != "$HAVE_SUM" ]]; then
+      NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+      if (( NODE_MAJOR < 20 )); then
+        say "warning: node $(node --version 2>/dev/null || echo '?') is older than 20; the AWS SDK v3 wants >= 20"
+      fi
+      say "npm ci in tests/js"
+      (cd "$JS_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+      echo "$WANT_SUM" >"$STAMP"
+    else
+      say "tests/js/node_modules up to date"
+    fi
+  fi
+fi
