@@ -30,7 +30,7 @@ struct Dispatcher::Impl {
   }
 
   HttpResponse Run(const HttpRequest& request, const std::string& request_id, std::string& operation) {
-    if (auto control = HandleControlRequest(request, db, request_id)) return std::move(*control);
+    if (auto control = HandleControlRequest(request, db, handlers, request_id)) return std::move(*control);
 
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;

@@ -21,7 +21,7 @@ HttpResponse Json(int status, const nlohmann::json& body, const std::string& req
 }  // namespace
 
 std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, storage::Database& db,
-                                                 const std::string& request_id) {
+                                                 const HandlerTable& handlers, const std::string& request_id) {
   std::string_view target = request.target;
   if (target.substr(0, kControlPrefix.size()) != kControlPrefix) return std::nullopt;
   std::string_view path = target.substr(0, target.find('?'));
@@ -49,6 +49,24 @@ std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, sto
     db.DeleteAllData();
     txn.Commit();
     return Json(200, {{"reset", true}}, request_id, "Reset");
+  }
+  if (name == "operations") {
+    // Which operations of each service are emulated (the rest answer 501).
+    nlohmann::json body = {{"chime-sdk-messaging", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}},
+                           {"chime-sdk-identity", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}}};
+    for (const auto& op : model::Operations()) {
+      const char* service = op.service == model::Service::kMessaging ? "chime-sdk-messaging" : "chime-sdk-identity";
+      // The /tags operations route to the messaging entry, which serves both services.
+      bool built = handlers.Has(op.op) ||
+                   (op.service == model::Service::kIdentity && op.path_template == "/tags" &&
+                    [&] {
+                      for (const auto& m : model::Operations())
+                        if (m.service == model::Service::kMessaging && m.name == op.name) return handlers.Has(m.op);
+                      return false;
+                    }());
+      body[service][built ? "implemented" : "notImplemented"].push_back(op.name);
+    }
+    return Json(200, body, request_id, "Operations");
   }
   auto r = EncodeError(ErrorType::kNotFound, "No chime-local control endpoint " + std::string(path), request_id);
   r.operation = "Control";
