@@ -90,6 +90,7 @@ Route RouteRequest(std::string_view method, std::string_view target) {
   const model::OperationDef* with_literal = nullptr;
   const model::OperationDef* without_literal = nullptr;
   std::vector<std::string_view> other_methods;
+  std::vector<std::string> missing_literals;  // same method, but the ?key=value literal is absent
   for (const model::OperationDef& op : model::Operations()) {
     if (op.segment_count != segments.size()) continue;
     auto segs = model::Segments(op);
@@ -108,10 +109,19 @@ Route RouteRequest(std::string_view method, std::string_view target) {
       if (!without_literal) without_literal = &op;  // messaging first: /tags goes to the shared handler
     } else if (HasQueryLiteral(route.query, op)) {
       if (!with_literal) with_literal = &op;
+    } else {
+      std::string lit = std::string(op.query_key) + "=" + std::string(op.query_value);
+      if (std::find(missing_literals.begin(), missing_literals.end(), lit) == missing_literals.end())
+        missing_literals.push_back(std::move(lit));
     }
   }
   route.op = with_literal ? with_literal : without_literal;
   if (!route.op) {
+    if (!missing_literals.empty()) {
+      std::string wanted;
+      for (const auto& l : missing_literals) wanted += (wanted.empty() ? "" : " or ") + l;
+      throw BadRequest(std::string(method) + " " + std::string(path) + " requires the query parameter " + wanted);
+    }
     if (!other_methods.empty()) {
       std::string allowed;
       for (auto m : other_methods) allowed += (allowed.empty() ? "" : ", ") + std::string(m);
