@@ -27,6 +27,7 @@ struct Dispatcher::Impl {
     RegisterChannelMembershipHandlers(handlers);
     RegisterChannelModerationHandlers(handlers);
     RegisterChannelMessageHandlers(handlers);
+    RegisterTagHandlers(handlers);
   }
 
   HttpResponse Run(const HttpRequest& request, const std::string& request_id, std::string& operation) {

@@ -48,6 +48,7 @@ void RegisterChannelHandlers(HandlerTable& t);
 void RegisterChannelMembershipHandlers(HandlerTable& t);
 void RegisterChannelModerationHandlers(HandlerTable& t);
 void RegisterChannelMessageHandlers(HandlerTable& t);
+void RegisterTagHandlers(HandlerTable& t);
 
 // Small input accessors for handlers.
 inline std::string Str(const json& in, const char* member) {

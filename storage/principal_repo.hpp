@@ -22,7 +22,45 @@ namespace chime::storage {
 void InsertAppInstance(Database& db, const AppInstanceRecord& r);  // r.id ignored
 // Page of app instances with id > after_id, in creation order.
 std::vector<AppInstanceRecord> ListAppInstances(Database& db, int64_t after_id, int limit);
+bool UpdateAppInstance(Database& db, std::string_view arn, std::string_view name, std::string_view metadata,
+                       int64_t now_ms);  // false if absent
 // Deletes the app instance and, by cascade, everything in it. False if absent.
 bool DeleteAppInstance(Database& db, std::string_view arn);
+
+}  // namespace chime::storage
+
+// AppInstanceUsers and AppInstanceBots (the principals table, kind "user"/"bot")
+// and the AppInstanceAdmin role.
+namespace chime::storage {
+
+// Throws ConstraintError if the ARN exists or the app instance does not.
+void InsertPrincipal(Database& db, const PrincipalRecord& r);  // r.id ignored
+// Page of principals of one kind ("user"/"bot") in an app instance, id > after_id, creation order.
+std::vector<PrincipalRecord> ListPrincipals(Database& db, std::string_view app_instance_arn, std::string_view kind,
+                                            int64_t after_id, int limit);
+// Sets name, metadata and (when given) configuration. False if there is no such principal of that kind.
+bool UpdatePrincipal(Database& db, std::string_view arn, std::string_view kind,
+                     const std::optional<std::string>& name, const std::optional<std::string>& metadata,
+                     const std::optional<std::string>& configuration, int64_t updated_ms);
+// Deletes a principal of that kind; memberships, moderator and admin rows go by FK cascade.
+bool DeletePrincipal(Database& db, std::string_view arn, std::string_view kind);
+
+struct AppInstanceAdminRecord {
+  int64_t id = 0;
+  std::string app_instance_arn;
+  std::string admin_arn;
+  std::optional<std::string> admin_name;  // the principal's name (joined)
+  int64_t created_ms = 0;
+};
+
+// False (and nothing changes) if the principal is already an admin of the app instance.
+bool InsertAppInstanceAdmin(Database& db, std::string_view app_instance_arn, std::string_view admin_arn,
+                            int64_t created_ms);
+std::optional<AppInstanceAdminRecord> FindAppInstanceAdmin(Database& db, std::string_view app_instance_arn,
+                                                           std::string_view admin_arn);
+// Page of admins with row id > after_id, in promotion order.
+std::vector<AppInstanceAdminRecord> ListAppInstanceAdmins(Database& db, std::string_view app_instance_arn,
+                                                          int64_t after_id, int limit);
+bool DeleteAppInstanceAdmin(Database& db, std::string_view app_instance_arn, std::string_view admin_arn);
 
 }  // namespace chime::storage

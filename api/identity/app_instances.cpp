@@ -77,6 +77,14 @@ json ListAppInstances(RequestContext& ctx, const json& in) {
   return out;
 }
 
+json UpdateAppInstance(RequestContext& ctx, const json& in) {
+  const std::string arn = Str(in, "AppInstanceArn");
+  if (!storage::UpdateAppInstance(ctx.db, arn, Str(in, "Name"), Str(in, "Metadata"), ctx.now_ms)) {
+    throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
+  }
+  return {{"AppInstanceArn", arn}};
+}
+
 json DeleteAppInstance(RequestContext& ctx, const json& in) {
   const std::string arn = Str(in, "AppInstanceArn");
   if (!storage::DeleteAppInstance(ctx.db, arn)) {
@@ -99,6 +107,7 @@ void RegisterAppInstanceHandlers(HandlerTable& t) {
   t.Add(Op::kCreateAppInstance, CreateAppInstance);
   t.Add(Op::kDescribeAppInstance, DescribeAppInstance);
   t.Add(Op::kListAppInstances, ListAppInstances);
+  t.Add(Op::kUpdateAppInstance, UpdateAppInstance);
   t.Add(Op::kDeleteAppInstance, DeleteAppInstance);
 }
 
