@@ -128,11 +128,21 @@ bool MatchesPattern(PatternId id, std::u32string_view s) {
       return true;
     case PatternId::kAnyLine:
       return NoLineTerminators(s);
-    case PatternId::kNonBlank:
-      if (!NoLineTerminators(s)) return false;
+    case PatternId::kNonBlank: {
+      // .*\S.* : '.' excludes line terminators, but \S (Java: not [ \t\n\x0B\f\r])
+      // matches U+0085/U+2028/U+2029, so exactly one of those may be the \S.
+      size_t terminators = 0;
+      bool non_space = false;
+      for (char32_t c : s) {
+        if (IsLineTerminator(c)) ++terminators;
+        if (!IsSpace(c)) non_space = true;
+      }
+      if (terminators == 0) return non_space;
+      if (terminators > 1) return false;
       for (char32_t c : s)
-        if (!IsSpace(c)) return true;
+        if (IsLineTerminator(c)) return !IsSpace(c);
       return false;
+    }
     case PatternId::kToken:
       return AllOf(s, TokenChar);
     case PatternId::kResourceId:
