@@ -33,6 +33,12 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseTimestampMs(std::string_view s) {
@@ -49,7 +55,8 @@ std::optional<int64_t> ParseTimestampMs(std::string_view s) {
       !Digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, hour) ||
       s[13] != ':' || !Digits(s, 14, 2, min) || s[16] != ':' || !Digits(s, 17, 2, sec))
     return std::nullopt;
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) return std::nullopt;
+  if (mon < 1 || mon > 12 || day < 1 || day > DaysInMonth(year, mon) || hour > 23 || min > 59 || sec > 60)
+    return std::nullopt;
   size_t pos = 19;
   int64_t millis = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -72,7 +79,7 @@ std::optional<int64_t> ParseTimestampMs(std::string_view s) {
     if (!Digits(s, pos + 1, 2, oh)) return std::nullopt;
     size_t mpos = pos + 3;
     if (mpos < s.size() && s[mpos] == ':') ++mpos;
-    if (!Digits(s, mpos, 2, om)) return std::nullopt;
+    if (!Digits(s, mpos, 2, om) || oh > 23 || om > 59) return std::nullopt;
     offset_min = sign * (oh * 60 + om);
     pos = mpos + 2;
   }
