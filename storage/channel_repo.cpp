@@ -31,6 +31,83 @@ ChannelRecord ReadChannel(const Statement& st) {
   r.expiration_criterion = st.OptText(16);
   return r;
 }
+
+constexpr std::string_view kMembershipColumns =
+    "id, channel_arn, member_arn, type, invited_by_arn, sub_channel_id, preferences, read_marker_ms, "
+    "created_ms, updated_ms";
+
+MembershipRecord ReadMembership(const Statement& st, int base) {
+  MembershipRecord r;
+  r.id = st.Int(base + 0);
+  r.channel_arn = st.Text(base + 1);
+  r.member_arn = st.Text(base + 2);
+  r.type = st.Text(base + 3);
+  r.invited_by_arn = st.Text(base + 4);
+  r.sub_channel_id = st.OptText(base + 5);
+  r.preferences = st.OptText(base + 6);
+  r.read_marker_ms = st.OptInt(base + 7);
+  r.created_ms = st.Int(base + 8);
+  r.updated_ms = st.Int(base + 9);
+  return r;
+}
+
+ChannelRecord ReadChannelAt(const Statement& st, int base) {
+  ChannelRecord r;
+  r.id = st.Int(base + 0);
+  r.arn = st.Text(base + 1);
+  r.app_instance_arn = st.Text(base + 2);
+  r.name = st.Text(base + 3);
+  r.mode = st.Text(base + 4);
+  r.privacy = st.Text(base + 5);
+  r.metadata = st.OptText(base + 6);
+  r.created_by_arn = st.Text(base + 7);
+  r.created_ms = st.Int(base + 8);
+  r.updated_ms = st.Int(base + 9);
+  r.last_message_ms = st.OptInt(base + 10);
+  r.channel_flow_arn = st.OptText(base + 11);
+  r.elastic_max_sub_channels = st.OptInt(base + 12);
+  r.elastic_target_memberships = st.OptInt(base + 13);
+  r.elastic_min_membership_pct = st.OptInt(base + 14);
+  r.expiration_days = st.OptInt(base + 15);
+  r.expiration_criterion = st.OptText(base + 16);
+  return r;
+}
+
+// Columns of `table` prefixed with `alias.`.
+std::string Prefixed(std::string_view columns, std::string_view alias) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < columns.size()) {
+    size_t comma = columns.find(',', pos);
+    std::string_view col = columns.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    while (!col.empty() && col.front() == ' ') col.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out += std::string(alias) + "." + std::string(col);
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+ModeratorRecord ReadModerator(const Statement& st, int base) {
+  ModeratorRecord r;
+  r.id = st.Int(base + 0);
+  r.channel_arn = st.Text(base + 1);
+  r.moderator_arn = st.Text(base + 2);
+  r.created_by_arn = st.Text(base + 3);
+  r.created_ms = st.Int(base + 4);
+  return r;
+}
+
+BanRecord ReadBan(const Statement& st) {
+  BanRecord r;
+  r.id = st.Int(0);
+  r.channel_arn = st.Text(1);
+  r.member_arn = st.Text(2);
+  r.created_by_arn = st.Text(3);
+  r.created_ms = st.Int(4);
+  return r;
+}
 }  // namespace
 
 std::optional<ChannelRecord> FindChannel(Database& db, std::string_view arn) {
@@ -43,23 +120,12 @@ std::optional<ChannelRecord> FindChannel(Database& db, std::string_view arn) {
 
 std::optional<MembershipRecord> FindMembership(Database& db, std::string_view channel_arn,
                                                std::string_view member_arn) {
-  auto st = db.Prepare(
-      "SELECT id, channel_arn, member_arn, type, invited_by_arn, sub_channel_id, preferences, read_marker_ms, "
-      "created_ms, updated_ms FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?");
+  static const std::string sql =
+      "SELECT " + std::string(kMembershipColumns) + " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?";
+  auto st = db.Prepare(sql);
   st.BindAll(channel_arn, member_arn);
   if (!st.Step()) return std::nullopt;
-  MembershipRecord r;
-  r.id = st.Int(0);
-  r.channel_arn = st.Text(1);
-  r.member_arn = st.Text(2);
-  r.type = st.Text(3);
-  r.invited_by_arn = st.Text(4);
-  r.sub_channel_id = st.OptText(5);
-  r.preferences = st.OptText(6);
-  r.read_marker_ms = st.OptInt(7);
-  r.created_ms = st.Int(8);
-  r.updated_ms = st.Int(9);
-  return r;
+  return ReadMembership(st, 0);
 }
 
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn) {
@@ -72,6 +138,185 @@ bool IsChannelBanned(Database& db, std::string_view channel_arn, std::string_vie
   auto st = db.Prepare("SELECT 1 FROM channel_bans WHERE channel_arn = ? AND member_arn = ?");
   st.BindAll(channel_arn, principal_arn);
   return st.Step();
+}
+
+// --- writes and listings ---------------------------------------------------
+
+void InsertChannel(Database& db, const ChannelRecord& r) {
+  auto st = db.Prepare(
+      "INSERT INTO channels (arn, app_instance_arn, name, mode, privacy, metadata, created_by_arn, created_ms, "
+      "updated_ms, last_message_ms, channel_flow_arn, elastic_max_sub_channels, elastic_target_memberships, "
+      "elastic_min_membership_pct, expiration_days, expiration_criterion) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.BindAll(r.arn, r.app_instance_arn, r.name, r.mode, r.privacy, r.metadata, r.created_by_arn, r.created_ms,
+             r.updated_ms, r.last_message_ms, r.channel_flow_arn, r.elastic_max_sub_channels,
+             r.elastic_target_memberships, r.elastic_min_membership_pct, r.expiration_days,
+             r.expiration_criterion);
+  st.Run();
+}
+
+void UpdateChannelAttributes(Database& db, std::string_view arn, const std::optional<std::string>& name,
+                             const std::optional<std::string>& mode, const std::optional<std::string>& metadata,
+                             int64_t updated_ms) {
+  auto st = db.Prepare(
+      "UPDATE channels SET name = COALESCE(?, name), mode = COALESCE(?, mode), "
+      "metadata = CASE WHEN ? THEN ? ELSE metadata END, updated_ms = ? WHERE arn = ?");
+  st.BindAll(name, mode, metadata.has_value(), metadata, updated_ms, arn);
+  st.Run();
+}
+
+bool DeleteChannelRow(Database& db, std::string_view arn) {
+  auto st = db.Prepare("DELETE FROM channels WHERE arn = ?");
+  st.BindAll(arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+std::vector<ChannelRecord> ListChannelsPage(Database& db, std::string_view app_instance_arn, std::string_view privacy,
+                                            int64_t after_id, int limit) {
+  static const std::string sql = "SELECT " + std::string(kChannelColumns) +
+                                 " FROM channels WHERE app_instance_arn = ? AND (? = '' OR privacy = ?) AND id > ? "
+                                 "ORDER BY id LIMIT ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(app_instance_arn, privacy, privacy, after_id, limit);
+  std::vector<ChannelRecord> out;
+  while (st.Step()) out.push_back(ReadChannel(st));
+  return out;
+}
+
+void InsertMembership(Database& db, const MembershipRecord& r) {
+  auto st = db.Prepare(
+      "INSERT INTO channel_memberships (channel_arn, member_arn, type, invited_by_arn, sub_channel_id, preferences, "
+      "read_marker_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.BindAll(r.channel_arn, r.member_arn, r.type, r.invited_by_arn, r.sub_channel_id, r.preferences,
+             r.read_marker_ms, r.created_ms, r.updated_ms);
+  st.Run();
+}
+
+bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_view member_arn) {
+  auto st = db.Prepare("DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?");
+  st.BindAll(channel_arn, member_arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit) {
+  static const std::string sql =
+      "SELECT " + std::string(kMembershipColumns) +
+      " FROM channel_memberships WHERE channel_arn = ? AND (? = '' OR type = ?) "
+      "AND (? = '' OR sub_channel_id = ?) AND id > ? ORDER BY id LIMIT ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(channel_arn, type, type, sub_channel_id, sub_channel_id, after_id, limit);
+  std::vector<MembershipRecord> out;
+  while (st.Step()) out.push_back(ReadMembership(st, 0));
+  return out;
+}
+
+std::vector<std::pair<MembershipRecord, ChannelRecord>> ListMembershipsOfMember(Database& db,
+                                                                                std::string_view member_arn,
+                                                                                int64_t after_id, int limit) {
+  static const std::string sql = "SELECT " + Prefixed(kMembershipColumns, "m") + ", " +
+                                 Prefixed(kChannelColumns, "c") +
+                                 " FROM channel_memberships m JOIN channels c ON c.arn = m.channel_arn "
+                                 "WHERE m.member_arn = ? AND m.id > ? ORDER BY m.id LIMIT ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(member_arn, after_id, limit);
+  std::vector<std::pair<MembershipRecord, ChannelRecord>> out;
+  while (st.Step()) out.emplace_back(ReadMembership(st, 0), ReadChannelAt(st, 10));
+  return out;
+}
+
+std::vector<SubChannelCount> CountSubChannelMembers(Database& db, std::string_view channel_arn) {
+  auto st = db.Prepare(
+      "SELECT sub_channel_id, COUNT(*) FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id IS NOT NULL "
+      "GROUP BY sub_channel_id ORDER BY CAST(sub_channel_id AS INTEGER), sub_channel_id");
+  st.BindAll(channel_arn);
+  std::vector<SubChannelCount> out;
+  while (st.Step()) out.push_back({st.Text(0), st.Int(1)});
+  return out;
+}
+
+void InsertModerator(Database& db, const ModeratorRecord& r) {
+  auto st = db.Prepare(
+      "INSERT INTO channel_moderators (channel_arn, moderator_arn, created_by_arn, created_ms) VALUES (?, ?, ?, ?)");
+  st.BindAll(r.channel_arn, r.moderator_arn, r.created_by_arn, r.created_ms);
+  st.Run();
+}
+
+bool DeleteModerator(Database& db, std::string_view channel_arn, std::string_view moderator_arn) {
+  auto st = db.Prepare("DELETE FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?");
+  st.BindAll(channel_arn, moderator_arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+std::optional<ModeratorRecord> FindModerator(Database& db, std::string_view channel_arn,
+                                             std::string_view moderator_arn) {
+  auto st = db.Prepare(
+      "SELECT id, channel_arn, moderator_arn, created_by_arn, created_ms FROM channel_moderators "
+      "WHERE channel_arn = ? AND moderator_arn = ?");
+  st.BindAll(channel_arn, moderator_arn);
+  if (!st.Step()) return std::nullopt;
+  return ReadModerator(st, 0);
+}
+
+std::vector<ModeratorRecord> ListModeratorsPage(Database& db, std::string_view channel_arn, int64_t after_id,
+                                                int limit) {
+  auto st = db.Prepare(
+      "SELECT id, channel_arn, moderator_arn, created_by_arn, created_ms FROM channel_moderators "
+      "WHERE channel_arn = ? AND id > ? ORDER BY id LIMIT ?");
+  st.BindAll(channel_arn, after_id, limit);
+  std::vector<ModeratorRecord> out;
+  while (st.Step()) out.push_back(ReadModerator(st, 0));
+  return out;
+}
+
+std::vector<std::pair<ModeratorRecord, ChannelRecord>> ListChannelsModeratedBy(Database& db,
+                                                                               std::string_view moderator_arn,
+                                                                               int64_t after_id, int limit) {
+  static const std::string sql = "SELECT m.id, m.channel_arn, m.moderator_arn, m.created_by_arn, m.created_ms, " +
+                                 Prefixed(kChannelColumns, "c") +
+                                 " FROM channel_moderators m JOIN channels c ON c.arn = m.channel_arn "
+                                 "WHERE m.moderator_arn = ? AND m.id > ? ORDER BY m.id LIMIT ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(moderator_arn, after_id, limit);
+  std::vector<std::pair<ModeratorRecord, ChannelRecord>> out;
+  while (st.Step()) out.emplace_back(ReadModerator(st, 0), ReadChannelAt(st, 5));
+  return out;
+}
+
+void InsertBan(Database& db, const BanRecord& r) {
+  auto st = db.Prepare(
+      "INSERT INTO channel_bans (channel_arn, member_arn, created_by_arn, created_ms) VALUES (?, ?, ?, ?)");
+  st.BindAll(r.channel_arn, r.member_arn, r.created_by_arn, r.created_ms);
+  st.Run();
+}
+
+bool DeleteBan(Database& db, std::string_view channel_arn, std::string_view member_arn) {
+  auto st = db.Prepare("DELETE FROM channel_bans WHERE channel_arn = ? AND member_arn = ?");
+  st.BindAll(channel_arn, member_arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+std::optional<BanRecord> FindBan(Database& db, std::string_view channel_arn, std::string_view member_arn) {
+  auto st = db.Prepare(
+      "SELECT id, channel_arn, member_arn, created_by_arn, created_ms FROM channel_bans "
+      "WHERE channel_arn = ? AND member_arn = ?");
+  st.BindAll(channel_arn, member_arn);
+  if (!st.Step()) return std::nullopt;
+  return ReadBan(st);
+}
+
+std::vector<BanRecord> ListBansPage(Database& db, std::string_view channel_arn, int64_t after_id, int limit) {
+  auto st = db.Prepare(
+      "SELECT id, channel_arn, member_arn, created_by_arn, created_ms FROM channel_bans "
+      "WHERE channel_arn = ? AND id > ? ORDER BY id LIMIT ?");
+  st.BindAll(channel_arn, after_id, limit);
+  std::vector<BanRecord> out;
+  while (st.Step()) out.push_back(ReadBan(st));
+  return out;
 }
 
 }  // namespace chime::storage

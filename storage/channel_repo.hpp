@@ -3,7 +3,10 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "storage/database.hpp"
 #include "storage/records.hpp"
@@ -15,5 +18,74 @@ std::optional<MembershipRecord> FindMembership(Database& db, std::string_view ch
                                                std::string_view member_arn);
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn);
 bool IsChannelBanned(Database& db, std::string_view channel_arn, std::string_view principal_arn);
+
+// --- Channel, membership, moderator and ban writes and listings -------------
+// (api/messaging/channels.cpp, channel_memberships.cpp, channel_moderation.cpp)
+// Listings page by the row id (keyset: rows with id > after_id, ascending),
+// which is stable while rows are inserted.
+
+struct ModeratorRecord {
+  int64_t id = 0;
+  std::string channel_arn;
+  std::string moderator_arn;
+  std::string created_by_arn;
+  int64_t created_ms = 0;
+};
+
+struct BanRecord {
+  int64_t id = 0;
+  std::string channel_arn;
+  std::string member_arn;
+  std::string created_by_arn;
+  int64_t created_ms = 0;
+};
+
+struct SubChannelCount {
+  std::string sub_channel_id;
+  int64_t members = 0;
+};
+
+// Inserts r (r.id ignored). Throws ConstraintError if the ARN exists.
+void InsertChannel(Database& db, const ChannelRecord& r);
+// Updates Name/Mode/Metadata (nullopt = unchanged; metadata "" is stored as given).
+void UpdateChannelAttributes(Database& db, std::string_view arn, const std::optional<std::string>& name,
+                             const std::optional<std::string>& mode, const std::optional<std::string>& metadata,
+                             int64_t updated_ms);
+// Deletes the channel; memberships, moderators, bans and messages go by cascade.
+bool DeleteChannelRow(Database& db, std::string_view arn);
+// Channels of an app instance, privacy "" = any.
+std::vector<ChannelRecord> ListChannelsPage(Database& db, std::string_view app_instance_arn, std::string_view privacy,
+                                            int64_t after_id, int limit);
+
+// Throws ConstraintError if (channel, member) exists.
+void InsertMembership(Database& db, const MembershipRecord& r);
+bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_view member_arn);
+// type "" = any; sub_channel_id "" = any.
+std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit);
+// Memberships of one principal across channels (joined with their channel), by membership id.
+std::vector<std::pair<MembershipRecord, ChannelRecord>> ListMembershipsOfMember(Database& db,
+                                                                                std::string_view member_arn,
+                                                                                int64_t after_id, int limit);
+// Elastic channels: members per sub-channel (only sub-channels with members), ordered by id as number.
+std::vector<SubChannelCount> CountSubChannelMembers(Database& db, std::string_view channel_arn);
+
+// Throws ConstraintError if (channel, moderator) exists.
+void InsertModerator(Database& db, const ModeratorRecord& r);
+bool DeleteModerator(Database& db, std::string_view channel_arn, std::string_view moderator_arn);
+std::optional<ModeratorRecord> FindModerator(Database& db, std::string_view channel_arn,
+                                             std::string_view moderator_arn);
+std::vector<ModeratorRecord> ListModeratorsPage(Database& db, std::string_view channel_arn, int64_t after_id,
+                                                int limit);
+// Channels a principal moderates, by moderator row id.
+std::vector<std::pair<ModeratorRecord, ChannelRecord>> ListChannelsModeratedBy(Database& db,
+                                                                               std::string_view moderator_arn,
+                                                                               int64_t after_id, int limit);
+
+// Throws ConstraintError if (channel, member) is already banned.
+void InsertBan(Database& db, const BanRecord& r);
+bool DeleteBan(Database& db, std::string_view channel_arn, std::string_view member_arn);
+std::optional<BanRecord> FindBan(Database& db, std::string_view channel_arn, std::string_view member_arn);
+std::vector<BanRecord> ListBansPage(Database& db, std::string_view channel_arn, int64_t after_id, int limit);
 
 }  // namespace chime::storage

@@ -1,7 +1,211 @@
+// Channel memberships (chime-sdk-messaging): Create/BatchCreate/Describe/
+// List/DeleteChannelMembership and the per-user views
+// (ListChannelMembershipsForAppInstanceUser, DescribeChannelMembershipForAppInstanceUser).
+//
+// Who may add (model doc of ChannelMode, api-contract.md §2g):
+//   admins and channel moderators: always, DEFAULT or HIDDEN;
+//   members: UNRESTRICTED channels only, DEFAULT only;
+//   non-members: never.
+// Adding an existing member with the same Type answers 201 with the existing
+// membership (idempotent); with another Type -> ConflictException. A banned
+// member -> ForbiddenException. The member must be a user or bot of the
+// channel's app instance (otherwise NotFoundException, which the model lists).
+#include "api/auth/authorizer.hpp"
+#include "api/common/pagination.hpp"
 #include "api/handler.hpp"
+#include "api/messaging/channel_common.hpp"
+#include "api/protocol/timestamp.hpp"
+#include "storage/channel_repo.hpp"
+#include "storage/principal_repo.hpp"
 
 namespace chime::api {
 
-void RegisterChannelMembershipHandlers(HandlerTable& t) {}
+namespace {
+
+using channels::IdentityJson;
+
+// The role check shared by single and batch creation.
+void RequireCanAddMembers(const Caller& caller, const ChannelAccess& a, const std::string& type) {
+  if (a.can_moderate()) return;
+  if (!a.is_member()) {
+    throw Forbidden("Only members, moderators and AppInstanceAdmins can add members to channel " + a.channel.arn +
+                    "; " + caller.arn() + " is not a member.");
+  }
+  if (a.channel.mode == "RESTRICTED") {
+    throw Forbidden("Channel " + a.channel.arn +
+                    " is RESTRICTED: only AppInstanceAdmins and moderators can add members.");
+  }
+  if (type == "HIDDEN") {
+    throw Forbidden("Only AppInstanceAdmins and moderators can create HIDDEN memberships in channel " +
+                    a.channel.arn + ".");
+  }
+}
+
+json CreateChannelMembership(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  const std::string type = OptStr(in, "Type").value_or("DEFAULT");
+  RequireCanAddMembers(caller, a, type);
+  const std::string member = Str(in, "MemberArn");
+  channels::RequireAppInstancePrincipal(ctx, a.channel.app_instance_arn, member, "MemberArn");
+  auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, OptStr(in, "SubChannelId"));
+  json out = {{"ChannelArn", a.channel.arn}, {"Member", IdentityJson(ctx.db, member)}};
+  if (m.sub_channel_id) out["SubChannelId"] = *m.sub_channel_id;
+  return out;
+}
+
+// ErrorCode enum value for a per-member failure.
+const char* BatchErrorCode(ErrorType t) {
+  switch (t) {
+    case ErrorType::kBadRequest: return "BadRequest";
+    case ErrorType::kConflict: return "Conflict";
+    case ErrorType::kForbidden: return "Forbidden";
+    case ErrorType::kNotFound: return "NotFound";
+    case ErrorType::kResourceLimitExceeded: return "ResourceLimitExceeded";
+    case ErrorType::kUnauthorizedClient: return "Unauthorized";
+    case ErrorType::kThrottledClient: return "Throttled";
+    case ErrorType::kServiceUnavailable: return "ServiceUnavailable";
+    default: return "ServiceFailure";
+  }
+}
+
+json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  const std::string type = OptStr(in, "Type").value_or("DEFAULT");
+  RequireCanAddMembers(caller, a, type);
+  const auto sub = OptStr(in, "SubChannelId");
+
+  json members = json::array();
+  json errors = json::array();
+  std::optional<std::string> batch_sub;
+  for (const auto& v : in.value("MemberArns", json::array())) {
+    const std::string member = v.get<std::string>();
+    try {
+      auto p = storage::FindPrincipal(ctx.db, member);
+      if (!p || p->app_instance_arn != a.channel.app_instance_arn) {
+        throw NotFound("MemberArn " + member + " is not an AppInstanceUser or AppInstanceBot of AppInstance " +
+                       a.channel.app_instance_arn + ".");
+      }
+      auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, sub);
+      if (!batch_sub && m.sub_channel_id) batch_sub = m.sub_channel_id;
+      members.push_back(IdentityJson(ctx.db, member));
+    } catch (const ApiError& e) {
+      errors.push_back({{"MemberArn", member}, {"ErrorCode", BatchErrorCode(e.type())}, {"ErrorMessage", e.what()}});
+    }
+  }
+  json batch = {{"InvitedBy", IdentityJson(ctx.db, caller.arn())},
+                {"Type", type},
+                {"Members", std::move(members)},
+                {"ChannelArn", a.channel.arn}};
+  if (sub) batch["SubChannelId"] = *sub;
+  else if (batch_sub) batch["SubChannelId"] = *batch_sub;
+  json out = {{"BatchChannelMemberships", std::move(batch)}};
+  if (!errors.empty()) out["Errors"] = std::move(errors);
+  return out;
+}
+
+json DescribeChannelMembership(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  channels::RequireReadable(a, "read its memberships");
+  const std::string member = Str(in, "MemberArn");
+  auto m = storage::FindMembership(ctx.db, a.channel.arn, member);
+  if (!m) throw NotFound("Member " + member + " is not a member of channel " + a.channel.arn + ".");
+  if (auto sub = OptStr(in, "SubChannelId"); sub && m->sub_channel_id != sub) {
+    throw NotFound("Member " + member + " is not a member of SubChannel " + *sub + " of channel " + a.channel.arn +
+                   ".");
+  }
+  return {{"ChannelMembership", channels::MembershipJson(ctx.db, *m)}};
+}
+
+json ListChannelMemberships(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  channels::RequireReadable(a, "list its memberships");
+  // No Type filter lists DEFAULT members only; HIDDEN lists the hidden ones.
+  const std::string type = OptStr(in, "Type").value_or("DEFAULT");
+  const std::string sub = OptStr(in, "SubChannelId").value_or("");
+  const std::string scope = "ListChannelMemberships|" + a.channel.arn + "|" + type + "|" + sub;
+  auto cursor = NextTokenCursor(in, scope);
+  const int limit = MaxResults(in);
+  auto rows = storage::ListMembershipsPage(ctx.db, a.channel.arn, type, sub, cursor ? cursor->tiebreak : 0, limit + 1);
+  json out = {{"ChannelArn", a.channel.arn}};
+  channels::EmitPage(
+      out, "ChannelMemberships", rows, limit, scope,
+      [&](const storage::MembershipRecord& m) { return json{{"Member", IdentityJson(ctx.db, m.member_arn)}}; },
+      [](const storage::MembershipRecord& m) { return PageCursor{0, m.id}; });
+  return out;
+}
+
+json DeleteChannelMembership(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  const std::string member = Str(in, "MemberArn");
+  if (member != caller.arn() && !a.can_moderate()) {
+    throw Forbidden("Only AppInstanceAdmins and moderators can remove other members from channel " + a.channel.arn +
+                    "; a member can only remove itself.");
+  }
+  if (!storage::DeleteMembership(ctx.db, a.channel.arn, member)) {
+    throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");
+  }
+  return json::object();
+}
+
+// The bearer itself, or anyone of its app instance when the bearer is an admin.
+std::string RequireSelfOrAdmin(RequestContext& ctx, const Caller& caller, const json& in) {
+  const std::string user = OptStr(in, "AppInstanceUserArn").value_or(caller.arn());
+  if (user == caller.arn()) return user;
+  if (!caller.is_admin) {
+    throw Forbidden("Only an AppInstanceAdmin can read another user's channels; " + caller.arn() +
+                    " asked about " + user + ".");
+  }
+  channels::RequireAppInstancePrincipal(ctx, caller.app_instance_arn(), user, "AppInstanceUserArn");
+  return user;
+}
+
+json MembershipSummaryJson(const storage::MembershipRecord& m, const storage::ChannelRecord& c) {
+  json s = {{"Type", m.type}};
+  if (m.read_marker_ms) s["ReadMarkerTimestamp"] = EpochSeconds(*m.read_marker_ms);
+  if (m.sub_channel_id) s["SubChannelId"] = *m.sub_channel_id;
+  return {{"ChannelSummary", channels::ChannelSummaryJson(c)}, {"AppInstanceUserMembershipSummary", s}};
+}
+
+json ListChannelMembershipsForAppInstanceUser(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  const std::string user = RequireSelfOrAdmin(ctx, caller, in);
+  const std::string scope = "ListChannelMembershipsForAppInstanceUser|" + user;
+  auto cursor = NextTokenCursor(in, scope);
+  const int limit = MaxResults(in);
+  auto rows = storage::ListMembershipsOfMember(ctx.db, user, cursor ? cursor->tiebreak : 0, limit + 1);
+  json out = json::object();
+  using Row = std::pair<storage::MembershipRecord, storage::ChannelRecord>;
+  channels::EmitPage(
+      out, "ChannelMemberships", rows, limit, scope,
+      [](const Row& r) { return MembershipSummaryJson(r.first, r.second); },
+      [](const Row& r) { return PageCursor{0, r.first.id}; });
+  return out;
+}
+
+json DescribeChannelMembershipForAppInstanceUser(RequestContext& ctx, const json& in) {
+  Caller caller = BearerOf(ctx, in);
+  const std::string user = RequireSelfOrAdmin(ctx, caller, in);
+  ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
+  auto m = storage::FindMembership(ctx.db, a.channel.arn, user);
+  if (!m) throw ResourceMissing(ctx, "User " + user + " is not a member of channel " + a.channel.arn + ".");
+  return {{"ChannelMembership", MembershipSummaryJson(*m, a.channel)}};
+}
+
+}  // namespace
+
+void RegisterChannelMembershipHandlers(HandlerTable& t) {
+  t.Add(Op::kCreateChannelMembership, CreateChannelMembership);
+  t.Add(Op::kBatchCreateChannelMembership, BatchCreateChannelMembership);
+  t.Add(Op::kDescribeChannelMembership, DescribeChannelMembership);
+  t.Add(Op::kListChannelMemberships, ListChannelMemberships);
+  t.Add(Op::kDeleteChannelMembership, DeleteChannelMembership);
+  t.Add(Op::kListChannelMembershipsForAppInstanceUser, ListChannelMembershipsForAppInstanceUser);
+  t.Add(Op::kDescribeChannelMembershipForAppInstanceUser, DescribeChannelMembershipForAppInstanceUser);
+}
 
 }  // namespace chime::api

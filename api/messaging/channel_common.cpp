@@ -1,0 +1,162 @@
+#include "api/messaging/channel_common.hpp"
+
+#include <map>
+
+#include "api/protocol/timestamp.hpp"
+#include "storage/channel_repo.hpp"
+#include "storage/error.hpp"
+#include "storage/principal_repo.hpp"
+
+namespace chime::api::channels {
+
+json IdentityJson(storage::Database& db, const std::string& arn) {
+  json id = {{"Arn", arn}};
+  if (auto p = storage::FindPrincipal(db, arn); p && p->name) id["Name"] = *p->name;
+  return id;
+}
+
+json ChannelSummaryJson(const storage::ChannelRecord& c) {
+  json s = {{"Name", c.name}, {"ChannelArn", c.arn}, {"Mode", c.mode}, {"Privacy", c.privacy}};
+  if (c.metadata) s["Metadata"] = *c.metadata;
+  if (c.last_message_ms) s["LastMessageTimestamp"] = EpochSeconds(*c.last_message_ms);
+  return s;
+}
+
+json ChannelJson(storage::Database& db, const storage::ChannelRecord& c) {
+  json ch = {{"Name", c.name},
+             {"ChannelArn", c.arn},
+             {"Mode", c.mode},
+             {"Privacy", c.privacy},
+             {"CreatedBy", IdentityJson(db, c.created_by_arn)},
+             {"CreatedTimestamp", EpochSeconds(c.created_ms)},
+             {"LastUpdatedTimestamp", EpochSeconds(c.updated_ms)}};
+  if (c.metadata) ch["Metadata"] = *c.metadata;
+  if (c.last_message_ms) ch["LastMessageTimestamp"] = EpochSeconds(*c.last_message_ms);
+  if (c.channel_flow_arn) ch["ChannelFlowArn"] = *c.channel_flow_arn;
+  if (c.is_elastic()) {
+    ch["ElasticChannelConfiguration"] = {{"MaximumSubChannels", *c.elastic_max_sub_channels},
+                                         {"TargetMembershipsPerSubChannel", c.elastic_target_memberships.value_or(0)},
+                                         {"MinimumMembershipPercentage", c.elastic_min_membership_pct.value_or(0)}};
+  }
+  if (c.expiration_days && c.expiration_criterion) {
+    ch["ExpirationSettings"] = {{"ExpirationDays", *c.expiration_days},
+                                {"ExpirationCriterion", *c.expiration_criterion}};
+  }
+  return ch;
+}
+
+json MembershipJson(storage::Database& db, const storage::MembershipRecord& m) {
+  json out = {{"InvitedBy", IdentityJson(db, m.invited_by_arn)},
+              {"Type", m.type},
+              {"Member", IdentityJson(db, m.member_arn)},
+              {"ChannelArn", m.channel_arn},
+              {"CreatedTimestamp", EpochSeconds(m.created_ms)},
+              {"LastUpdatedTimestamp", EpochSeconds(m.updated_ms)}};
+  if (m.sub_channel_id) out["SubChannelId"] = *m.sub_channel_id;
+  return out;
+}
+
+storage::PrincipalRecord RequireAppInstancePrincipal(RequestContext& ctx, const std::string& app_instance_arn,
+                                                     const std::string& arn, const char* member) {
+  auto p = storage::FindPrincipal(ctx.db, arn);
+  if (!p || p->app_instance_arn != app_instance_arn) {
+    throw ResourceMissing(ctx, std::string(member) + " " + arn +
+                                   " is not an AppInstanceUser or AppInstanceBot of AppInstance " + app_instance_arn +
+                                   ".");
+  }
+  return *p;
+}
+
+void RequireReadable(const ChannelAccess& a, const std::string& what) {
+  if (a.is_public() || a.is_member() || a.moderator || a.admin) return;
+  throw Forbidden("Channel " + a.channel.arn + " is PRIVATE: only its members, moderators and AppInstanceAdmins can " +
+                  what + ".");
+}
+
+void RequireModerator(const Caller& caller, const ChannelAccess& a, const std::string& action) {
+  if (a.can_moderate()) return;
+  throw Forbidden("Only an AppInstanceAdmin or a moderator of channel " + a.channel.arn + " can " + action + "; " +
+                  caller.arn() + " is neither.");
+}
+
+namespace {
+std::string AssignSubChannel(RequestContext& ctx, const storage::ChannelRecord& channel) {
+  std::map<std::string, int64_t> counts;
+  for (const auto& sc : storage::CountSubChannelMembers(ctx.db, channel.arn)) counts[sc.sub_channel_id] = sc.members;
+  const int64_t max_sub = *channel.elastic_max_sub_channels;
+  const int64_t target = channel.elastic_target_memberships.value_or(1);
+  for (int64_t n = 1; n <= max_sub; ++n) {
+    std::string id = std::to_string(n);
+    auto it = counts.find(id);
+    if (it == counts.end() || it->second < target) return id;
+  }
+  throw ResourceLimitExceeded("Elastic channel " + channel.arn + " is full: all " + std::to_string(max_sub) +
+                              " SubChannels hold TargetMembershipsPerSubChannel (" + std::to_string(target) +
+                              ") members.");
+}
+}  // namespace
+
+storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::ChannelRecord& channel,
+                                        const std::string& invited_by, const std::string& member_arn,
+                                        const std::string& type, const std::optional<std::string>& sub_channel_id) {
+  if (storage::IsChannelBanned(ctx.db, channel.arn, member_arn)) {
+    throw Forbidden("Member " + member_arn + " is banned from channel " + channel.arn +
+                    "; DeleteChannelBan first.");
+  }
+  std::optional<std::string> sub;
+  if (channel.is_elastic()) {
+    if (type == "HIDDEN") throw BadRequest("Elastic channels do not support HIDDEN memberships (Type).");
+    const bool moderator = storage::IsChannelModerator(ctx.db, channel.arn, member_arn);
+    if (moderator) {
+      if (!sub_channel_id) {
+        throw BadRequest("SubChannelId is required to add moderator " + member_arn + " to a SubChannel of elastic channel " +
+                         channel.arn + ".");
+      }
+      bool in_range = false;
+      try {
+        size_t used = 0;
+        long long n = std::stoll(*sub_channel_id, &used);
+        in_range = used == sub_channel_id->size() && n >= 1 && n <= *channel.elastic_max_sub_channels;
+      } catch (const std::exception&) {
+      }
+      if (!in_range) {
+        throw BadRequest("SubChannelId " + *sub_channel_id + " is not a SubChannel of elastic channel " + channel.arn +
+                         " (1.." + std::to_string(*channel.elastic_max_sub_channels) + ").");
+      }
+      sub = sub_channel_id;
+    } else {
+      if (sub_channel_id) {
+        throw BadRequest("SubChannelId can only be given for a moderator; the service assigns members of elastic "
+                         "channel " + channel.arn + " to SubChannels.");
+      }
+    }
+  } else if (sub_channel_id) {
+    throw BadRequest("SubChannelId applies only to elastic channels; " + channel.arn + " is not elastic.");
+  }
+
+  if (auto existing = storage::FindMembership(ctx.db, channel.arn, member_arn)) {
+    if (existing->type != type) {
+      throw Conflict("Member " + member_arn + " already has a " + existing->type + " membership in channel " +
+                     channel.arn + ".");
+    }
+    if (sub && existing->sub_channel_id != sub) {
+      throw Conflict("Moderator " + member_arn + " already has a membership in SubChannel " +
+                     existing->sub_channel_id.value_or("") + " of channel " + channel.arn + ".");
+    }
+    return *existing;
+  }
+  if (channel.is_elastic() && !sub) sub = AssignSubChannel(ctx, channel);
+
+  storage::MembershipRecord m;
+  m.channel_arn = channel.arn;
+  m.member_arn = member_arn;
+  m.type = type;
+  m.invited_by_arn = invited_by;
+  m.sub_channel_id = sub;
+  m.created_ms = m.updated_ms = ctx.now_ms;
+  storage::InsertMembership(ctx.db, m);
+  m.id = ctx.db.LastInsertRowId();
+  return m;
+}
+
+}  // namespace chime::api::channels

@@ -1,0 +1,58 @@
+// Shared by the channel, membership and moderation handlers: output shapes
+// (Identity, Channel, ChannelSummary, ChannelMembership), the principal check
+// for ARNs named in a request, the read-visibility rule, membership creation
+// (with elastic sub-channel assignment) and keyset paging.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/auth/authorizer.hpp"
+#include "api/common/pagination.hpp"
+#include "api/handler.hpp"
+#include "storage/records.hpp"
+
+namespace chime::api::channels {
+
+// Identity {Arn, Name}; Name left out when the principal has none (or is gone).
+json IdentityJson(storage::Database& db, const std::string& arn);
+json ChannelJson(storage::Database& db, const storage::ChannelRecord& c);  // Channel
+json ChannelSummaryJson(const storage::ChannelRecord& c);                 // ChannelSummary
+json MembershipJson(storage::Database& db, const storage::MembershipRecord& m);  // ChannelMembership
+
+// The AppInstanceUser/Bot `arn` of `app_instance_arn`, named by request member
+// `member`. Unknown (or of another app instance) -> ResourceMissing.
+storage::PrincipalRecord RequireAppInstancePrincipal(RequestContext& ctx, const std::string& app_instance_arn,
+                                                     const std::string& arn, const char* member);
+
+// Read rule for channel details, memberships and moderators: PRIVATE channels
+// only for members, moderators and admins; PUBLIC for any user of the instance.
+void RequireReadable(const ChannelAccess& a, const std::string& what);
+// Admin or channel moderator, else ForbiddenException naming `action`.
+void RequireModerator(const Caller& caller, const ChannelAccess& a, const std::string& action);
+
+// Adds `member_arn` (already checked to be a principal of the channel's app
+// instance) with `type`. Elastic channels: a member gets the first sub-channel
+// ("1".."MaximumSubChannels") below TargetMembershipsPerSubChannel; a
+// moderator must name `sub_channel_id`. Returns the stored membership; if it
+// already exists with the same type it is returned unchanged (idempotent),
+// with another type -> ConflictException. Banned member -> ForbiddenException.
+// Throws ApiError for rule violations (caller decides per-member handling).
+storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::ChannelRecord& channel,
+                                        const std::string& invited_by, const std::string& member_arn,
+                                        const std::string& type, const std::optional<std::string>& sub_channel_id);
+
+// Keyset page: rows were fetched with limit+1; emits up to `limit` items via
+// `render` into out[list_member] and NextToken from `key_of(last row)`.
+template <typename Row, typename Render, typename KeyOf>
+void EmitPage(json& out, const char* list_member, const std::vector<Row>& rows, int limit, const std::string& scope,
+              Render render, KeyOf key_of) {
+  json list = json::array();
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) list.push_back(render(rows[i]));
+  out[list_member] = std::move(list);
+  if (rows.size() > static_cast<size_t>(limit)) out["NextToken"] = EncodeNextToken(scope, key_of(rows[limit - 1]));
+}
+
+}  // namespace chime::api::channels
