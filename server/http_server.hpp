@@ -1,0 +1,68 @@
+// HttpServer: the HTTP/1.1 front end of chime-local. It owns the sockets and
+// threads, enforces transport limits (body/header size, idle timeout,
+// connection count) and hands every complete request to api::Dispatcher.
+//
+// Two steps, so main can learn the real port (port 0 = ephemeral) before it
+// builds the Dispatcher, whose ServiceConfig advertises host:port:
+//
+//   HttpServer server(config);              // resolves and binds; throws on failure
+//   api::ServiceConfig svc{..., EndpointHost(config.host, server.port())};
+//   api::Dispatcher dispatcher(svc, db);
+//   return server.Run(dispatcher);          // serves until SIGINT/SIGTERM or Stop()
+//
+// Boost-free on purpose: only http_server.cpp includes Beast/Asio.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/config.hpp"
+
+namespace chime::api {
+class Dispatcher;
+}
+
+namespace chime::server {
+
+class HttpServer {
+ public:
+  // Called from Run() once the server accepts connections, with the bound port.
+  using OnListening = std::function<void(uint16_t port)>;
+
+  // Resolves config.host, binds config.port and starts listening (connections
+  // queue in the backlog until Run()). Installs the SIGINT/SIGTERM handlers.
+  // Throws std::runtime_error("cannot listen on HOST:PORT: WHY").
+  explicit HttpServer(const ServerConfig& config);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound port: config.port, or the kernel's choice when that was 0.
+  uint16_t port() const;
+
+  // Prints "chime-local listening on http://HOST:PORT" to stdout (flushed),
+  // calls on_listening, then serves on config.threads threads (the calling
+  // thread is one of them). Returns 0 after a graceful shutdown: stop
+  // accepting, close idle keep-alive connections, let in-flight requests
+  // finish for up to 5 s, then close the rest. Call at most once.
+  // `dispatcher` must outlive Run().
+  int Run(api::Dispatcher& dispatcher, OnListening on_listening = {});
+
+  // Starts the same graceful shutdown as SIGTERM. Thread-safe; may be called
+  // before or during Run() (a second call, like a second signal, skips the
+  // grace period).
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The host:port clients should use to reach this server ("127.0.0.1:4590").
+// A wildcard bind address (0.0.0.0, ::) is mapped to loopback, and IPv6
+// literals are bracketed.
+std::string EndpointHost(const std::string& host, uint16_t port);
+
+}  // namespace chime::server

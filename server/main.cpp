@@ -1,0 +1,102 @@
+// chime-local: parse the configuration, open the database, bind, build the
+// dispatcher (which needs the bound port for GetMessagingSessionEndpoint),
+// serve until SIGINT/SIGTERM, then tear down in reverse order so SQLite is
+// closed cleanly.
+//
+// Exit codes: 0 after a graceful shutdown (or --help/--version), 1 when the
+// server cannot start, 2 for bad flags or environment variables.
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "api/dispatcher.hpp"
+#include "api/service_config.hpp"
+#include "server/config.hpp"
+#include "server/http_server.hpp"
+#include "storage/database.hpp"
+
+namespace {
+
+using chime::server::ServerConfig;
+
+// The directory the database file lives in, or empty when there is none to create.
+std::filesystem::path DataDirectory(const ServerConfig& config) {
+  if (config.InMemory()) return {};
+  if (config.data_file.empty()) return config.data_dir;
+  return std::filesystem::path(config.data_file).parent_path();
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "chime-local: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace server = chime::server;
+  namespace api = chime::api;
+  namespace storage = chime::storage;
+
+  server::ParseResult parsed = server::ParseConfig(argc, argv, server::ProcessEnvironment());
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "chime-local: %s\nTry 'chime-local --help' for the list of options.\n",
+                 parsed.error.c_str());
+    return 2;
+  }
+  switch (parsed.action) {
+    case server::ParseResult::Action::kHelp:
+      std::fputs(server::HelpText().c_str(), stdout);
+      return 0;
+    case server::ParseResult::Action::kVersion:
+      std::puts(server::VersionText().c_str());
+      return 0;
+    case server::ParseResult::Action::kRun:
+      break;
+  }
+  const ServerConfig& config = parsed.config;
+
+  if (std::filesystem::path dir = DataDirectory(config); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Fail("cannot create data directory " + dir.string() + ": " + ec.message());
+  }
+
+  const std::string db_path = config.DatabasePath();
+  std::unique_ptr<storage::Database> db;
+  try {
+    db = storage::Database::Open(db_path);
+  } catch (const std::exception& e) {
+    return Fail("cannot open database " + db_path + ": " + e.what());
+  }
+
+  // Bind before building the dispatcher: with --port 0 only now is the port known.
+  std::unique_ptr<server::HttpServer> http;
+  try {
+    http = std::make_unique<server::HttpServer>(config);
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+
+  api::ServiceConfig service;
+  service.region = config.region;
+  service.account_id = config.account_id;
+  service.messaging_endpoint_host = server::EndpointHost(config.host, http->port());
+
+  std::unique_ptr<api::Dispatcher> dispatcher;
+  try {
+    dispatcher = std::make_unique<api::Dispatcher>(service, *db);
+  } catch (const std::exception& e) {
+    return Fail(std::string("cannot initialise the API: ") + e.what());
+  }
+
+  int rc = http->Run(*dispatcher);
+  // Explicit teardown order: no more requests, then the API, then SQLite.
+  http.reset();
+  dispatcher.reset();
+  db.reset();
+  return rc;
+}
