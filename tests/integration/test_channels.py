@@ -1,0 +1,337 @@
+"""Channels, memberships and moderators through boto3 (and the AWS CLI for create/describe):
+every Mode x Privacy, DEFAULT/HIDDEN memberships, moderators, pagination, and the modeled
+exception classes for each refusal."""
+
+import itertools
+import unittest
+
+from harness import ChimeTestCase, unique_name
+
+
+class ChannelTestBase(ChimeTestCase):
+    def setUp(self):
+        self.app = self.make_app_instance()
+        self.admin = self.make_admin(self.app, self.make_user(self.app, name="Admin"))
+        self.owner = self.make_user(self.app, name="Owner")
+        self.alice = self.make_user(self.app, name="Alice")
+        self.bob = self.make_user(self.app, name="Bob")
+        self.carol = self.make_user(self.app, name="Carol")
+
+    def member_arns(self, channel, bearer, **kw):
+        resp = self.messaging.list_channel_memberships(ChannelArn=channel, ChimeBearer=bearer, **kw)
+        return {m["Member"]["Arn"] for m in resp["ChannelMemberships"]}
+
+
+class ChannelTests(ChannelTestBase):
+    def test_each_mode_and_privacy(self):
+        for mode, privacy in itertools.product(("UNRESTRICTED", "RESTRICTED"), ("PUBLIC", "PRIVATE")):
+            with self.subTest(mode=mode, privacy=privacy):
+                name = unique_name("ch")
+                arn = self.make_channel(self.app, self.owner, Name=name, Mode=mode, Privacy=privacy,
+                                        Metadata="meta", MemberArns=[self.alice])
+                self.assertTrue(arn.startswith(self.app + "/channel/"), arn)
+                ch = self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.alice)["Channel"]
+                self.assertEqual(ch["Name"], name)
+                self.assertEqual(ch["ChannelArn"], arn)
+                self.assertEqual(ch["Mode"], mode)
+                self.assertEqual(ch["Privacy"], privacy)
+                self.assertEqual(ch["Metadata"], "meta")
+                self.assertEqual(ch["CreatedBy"], {"Arn": self.owner, "Name": "Owner"})
+                self.assertEqual(ch["CreatedTimestamp"].year, ch["LastUpdatedTimestamp"].year)
+                self.assertGreater(ch["CreatedTimestamp"].year, 2020)
+                # Bob is not a member: PUBLIC is readable, PRIVATE is not.
+                if privacy == "PUBLIC":
+                    self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.bob)
+                else:
+                    with self.assertClientError("ForbiddenException"):
+                        self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.bob)
+                # A member may add others only to UNRESTRICTED channels.
+                if mode == "UNRESTRICTED":
+                    self.messaging.create_channel_membership(
+                        ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT", ChimeBearer=self.alice)
+                else:
+                    with self.assertClientError("ForbiddenException"):
+                        self.messaging.create_channel_membership(
+                            ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT", ChimeBearer=self.alice)
+
+    def test_defaults_channel_id_and_conflicts(self):
+        arn = self.make_channel(self.app, self.owner, ChannelId="room-1")
+        self.assertEqual(arn, self.app + "/channel/room-1")
+        ch = self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.owner)["Channel"]
+        self.assertEqual((ch["Mode"], ch["Privacy"]), ("UNRESTRICTED", "PUBLIC"))
+        with self.assertClientError("ConflictException"):
+            self.make_channel(self.app, self.alice, ChannelId="room-1")
+
+    def test_client_request_token(self):
+        a = self.messaging.create_channel(AppInstanceArn=self.app, Name="n", ClientRequestToken="tok-123",
+                                          ChimeBearer=self.owner)
+        b = self.messaging.create_channel(AppInstanceArn=self.app, Name="n", ClientRequestToken="tok-123",
+                                          ChimeBearer=self.owner)
+        self.assertEqual(a["ChannelArn"], b["ChannelArn"])
+        with self.assertClientError("ConflictException"):
+            self.messaging.create_channel(AppInstanceArn=self.app, Name="other", ClientRequestToken="tok-123",
+                                          ChimeBearer=self.owner)
+
+    def test_elastic_and_expiration_settings_echoed(self):
+        arn = self.make_channel(
+            self.app, self.owner,
+            ElasticChannelConfiguration={"MaximumSubChannels": 3, "TargetMembershipsPerSubChannel": 2,
+                                         "MinimumMembershipPercentage": 10},
+            ExpirationSettings={"ExpirationDays": 30, "ExpirationCriterion": "LAST_MESSAGE_TIMESTAMP"})
+        ch = self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.owner)["Channel"]
+        self.assertEqual(ch["ElasticChannelConfiguration"],
+                         {"MaximumSubChannels": 3, "TargetMembershipsPerSubChannel": 2,
+                          "MinimumMembershipPercentage": 10})
+        self.assertEqual(ch["ExpirationSettings"],
+                         {"ExpirationDays": 30, "ExpirationCriterion": "LAST_MESSAGE_TIMESTAMP"})
+        subs = [self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=u, Type="DEFAULT",
+                                                         ChimeBearer=self.owner)["SubChannelId"]
+                for u in (self.alice, self.bob, self.carol)]
+        self.assertEqual(subs, ["1", "1", "2"])
+        listed = self.messaging.list_sub_channels(ChannelArn=arn, ChimeBearer=self.owner)["SubChannels"]
+        self.assertEqual(listed, [{"SubChannelId": "1", "MembershipCount": 2},
+                                  {"SubChannelId": "2", "MembershipCount": 1}])
+
+    def test_tags_stored(self):
+        arn = self.make_channel(self.app, self.owner, Tags=[{"Key": "team", "Value": "blue"}])
+        tags = self.messaging.list_tags_for_resource(ResourceARN=arn)["Tags"]
+        self.assertEqual(tags, [{"Key": "team", "Value": "blue"}])
+
+    def test_bearer_of_other_app_instance_is_forbidden(self):
+        other = self.make_user(self.make_app_instance())
+        with self.assertClientError("ForbiddenException"):
+            self.make_channel(self.app, other)
+
+    def test_unknown_bearer_is_unauthorized(self):
+        with self.assertClientError("UnauthorizedClientException") as ctx:
+            self.make_channel(self.app, self.app + "/user/ghost")
+        self.assertIn("x-amz-chime-bearer", ctx.message)
+
+    def test_invalid_input_without_client_validation_is_bad_request(self):
+        with self.assertClientError("BadRequestException"):
+            self.raw_messaging.create_channel(AppInstanceArn=self.app, Name="n", Mode="SOMETIMES",
+                                              ClientRequestToken="tok-bad-mode", ChimeBearer=self.owner)
+        with self.assertClientError("BadRequestException"):
+            self.raw_messaging.create_channel(AppInstanceArn=self.app, Name="n", ChimeBearer=self.owner,
+                                              ClientRequestToken="tok-many",
+                                              MemberArns=[self.alice] * 11)
+
+    def test_list_channels_privacy(self):
+        pub = self.make_channel(self.app, self.owner, Privacy="PUBLIC")
+        priv = self.make_channel(self.app, self.owner, Privacy="PRIVATE")
+
+        def arns(bearer, **kw):
+            resp = self.messaging.list_channels(AppInstanceArn=self.app, ChimeBearer=bearer, **kw)
+            return {c["ChannelArn"] for c in resp["Channels"]}
+
+        self.assertEqual(arns(self.alice), {pub})
+        self.assertEqual(arns(self.alice, Privacy="PUBLIC"), {pub})
+        with self.assertClientError("ForbiddenException"):
+            arns(self.alice, Privacy="PRIVATE")
+        self.assertEqual(arns(self.admin, Privacy="PRIVATE"), {priv})
+        self.assertEqual(arns(self.admin), {pub, priv})
+        summary = self.messaging.list_channels(AppInstanceArn=self.app, ChimeBearer=self.alice)["Channels"][0]
+        self.assertEqual(set(summary), {"Name", "ChannelArn", "Mode", "Privacy"})
+
+    def test_list_channels_pagination(self):
+        created = [self.make_channel(self.app, self.owner, Name=f"p{i}") for i in range(5)]
+        seen, token = [], None
+        while True:
+            kw = {"NextToken": token} if token else {}
+            resp = self.messaging.list_channels(AppInstanceArn=self.app, ChimeBearer=self.alice,
+                                                MaxResults=2, **kw)
+            self.assertLessEqual(len(resp["Channels"]), 2)
+            seen += [c["ChannelArn"] for c in resp["Channels"]]
+            if len(seen) == 2:
+                created.append(self.make_channel(self.app, self.owner, Name="late"))
+            token = resp.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(seen, created)
+
+    def test_update_and_delete(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.update_channel(ChannelArn=arn, Name="x", ChimeBearer=self.alice)
+        self.messaging.update_channel(ChannelArn=arn, Name="renamed", Mode="RESTRICTED", ChimeBearer=self.owner)
+        ch = self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.alice)["Channel"]
+        self.assertEqual((ch["Name"], ch["Mode"]), ("renamed", "RESTRICTED"))
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.delete_channel(ChannelArn=arn, ChimeBearer=self.alice)
+        resp = self.messaging.delete_channel(ChannelArn=arn, ChimeBearer=self.owner)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 204)
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.describe_channel(ChannelArn=arn, ChimeBearer=self.owner)
+
+    def test_aws_cli_create_and_describe_channel(self):
+        rc, created, err = self.run_aws(
+            "chime-sdk-messaging", "create-channel", "--app-instance-arn", self.app, "--name", "cli-chan",
+            "--mode", "RESTRICTED", "--privacy", "PRIVATE", "--chime-bearer", self.owner, expect_rc=0)
+        arn = created["ChannelArn"]
+        self.assertTrue(arn.startswith(self.app + "/channel/"), arn)
+        rc, described, err = self.run_aws(
+            "chime-sdk-messaging", "describe-channel", "--channel-arn", arn, "--chime-bearer", self.owner,
+            expect_rc=0)
+        ch = described["Channel"]
+        self.assertEqual((ch["Name"], ch["Mode"], ch["Privacy"]), ("cli-chan", "RESTRICTED", "PRIVATE"))
+        self.assertEqual(ch["CreatedBy"]["Arn"], self.owner)
+        rc, _, err = self.run_aws(
+            "chime-sdk-messaging", "describe-channel", "--channel-arn", arn, "--chime-bearer", self.bob)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("ForbiddenException", err)
+
+
+class MembershipTests(ChannelTestBase):
+    def test_default_and_hidden(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        resp = self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="HIDDEN",
+                                                        ChimeBearer=self.owner)
+        self.assertEqual(resp["ChannelArn"], arn)
+        self.assertEqual(resp["Member"], {"Arn": self.bob, "Name": "Bob"})
+        self.assertEqual(self.member_arns(arn, self.alice), {self.alice})
+        self.assertEqual(self.member_arns(arn, self.alice, Type="HIDDEN"), {self.bob})
+        self.assertEqual(self.member_arns(arn, self.alice, Type="DEFAULT"), {self.alice})
+        # Only moderators and admins create HIDDEN memberships.
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="HIDDEN",
+                                                     ChimeBearer=self.alice)
+        m = self.messaging.describe_channel_membership(ChannelArn=arn, MemberArn=self.bob,
+                                                       ChimeBearer=self.owner)["ChannelMembership"]
+        self.assertEqual(m["Type"], "HIDDEN")
+        self.assertEqual(m["InvitedBy"], {"Arn": self.owner, "Name": "Owner"})
+        self.assertEqual(m["Member"]["Arn"], self.bob)
+        self.assertEqual(m["ChannelArn"], arn)
+        self.assertIn("CreatedTimestamp", m)
+        self.assertIn("LastUpdatedTimestamp", m)
+
+    def test_member_adding_to_restricted_is_forbidden(self):
+        arn = self.make_channel(self.app, self.owner, Mode="RESTRICTED", MemberArns=[self.alice])
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                     ChimeBearer=self.alice)
+        self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                 ChimeBearer=self.admin)
+        self.assertEqual(self.member_arns(arn, self.owner), {self.alice, self.bob})
+
+    def test_non_member_cannot_add(self):
+        arn = self.make_channel(self.app, self.owner)
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
+                                                     ChimeBearer=self.carol)
+
+    def test_describe_membership_of_non_member_is_not_found(self):
+        arn = self.make_channel(self.app, self.owner)
+        with self.assertClientError("NotFoundException"):
+            self.messaging.describe_channel_membership(ChannelArn=arn, MemberArn=self.bob,
+                                                       ChimeBearer=self.owner)
+
+    def test_private_membership_list_needs_membership(self):
+        arn = self.make_channel(self.app, self.owner, Privacy="PRIVATE", MemberArns=[self.alice])
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.list_channel_memberships(ChannelArn=arn, ChimeBearer=self.bob)
+        self.assertEqual(self.member_arns(arn, self.alice), {self.alice})
+
+    def test_membership_pagination(self):
+        arn = self.make_channel(self.app, self.owner)
+        users = [self.make_user(self.app) for _ in range(5)]
+        for u in users:
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=u, Type="DEFAULT",
+                                                     ChimeBearer=self.owner)
+        seen, token = [], None
+        while True:
+            kw = {"NextToken": token} if token else {}
+            resp = self.messaging.list_channel_memberships(ChannelArn=arn, ChimeBearer=self.owner,
+                                                           MaxResults=2, **kw)
+            seen += [m["Member"]["Arn"] for m in resp["ChannelMemberships"]]
+            token = resp.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(seen, users)
+
+    def test_batch_create(self):
+        arn = self.make_channel(self.app, self.owner)
+        ghost = self.app + "/user/ghost"
+        resp = self.messaging.batch_create_channel_membership(
+            ChannelArn=arn, MemberArns=[self.alice, ghost, self.bob], ChimeBearer=self.owner)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
+        batch = resp["BatchChannelMemberships"]
+        self.assertEqual(batch["InvitedBy"]["Arn"], self.owner)
+        self.assertEqual(batch["Type"], "DEFAULT")
+        self.assertEqual(batch["ChannelArn"], arn)
+        self.assertEqual([m["Arn"] for m in batch["Members"]], [self.alice, self.bob])
+        self.assertEqual(len(resp["Errors"]), 1)
+        self.assertEqual(resp["Errors"][0]["MemberArn"], ghost)
+        self.assertEqual(resp["Errors"][0]["ErrorCode"], "NotFound")
+        self.assertTrue(resp["Errors"][0]["ErrorMessage"])
+
+    def test_delete_membership(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice, self.bob])
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.alice)
+        self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.alice, ChimeBearer=self.alice)
+        self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
+        self.assertEqual(self.member_arns(arn, self.owner), set())
+
+    def test_bot_can_be_a_member(self):
+        bot = self.make_bot(self.app)
+        arn = self.make_channel(self.app, self.owner, MemberArns=[bot])
+        self.assertEqual(self.member_arns(arn, self.owner), {bot})
+
+
+class ModeratorTests(ChannelTestBase):
+    def test_create_list_describe_delete(self):
+        arn = self.make_channel(self.app, self.owner, ModeratorArns=[self.carol], MemberArns=[self.alice])
+        mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=self.alice)
+        self.assertEqual(mods["ChannelArn"], arn)
+        self.assertEqual({m["Moderator"]["Arn"] for m in mods["ChannelModerators"]}, {self.owner, self.carol})
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                    ChimeBearer=self.alice)
+        resp = self.messaging.create_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                       ChimeBearer=self.carol)
+        self.assertEqual(resp["ChannelArn"], arn)
+        self.assertEqual(resp["ChannelModerator"], {"Arn": self.bob, "Name": "Bob"})
+        with self.assertClientError("ConflictException"):
+            self.messaging.create_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                    ChimeBearer=self.owner)
+        d = self.messaging.describe_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                      ChimeBearer=self.owner)["ChannelModerator"]
+        self.assertEqual(d["Moderator"]["Arn"], self.bob)
+        self.assertEqual(d["CreatedBy"]["Arn"], self.carol)
+        page = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=self.owner, MaxResults=2)
+        self.assertEqual(len(page["ChannelModerators"]), 2)
+        rest = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=self.owner, MaxResults=2,
+                                                      NextToken=page["NextToken"])
+        self.assertEqual(len(rest["ChannelModerators"]), 1)
+        self.assertNotIn("NextToken", rest)
+        self.messaging.delete_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                ChimeBearer=self.admin)
+        with self.assertClientError("NotFoundException"):
+            self.messaging.describe_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.bob,
+                                                      ChimeBearer=self.owner)
+
+    def test_moderator_of_other_app_instance_refused(self):
+        arn = self.make_channel(self.app, self.owner)
+        stranger = self.make_user(self.make_app_instance())
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_moderator(ChannelArn=arn, ChannelModeratorArn=stranger,
+                                                    ChimeBearer=self.owner)
+
+    def test_bans(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice, self.bob])
+        self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
+        self.assertEqual(self.member_arns(arn, self.owner), {self.alice})
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                     ChimeBearer=self.owner)
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.owner, ChimeBearer=self.admin)
+        bans = self.messaging.list_channel_bans(ChannelArn=arn, ChimeBearer=self.owner)["ChannelBans"]
+        self.assertEqual([b["Member"]["Arn"] for b in bans], [self.bob])
+        self.messaging.delete_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
+        self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                 ChimeBearer=self.owner)
+
+
+if __name__ == "__main__":
+    unittest.main()
