@@ -43,9 +43,13 @@ class Walker {
       case Kind::kMap: {
         if (!v.is_object()) return TypeError(path, "a map (JSON object)");
         CheckSize(s, v.size(), path);
+        // A sensitive key (MessageAttributeName) must not leak through the value's path either.
+        const bool hide_keys = sensitive || (s.key != model::kNoShape && model::Shape(s.key).sensitive);
+        size_t index = 0;
         for (const auto& [key, value] : v.items()) {
           Check(s.key, json(key), path + " key", sensitive);
-          Check(s.element, value, path + "." + key, sensitive);
+          std::string shown = hide_keys ? "<key " + std::to_string(++index) + ">" : key;
+          Check(s.element, value, path + "." + shown, sensitive);
         }
         return;
       }
