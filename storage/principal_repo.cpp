@@ -126,6 +126,15 @@ bool UpdatePrincipal(Database& db, std::string_view arn, std::string_view kind,
   return db.Changes() > 0;
 }
 
+bool SetUserExpiration(Database& db, std::string_view arn, const std::optional<int64_t>& days,
+                       const std::optional<std::string>& criterion) {
+  auto st = db.Prepare(
+      "UPDATE principals SET expiration_days = ?, expiration_criterion = ? WHERE arn = ? AND kind = 'user'");
+  st.BindAll(days, criterion, arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
 bool DeletePrincipal(Database& db, std::string_view arn, std::string_view kind) {
   auto st = db.Prepare("DELETE FROM principals WHERE arn = ? AND kind = ?");
   st.BindAll(arn, kind);

@@ -42,6 +42,9 @@ std::vector<PrincipalRecord> ListPrincipals(Database& db, std::string_view app_i
 bool UpdatePrincipal(Database& db, std::string_view arn, std::string_view kind,
                      const std::optional<std::string>& name, const std::optional<std::string>& metadata,
                      const std::optional<std::string>& configuration, int64_t updated_ms);
+// Sets (or, with nullopt, clears) a user's ExpirationSettings. False if there is no such user.
+bool SetUserExpiration(Database& db, std::string_view arn, const std::optional<int64_t>& days,
+                       const std::optional<std::string>& criterion);
 // Deletes a principal of that kind; memberships, moderator and admin rows go by FK cascade.
 bool DeletePrincipal(Database& db, std::string_view arn, std::string_view kind);
 

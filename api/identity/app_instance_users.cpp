@@ -9,7 +9,8 @@
 // channel memberships, moderator and admin rows (FK cascade) and its tags.
 // Admins are a role, not a resource: CreateAppInstanceAdmin promotes a user
 // or bot of the same app instance; promoting an existing admin again is an
-// idempotent success.
+// idempotent success. ExpirationSettings are stored and echoed; no sweep
+// deletes expired users (the model allows deletion to lag).
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
 #include "api/common/idempotency.hpp"
@@ -136,6 +137,24 @@ json UpdateAppInstanceUser(RequestContext& ctx, const json& in) {
     throw ResourceMissing(ctx, "AppInstanceUser " + arn + " does not exist.");
   }
   return {{"AppInstanceUserArn", arn}};
+}
+
+// Stored and echoed; no background sweep deletes expired users (the model
+// says deletion "may vary" and expired users still appear as active).
+json PutAppInstanceUserExpirationSettings(RequestContext& ctx, const json& in) {
+  const std::string arn = Str(in, "AppInstanceUserArn");
+  std::optional<int64_t> days;
+  std::optional<std::string> criterion;
+  if (auto it = in.find("ExpirationSettings"); it != in.end()) {
+    days = it->value("ExpirationDays", int64_t{0});
+    criterion = it->value("ExpirationCriterion", "");
+  }
+  if (!storage::SetUserExpiration(ctx.db, arn, days, criterion)) {
+    throw ResourceMissing(ctx, "AppInstanceUser " + arn + " does not exist.");
+  }
+  json out = {{"AppInstanceUserArn", arn}};
+  if (days) out["ExpirationSettings"] = {{"ExpirationDays", *days}, {"ExpirationCriterion", *criterion}};
+  return out;
 }
 
 json DeletePrincipal(RequestContext& ctx, const std::string& arn, std::string_view kind) {
@@ -274,6 +293,7 @@ void RegisterAppInstanceUserHandlers(HandlerTable& t) {
   t.Add(Op::kListAppInstanceUsers, ListAppInstanceUsers);
   t.Add(Op::kUpdateAppInstanceUser, UpdateAppInstanceUser);
   t.Add(Op::kDeleteAppInstanceUser, DeleteAppInstanceUser);
+  t.Add(Op::kPutAppInstanceUserExpirationSettings, PutAppInstanceUserExpirationSettings);
   t.Add(Op::kCreateAppInstanceBot, CreateAppInstanceBot);
   t.Add(Op::kDescribeAppInstanceBot, DescribeAppInstanceBot);
   t.Add(Op::kListAppInstanceBots, ListAppInstanceBots);

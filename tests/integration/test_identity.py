@@ -139,6 +139,28 @@ class AppInstanceUserTest(ChimeTestCase):
             self.identity.delete_app_instance_user(AppInstanceUserArn=arn)
         self.assertEqual(self.make_user(self.app, "erin"), arn)
 
+    def test_put_expiration_settings(self):
+        self.requireModel(self.identity, "PutAppInstanceUserExpirationSettings")
+        arn = self.make_user(self.app)
+        settings = {"ExpirationDays": 2, "ExpirationCriterion": "CREATED_TIMESTAMP"}
+        resp = self.identity.put_app_instance_user_expiration_settings(
+            AppInstanceUserArn=arn, ExpirationSettings=settings)
+        self.assertEqual(resp["AppInstanceUserArn"], arn)
+        self.assertEqual(resp["ExpirationSettings"], settings)
+        user = self.identity.describe_app_instance_user(AppInstanceUserArn=arn)["AppInstanceUser"]
+        self.assertEqual(user["ExpirationSettings"], settings)
+        resp = self.identity.put_app_instance_user_expiration_settings(AppInstanceUserArn=arn)
+        self.assertNotIn("ExpirationSettings", resp)
+        user = self.identity.describe_app_instance_user(AppInstanceUserArn=arn)["AppInstanceUser"]
+        self.assertNotIn("ExpirationSettings", user)
+        with self.assertClientError("ForbiddenException"):
+            self.identity.put_app_instance_user_expiration_settings(
+                AppInstanceUserArn=arn + "x", ExpirationSettings=settings)
+        with self.assertClientError("BadRequestException"):
+            self.raw_identity.put_app_instance_user_expiration_settings(
+                AppInstanceUserArn=arn,
+                ExpirationSettings={"ExpirationDays": 1, "ExpirationCriterion": "NEVER"})
+
     def test_aws_cli_create_describe_list_user(self):
         _, data, _ = self.run_aws(
             "chime-sdk-identity", "create-app-instance-user", "--app-instance-arn", self.app,

@@ -291,6 +291,27 @@ TEST_F(IdentityTest, DeleteUnknownUserOrBotArnIsForbidden) {
   EXPECT_EQ(DescribeBot(bot).status, 200);
 }
 
+TEST_F(IdentityTest, PutUserExpirationSettingsSetsAndClears) {
+  std::string arn = CreateUser(app_, "alice");
+  json settings = {{"ExpirationDays", 3}, {"ExpirationCriterion", "CREATED_TIMESTAMP"}};
+  auto r = Call("PUT", "/app-instance-users/" + Enc(arn) + "/expiration-settings", {{"ExpirationSettings", settings}});
+  ASSERT_EQ(r.status, 200) << r.raw_body;
+  EXPECT_EQ(r.body, json({{"AppInstanceUserArn", arn}, {"ExpirationSettings", settings}}));
+  EXPECT_EQ(DescribeUser(arn).body["AppInstanceUser"]["ExpirationSettings"], settings);
+
+  r = Call("PUT", "/app-instance-users/" + Enc(arn) + "/expiration-settings", json::object());
+  ASSERT_EQ(r.status, 200) << r.raw_body;
+  EXPECT_EQ(r.body, json({{"AppInstanceUserArn", arn}}));
+  EXPECT_FALSE(DescribeUser(arn).body["AppInstanceUser"].contains("ExpirationSettings"));
+
+  std::string bot = CreateBot(app_);
+  ExpectError(Call("PUT", "/app-instance-users/" + Enc(bot) + "/expiration-settings", {{"ExpirationSettings", settings}}),
+              403, "ForbiddenException");
+  ExpectError(Call("PUT", "/app-instance-users/" + Enc(arn) + "/expiration-settings",
+                   {{"ExpirationSettings", {{"ExpirationDays", 5476}, {"ExpirationCriterion", "CREATED_TIMESTAMP"}}}}),
+              400, "BadRequestException");
+}
+
 // ------------------------------------------------------------ bots
 
 TEST_F(IdentityTest, CreateBotArnIsUuidAndConfigurationEchoes) {
