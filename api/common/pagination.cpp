@@ -46,8 +46,15 @@ std::optional<std::string> FromBase64Url(std::string_view in) {
 std::string Fingerprint(std::string_view scope) { return Sha256Hex(scope).substr(0, 12); }
 }  // namespace
 
+// The fingerprint covers the scope AND the position, so editing the numbers
+// inside a token is detected like a token of another listing.
+std::string CursorFingerprint(std::string_view scope, const PageCursor& c) {
+  return Fingerprint(std::string(scope) + "|" + std::to_string(c.key) + "|" + std::to_string(c.tiebreak));
+}
+
 std::string EncodeNextToken(std::string_view scope, const PageCursor& c) {
-  return Base64Url("v1|" + Fingerprint(scope) + "|" + std::to_string(c.key) + "|" + std::to_string(c.tiebreak));
+  return Base64Url("v1|" + CursorFingerprint(scope, c) + "|" + std::to_string(c.key) + "|" +
+                   std::to_string(c.tiebreak));
 }
 
 PageCursor DecodeNextToken(std::string_view scope, std::string_view token) {
@@ -55,9 +62,12 @@ PageCursor DecodeNextToken(std::string_view scope, std::string_view token) {
   auto raw = FromBase64Url(token);
   if (!raw) throw bad();
   std::string_view s = *raw;
-  std::string expected = "v1|" + Fingerprint(scope) + "|";
-  if (s.substr(0, expected.size()) != expected) throw bad();
-  s.remove_prefix(expected.size());
+  if (s.substr(0, 3) != "v1|") throw bad();
+  s.remove_prefix(3);
+  size_t fp_bar = s.find('|');
+  if (fp_bar == std::string_view::npos) throw bad();
+  std::string fingerprint(s.substr(0, fp_bar));
+  s.remove_prefix(fp_bar + 1);
   size_t bar = s.find('|');
   if (bar == std::string_view::npos) throw bad();
   try {
@@ -68,6 +78,7 @@ PageCursor DecodeNextToken(std::string_view scope, std::string_view token) {
     if (used != a.size()) throw bad();
     c.tiebreak = std::stoll(b, &used);
     if (used != b.size()) throw bad();
+    if (fingerprint != CursorFingerprint(scope, c)) throw bad();
     return c;
   } catch (const std::logic_error&) {
     throw bad();
