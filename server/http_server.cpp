@@ -500,6 +500,12 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       api_response.headers = {{"Content-Type", "application/json"},
                               {"x-amzn-ErrorType", "ServiceFailureException"}};
       api_response.body = R"({"Code":"ServiceFailure","Message":"Internal server error"})";
+    } catch (...) {
+      Log(LogLevel::kError, "dispatcher threw a non-standard exception");
+      api_response.status = 500;
+      api_response.headers = {{"Content-Type", "application/json"},
+                              {"x-amzn-ErrorType", "ServiceFailureException"}};
+      api_response.body = R"({"Code":"ServiceFailure","Message":"Internal server error"})";
     }
     std::string operation = std::move(api_response.operation);
     const bool keep_open = keep_alive && !stopping;
