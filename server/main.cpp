@@ -5,6 +5,7 @@
 //
 // Exit codes: 0 after a graceful shutdown (or --help/--version), 1 when the
 // server cannot start, 2 for bad flags or environment variables.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
   namespace server = chime::server;
   namespace api = chime::api;
   namespace storage = chime::storage;
+
+  // A closed stdout/stderr reader (a test harness that went away) must not
+  // kill the server through SIGPIPE; writes then just fail.
+  std::signal(SIGPIPE, SIG_IGN);
 
   server::ParseResult parsed = server::ParseConfig(argc, argv, server::ProcessEnvironment());
   if (!parsed.ok()) {
