@@ -1,6 +1,7 @@
 #include "api/protocol/validator.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "api/protocol/api_error.hpp"
@@ -58,14 +59,16 @@ class Walker {
         return CheckString(s, v.get_ref<const std::string&>(), path, sensitive);
       case Kind::kInteger:
       case Kind::kLong: {
+        int64_t n = 0;
         if (!v.is_number_integer()) {
-          if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>()))) {
-            return CheckRange(s, static_cast<int64_t>(v.get<double>()), path);
-          }
-          return TypeError(path, "an integer");
+          // An integral double (5.0) is an integer; check the range before casting (1e300 -> int64 is UB).
+          double d = v.is_number_float() ? v.get<double>() : 0.5;
+          if (!(d >= -9.2e18 && d <= 9.2e18) || d != std::trunc(d)) return TypeError(path, "an integer");
+          n = static_cast<int64_t>(d);
+        } else {
+          n = v.is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX))
+                                     : v.get<int64_t>();
         }
-        int64_t n = v.is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX))
-                                           : v.get<int64_t>();
         if (s.kind == Kind::kInteger && (n > INT32_MAX || n < INT32_MIN)) return TypeError(path, "a 32-bit integer");
         return CheckRange(s, n, path);
       }
