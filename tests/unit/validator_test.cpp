@@ -149,6 +149,12 @@ TEST(ValidatorTest, IntegerRange) {
   EXPECT_EQ(Error(Op::kListChannels, in), "");
   in["MaxResults"] = 5.5;
   EXPECT_TRUE(Contains(Error(Op::kListChannels, in), "integer"));
+  in["MaxResults"] = 1e300;  // finite but far outside int64
+  EXPECT_TRUE(Contains(Error(Op::kListChannels, in), "an integer"));
+  in["MaxResults"] = -1e300;
+  EXPECT_TRUE(Contains(Error(Op::kListChannels, in), "an integer"));
+  in["MaxResults"] = 3e9;  // integral double beyond the model's 32-bit integer
+  EXPECT_TRUE(Contains(Error(Op::kListChannels, in), "32-bit integer"));
   in["MaxResults"] = int64_t{1} << 40;  // does not fit the model's 32-bit integer
   EXPECT_NE(Error(Op::kListChannels, in), "");
   in["MaxResults"] = uint64_t{18446744073709551615u};
