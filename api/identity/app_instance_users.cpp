@@ -16,6 +16,7 @@
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/pagination.hpp"
+#include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/principal_repo.hpp"
@@ -28,19 +29,6 @@ namespace {
 constexpr char kUser[] = "user";
 constexpr char kBot[] = "bot";
 
-storage::TagList TagsOf(const json& input) {
-  storage::TagList tags;
-  if (auto it = input.find("Tags"); it != input.end()) {
-    for (const auto& t : *it) tags.emplace_back(t.value("Key", ""), t.value("Value", ""));
-  }
-  return tags;
-}
-
-storage::AppInstanceRecord RequireAppInstance(RequestContext& ctx, const std::string& arn) {
-  auto r = storage::FindAppInstance(ctx.db, arn);
-  if (!r) throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
-  return *r;
-}
 
 const char* KindName(std::string_view kind) { return kind == kUser ? "AppInstanceUser" : "AppInstanceBot"; }
 
@@ -87,7 +75,7 @@ json CreateAppInstanceUser(RequestContext& ctx, const json& in) {
   }
   r.created_ms = r.updated_ms = ctx.now_ms;
   storage::InsertPrincipal(ctx.db, r);
-  storage::PutTags(ctx.db, r.arn, TagsOf(in));
+  storage::PutTags(ctx.db, r.arn, TagsFromInput(in));
 
   json out = {{"AppInstanceUserArn", r.arn}};
   RememberIdempotent(ctx, scope, token, hash, out);
@@ -188,7 +176,7 @@ json CreateAppInstanceBot(RequestContext& ctx, const json& in) {
   r.configuration = in.at("Configuration").dump();
   r.created_ms = r.updated_ms = ctx.now_ms;
   storage::InsertPrincipal(ctx.db, r);
-  storage::PutTags(ctx.db, r.arn, TagsOf(in));
+  storage::PutTags(ctx.db, r.arn, TagsFromInput(in));
 
   json out = {{"AppInstanceBotArn", r.arn}};
   RememberIdempotent(ctx, scope, token, hash, out);

@@ -6,6 +6,7 @@
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/pagination.hpp"
+#include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/idempotency_repo.hpp"
@@ -16,19 +17,6 @@ namespace chime::api {
 
 namespace {
 
-storage::TagList TagsOf(const json& input) {
-  storage::TagList tags;
-  if (auto it = input.find("Tags"); it != input.end()) {
-    for (const auto& t : *it) tags.emplace_back(t.value("Key", ""), t.value("Value", ""));
-  }
-  return tags;
-}
-
-storage::AppInstanceRecord RequireAppInstance(RequestContext& ctx, const std::string& arn) {
-  auto r = storage::FindAppInstance(ctx.db, arn);
-  if (!r) throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
-  return *r;
-}
 
 json CreateAppInstance(RequestContext& ctx, const json& in) {
   const std::string token = Str(in, "ClientRequestToken");
@@ -42,7 +30,7 @@ json CreateAppInstance(RequestContext& ctx, const json& in) {
   r.metadata = OptStr(in, "Metadata");
   r.created_ms = r.updated_ms = ctx.now_ms;
   storage::InsertAppInstance(ctx.db, r);
-  storage::PutTags(ctx.db, r.arn, TagsOf(in));
+  storage::PutTags(ctx.db, r.arn, TagsFromInput(in));
 
   json out = {{"AppInstanceArn", r.arn}};
   RememberIdempotent(ctx, scope, token, hash, out);

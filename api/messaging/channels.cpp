@@ -11,6 +11,7 @@
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/pagination.hpp"
+#include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -94,11 +95,7 @@ json CreateChannel(RequestContext& ctx, const json& in) {
     channels::AddMembership(ctx, c, caller.arn(), m, "DEFAULT", std::nullopt);
   }
 
-  storage::TagList tags;
-  if (auto it = in.find("Tags"); it != in.end()) {
-    for (const auto& t : *it) tags.emplace_back(t.value("Key", ""), t.value("Value", ""));
-  }
-  storage::PutTags(ctx.db, c.arn, tags);
+  storage::PutTags(ctx.db, c.arn, TagsFromInput(in));
 
   json out = {{"ChannelArn", c.arn}};
   RememberIdempotent(ctx, scope, token, hash, out);

@@ -3,6 +3,7 @@
 // store keyed by ARN serves app instances, users, bots and channels alike.
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
+#include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/principal_repo.hpp"
@@ -34,8 +35,7 @@ void RequireTaggable(RequestContext& ctx, const std::string& arn) {
 json TagResource(RequestContext& ctx, const json& in) {
   const std::string arn = Str(in, "ResourceARN");
   RequireTaggable(ctx, arn);
-  storage::TagList add;
-  for (const auto& t : in.at("Tags")) add.emplace_back(t.value("Key", ""), t.value("Value", ""));
+  storage::TagList add = TagsFromInput(in);
   storage::TagList existing = storage::ListTags(ctx.db, arn);
   size_t total = existing.size();
   for (const auto& [key, value] : add) {
