@@ -176,5 +176,33 @@ class ControlPlaneTest(ChimeTestCase):
         self.assertEqual(self.identity.list_app_instances()["AppInstances"], [])
 
 
+class RestartTest(ChimeTestCase):
+    persistent = True  # a SQLite file in a temp dir
+
+    def test_data_survives_a_clean_restart(self):
+        app = self.make_app_instance(Metadata="kept")
+        user = self.make_user(app, name="Keeper")
+        admin = self.make_admin(app, self.make_user(app))
+        channel = self.make_channel(app, user, Privacy="PRIVATE", Metadata="chan")
+        self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=user, Type="DEFAULT",
+                                                 ChimeBearer=user)
+        self.identity.tag_resource(ResourceARN=channel, Tags=[{"Key": "k", "Value": "v"}])
+
+        self.assertEqual(self.restart_server(), 0, "SIGTERM must exit cleanly")
+
+        self.assertEqual(self.identity.describe_app_instance(AppInstanceArn=app)["AppInstance"]["Metadata"],
+                         "kept")
+        self.assertEqual(self.identity.describe_app_instance_user(AppInstanceUserArn=user)
+                         ["AppInstanceUser"]["Name"], "Keeper")
+        admins = self.identity.list_app_instance_admins(AppInstanceArn=app)["AppInstanceAdmins"]
+        self.assertEqual([a["Admin"]["Arn"] for a in admins], [admin])
+        desc = self.messaging.describe_channel(ChannelArn=channel, ChimeBearer=user)["Channel"]
+        self.assertEqual((desc["Privacy"], desc["Metadata"]), ("PRIVATE", "chan"))
+        members = self.messaging.list_channel_memberships(ChannelArn=channel, ChimeBearer=user)
+        self.assertEqual([m["Member"]["Arn"] for m in members["ChannelMemberships"]], [user])
+        self.assertEqual(self.messaging.list_tags_for_resource(ResourceARN=channel)["Tags"],
+                         [{"Key": "k", "Value": "v"}])
+
+
 if __name__ == "__main__":
     unittest.main()
