@@ -1,5 +1,6 @@
 // Database: owns the one SQLite connection (WAL mode, foreign keys on), the
-// prepared-statement cache and the schema migrations. Thread-safety: not
+// prepared-statement cache, the schema migrations and, for a file database, the
+// background WAL checkpointer (storage/checkpointer.hpp). Thread-safety: not
 // thread-safe by itself; callers hold Database::mutex() for the length of a
 // Transaction (see transaction.hpp), which serialises every statement.
 #pragma once
@@ -16,6 +17,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace chime::storage {
+
+class Checkpointer;
 
 class Database {
  public:
@@ -47,6 +50,7 @@ class Database {
   std::string path_;
   std::mutex mutex_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null for :memory:
 };
 
 }  // namespace chime::storage
