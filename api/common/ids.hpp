@@ -1,6 +1,6 @@
 // Identifiers in the formats the real service uses: lowercase UUIDs for app
 // instances and channels, 64 lowercase hex characters for message ids, UUIDs
-// for request ids. Randomness from OpenSSL (thread-safe CSPRNG).
+// for request ids. Randomness from OpenSSL's CSPRNG (buffered per thread).
 #pragma once
 
 #include <string>
