@@ -147,8 +147,33 @@ CREATE TABLE tags (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: push-notification endpoints of AppInstanceUsers (at most 10 per
+// user, enforced by the handler) and the time the app instance's retention
+// settings were last put (GetAppInstanceRetentionSettings'
+// InitiateDeletionTimestamp). Applied in place to version-1 files.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE app_instance_user_endpoints (
+  id                INTEGER PRIMARY KEY,
+  user_arn          TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  endpoint_id       TEXT NOT NULL,
+  name              TEXT,
+  type              TEXT NOT NULL,           -- APNS | APNS_SANDBOX | GCM
+  resource_arn      TEXT NOT NULL,
+  device_token      TEXT NOT NULL,
+  voip_device_token TEXT,
+  allow_messages    TEXT NOT NULL,           -- ALL | NONE
+  status            TEXT NOT NULL,           -- ACTIVE | INACTIVE
+  status_reason     TEXT,
+  created_ms        INTEGER NOT NULL,
+  updated_ms        INTEGER NOT NULL,
+  UNIQUE (user_arn, endpoint_id)
+);
+ALTER TABLE app_instances ADD COLUMN retention_set_ms INTEGER;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 int UserVersion(Database& db) {

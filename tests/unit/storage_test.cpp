@@ -292,12 +292,17 @@ TEST(StorageTest, DeleteAllDataEmptiesEveryTable) {
               "updated_ms) VALUES ('m1', ?, ?, 'STANDARD', 'PERSISTENT', 1, 1)")
       .BindAll(kChannel, kUser)
       .Run();
+  db->Prepare("INSERT INTO app_instance_user_endpoints (user_arn, endpoint_id, type, resource_arn, device_token, "
+              "allow_messages, status, created_ms, updated_ms) VALUES (?, 'e1', 'GCM', 'r', 'd', 'ALL', 'ACTIVE', 1, 1)")
+      .BindAll(kUser)
+      .Run();
   db->Exec("INSERT INTO idempotency_tokens VALUES ('scope', 'tok', 'hash', '{}', 1)");
   db->Prepare("INSERT INTO tags VALUES (?, 'k', 'v')").BindAll(kChannel).Run();
 
   const std::set<std::string> seeded = {"app_instances", "principals", "app_instance_admins", "channels",
                                         "channel_memberships", "channel_moderators", "channel_bans",
-                                        "channel_messages", "idempotency_tokens", "tags"};
+                                        "channel_messages", "idempotency_tokens", "tags",
+                                        "app_instance_user_endpoints"};
   std::set<std::string> tables;
   {
     auto st = db->Prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
