@@ -23,6 +23,8 @@ struct Dispatcher::Impl {
   Impl(const ServiceConfig& c, storage::Database& d) : config(c), db(d) {
     RegisterAppInstanceHandlers(handlers);
     RegisterAppInstanceUserHandlers(handlers);
+    RegisterAppInstanceUserEndpointHandlers(handlers);
+    RegisterRetentionSettingsHandlers(handlers);
     RegisterChannelHandlers(handlers);
     RegisterChannelMembershipHandlers(handlers);
     RegisterChannelModerationHandlers(handlers);

@@ -44,6 +44,8 @@ class HandlerTable {
 // One per resource file (api/identity/*.cpp, api/messaging/*.cpp).
 void RegisterAppInstanceHandlers(HandlerTable& t);
 void RegisterAppInstanceUserHandlers(HandlerTable& t);
+void RegisterAppInstanceUserEndpointHandlers(HandlerTable& t);
+void RegisterRetentionSettingsHandlers(HandlerTable& t);
 void RegisterChannelHandlers(HandlerTable& t);
 void RegisterChannelMembershipHandlers(HandlerTable& t);
 void RegisterChannelModerationHandlers(HandlerTable& t);

@@ -9,6 +9,7 @@
 //   CreateAppInstanceUser|<app instance arn>     CreateAppInstanceBot|<app instance arn>
 //   CreateChannel|<app instance arn>|<bearer>
 //   SendChannelMessage|<channel arn>|<bearer>
+//   RegisterAppInstanceUserEndpoint|<app instance user arn>
 #pragma once
 
 #include <optional>

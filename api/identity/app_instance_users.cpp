@@ -19,6 +19,7 @@
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
+#include "storage/endpoint_repo.hpp"
 #include "storage/principal_repo.hpp"
 #include "storage/tag_repo.hpp"
 
@@ -150,6 +151,7 @@ json DeletePrincipal(RequestContext& ctx, const std::string& arn, std::string_vi
     throw ResourceMissing(ctx, std::string(KindName(kind)) + " " + arn + " does not exist.");
   }
   storage::RemoveAllTags(ctx.db, arn);
+  if (kind == kUser) storage::ForgetEndpointTokens(ctx.db, arn);  // its endpoints went by FK cascade
   return json::object();
 }
 

@@ -85,6 +85,7 @@ json DeleteAppInstance(RequestContext& ctx, const json& in) {
   storage::ForgetIdempotencyScope(ctx.db, "CreateAppInstanceUser|" + arn);
   storage::ForgetIdempotencyScope(ctx.db, "CreateAppInstanceBot|" + arn);
   storage::ForgetIdempotencyScope(ctx.db, "CreateChannel|" + arn);
+  storage::ForgetIdempotencyScope(ctx.db, "RegisterAppInstanceUserEndpoint|" + arn + "/");
   storage::ForgetIdempotencyScope(ctx.db, "SendChannelMessage|" + arn + "/");
   return json::object();
 }

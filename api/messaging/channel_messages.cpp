@@ -13,12 +13,16 @@
 // - Elastic channels: every message operation names the SubChannelId; members
 //   act only in their own sub-channel. Non-elastic channels refuse it.
 // - ClientRequestToken: scope "SendChannelMessage|<channel arn>|<bearer arn>".
+// - AppInstance retention (api/common/retention.hpp): a message older than
+//   RetentionDays does not exist for any read or per-message operation.
+#include <algorithm>
 #include <cmath>
 
 #include "api/auth/authorizer.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/pagination.hpp"
+#include "api/common/retention.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
@@ -102,12 +106,13 @@ bool VisibleTo(const storage::MessageRecord& m, const Caller& c) {
   return !m.target_arn || *m.target_arn == c.arn() || m.sender_arn == c.arn();
 }
 
-// The message as the caller may see it, or NotFound (unknown, deleted, in
-// another sub-channel, or targeted at someone else).
+// The message as the caller may see it, or NotFound (unknown, deleted, past
+// retention, in another sub-channel, or targeted at someone else).
 storage::MessageRecord RequireVisibleMessage(RequestContext& ctx, const ChannelAccess& a, const Caller& c,
                                              const std::string& message_id, const std::string& sub) {
   auto m = storage::FindMessage(ctx.db, a.channel.arn, message_id);
-  if (!m || m->sub_channel_id != sub || !VisibleTo(*m, c)) {
+  if (!m || m->sub_channel_id != sub || !VisibleTo(*m, c) ||
+      m->created_ms < RetainedSinceMs(ctx, a.channel.app_instance_arn)) {
     throw ResourceMissing(ctx, "Message " + message_id + " does not exist in channel " + a.channel.arn +
                                    (sub.empty() ? "" : " sub-channel " + sub));
   }
@@ -245,6 +250,8 @@ json ListChannelMessages(RequestContext& ctx, const json& in) {
                             std::to_string(q.not_before_ms) + "|" + std::to_string(q.not_after_ms) + "|" +
                             caller.arn();
   if (auto cursor = NextTokenCursor(in, scope)) q.after = std::make_pair(cursor->key, cursor->tiebreak);
+  // Past-retention messages are left out (after the scope: tokens stay valid as the cutoff moves).
+  q.not_before_ms = std::max(q.not_before_ms, RetainedSinceMs(ctx, access.channel.app_instance_arn));
   const int limit = MaxResults(in);
   q.limit = limit + 1;
   auto rows = storage::ListMessages(ctx.db, q);
@@ -266,7 +273,8 @@ json GetChannelMessageStatus(RequestContext& ctx, const json& in) {
   const std::string sub = SubChannelOf(access, in);
   const std::string message_id = Str(in, "MessageId");
   auto m = storage::FindMessage(ctx.db, access.channel.arn, message_id);
-  if (!m || m->sub_channel_id != sub || !VisibleTo(*m, caller)) {
+  if (!m || m->sub_channel_id != sub || !VisibleTo(*m, caller) ||
+      m->created_ms < RetainedSinceMs(ctx, access.channel.app_instance_arn)) {
     throw ResourceMissing(ctx, "Message " + message_id + " does not exist in channel " + access.channel.arn);
   }
   if (m->sender_arn != caller.arn()) {
@@ -323,7 +331,7 @@ json DeleteChannelMessage(RequestContext& ctx, const json& in) {
   const std::string message_id = Str(in, "MessageId");
   // Admins may delete targeted messages they cannot see (model doc of Target).
   auto m = storage::FindMessage(ctx.db, access.channel.arn, message_id);
-  if (!m || m->sub_channel_id != sub) {
+  if (!m || m->sub_channel_id != sub || m->created_ms < RetainedSinceMs(ctx, access.channel.app_instance_arn)) {
     throw ResourceMissing(ctx, "Message " + message_id + " does not exist in channel " + access.channel.arn);
   }
   storage::DeleteMessage(ctx.db, m->id);
