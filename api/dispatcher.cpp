@@ -29,6 +29,8 @@ struct Dispatcher::Impl {
     RegisterChannelMembershipHandlers(handlers);
     RegisterChannelModerationHandlers(handlers);
     RegisterChannelMessageHandlers(handlers);
+    RegisterChannelPreferenceHandlers(handlers);
+    RegisterChannelSearchHandlers(handlers);
     RegisterTagHandlers(handlers);
   }
 

@@ -50,6 +50,8 @@ void RegisterChannelHandlers(HandlerTable& t);
 void RegisterChannelMembershipHandlers(HandlerTable& t);
 void RegisterChannelModerationHandlers(HandlerTable& t);
 void RegisterChannelMessageHandlers(HandlerTable& t);
+void RegisterChannelPreferenceHandlers(HandlerTable& t);
+void RegisterChannelSearchHandlers(HandlerTable& t);
 void RegisterTagHandlers(HandlerTable& t);
 
 // Small input accessors for handlers.

@@ -320,3 +320,74 @@ std::vector<BanRecord> ListBansPage(Database& db, std::string_view channel_arn, 
 }
 
 }  // namespace chime::storage
+
+// --- read marker, preferences, expiration, search ---------------------------
+
+namespace chime::storage {
+
+bool SetReadMarker(Database& db, std::string_view channel_arn, std::string_view member_arn, int64_t read_ms) {
+  auto st = db.Prepare("UPDATE channel_memberships SET read_marker_ms = ? WHERE channel_arn = ? AND member_arn = ?");
+  st.BindAll(read_ms, channel_arn, member_arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+bool SetMembershipPreferences(Database& db, std::string_view channel_arn, std::string_view member_arn,
+                              std::string_view preferences_json) {
+  auto st = db.Prepare("UPDATE channel_memberships SET preferences = ? WHERE channel_arn = ? AND member_arn = ?");
+  st.BindAll(preferences_json, channel_arn, member_arn);
+  st.Run();
+  return db.Changes() > 0;
+}
+
+void SetChannelExpiration(Database& db, std::string_view arn, const std::optional<int64_t>& days,
+                          const std::optional<std::string>& criterion, int64_t updated_ms) {
+  auto st = db.Prepare(
+      "UPDATE channels SET expiration_days = ?, expiration_criterion = ?, updated_ms = ? WHERE arn = ?");
+  st.BindAll(days, criterion, updated_ms, arn);
+  st.Run();
+}
+
+std::vector<ChannelRecord> SearchChannelsPage(Database& db, std::string_view app_instance_arn,
+                                              std::string_view visible_to,
+                                              const std::vector<ChannelMemberFilter>& filters, int64_t after_id,
+                                              int limit) {
+  // The SQL text depends only on the number and kind of filters (values are
+  // bound as one JSON array each), so it stays a small set of cached statements.
+  std::string sql = "SELECT " + std::string(kChannelColumns) +
+                    " FROM channels c WHERE c.app_instance_arn = ? AND c.id > ? AND (? = '' OR c.arn IN ("
+                    "SELECT channel_arn FROM channel_memberships WHERE member_arn = ? UNION "
+                    "SELECT channel_arn FROM channel_moderators WHERE moderator_arn = ?))";
+  for (const auto& f : filters) {
+    sql += " AND (SELECT COUNT(*) FROM channel_memberships m WHERE m.channel_arn = c.arn AND m.member_arn IN "
+           "(SELECT value FROM json_each(?))) = ?";
+    if (f.equals) sql += " AND (SELECT COUNT(*) FROM channel_memberships m WHERE m.channel_arn = c.arn) = ?";
+  }
+  sql += " ORDER BY c.id LIMIT ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(app_instance_arn, after_id, visible_to, visible_to, visible_to);
+  int i = 5;
+  for (const auto& f : filters) {
+    std::string arr = "[";
+    for (size_t k = 0; k < f.values.size(); ++k) {
+      if (k) arr += ',';
+      arr += '"';
+      for (char ch : f.values[k]) {  // ARNs are pattern-validated; escape anyway
+        if (ch == '"' || ch == '\\') arr += '\\';
+        arr += ch;
+      }
+      arr += '"';
+    }
+    arr += ']';
+    const auto n = static_cast<int64_t>(f.values.size());
+    st.Bind(++i, arr);
+    st.Bind(++i, n);
+    if (f.equals) st.Bind(++i, n);
+  }
+  st.Bind(++i, limit);
+  std::vector<ChannelRecord> out;
+  while (st.Step()) out.push_back(ReadChannel(st));
+  return out;
+}
+
+}  // namespace chime::storage

@@ -89,3 +89,34 @@ std::optional<BanRecord> FindBan(Database& db, std::string_view channel_arn, std
 std::vector<BanRecord> ListBansPage(Database& db, std::string_view channel_arn, int64_t after_id, int limit);
 
 }  // namespace chime::storage
+
+// --- Read marker, membership preferences, expiration, search ----------------
+// (api/messaging/channel_preferences.cpp, channel_search.cpp)
+
+namespace chime::storage {
+
+// Sets read_marker_ms of (channel, member); false if there is no such membership.
+bool SetReadMarker(Database& db, std::string_view channel_arn, std::string_view member_arn, int64_t read_ms);
+// Stores preferences (JSON text) of (channel, member); false if there is no such membership.
+bool SetMembershipPreferences(Database& db, std::string_view channel_arn, std::string_view member_arn,
+                              std::string_view preferences_json);
+// Sets (both given) or clears (both nullopt) the channel's expiration settings.
+void SetChannelExpiration(Database& db, std::string_view arn, const std::optional<int64_t>& days,
+                          const std::optional<std::string>& criterion, int64_t updated_ms);
+
+// One SearchChannels field on MEMBERS: the channel's memberships (any Type)
+// include every value (equals = false) or are exactly the set of values
+// (equals = true). `values` must hold distinct ARNs.
+struct ChannelMemberFilter {
+  bool equals = false;
+  std::vector<std::string> values;
+};
+// Channels of `app_instance_arn` matching every filter, by id (> after_id).
+// visible_to non-empty: only channels where that principal has a membership or
+// is a moderator.
+std::vector<ChannelRecord> SearchChannelsPage(Database& db, std::string_view app_instance_arn,
+                                              std::string_view visible_to,
+                                              const std::vector<ChannelMemberFilter>& filters, int64_t after_id,
+                                              int limit);
+
+}  // namespace chime::storage
