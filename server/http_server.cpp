@@ -40,7 +40,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
@@ -479,13 +478,9 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       co_return;
     }
 
+    // A WebSocket upgrade (GET /connect) is answered by the dispatcher like
+    // any request until messaging sessions exist (README "Operations").
     Request& req = parser.get();
-    if (beast::websocket::is_upgrade(req)) {
-      // WebSocket (messaging sessions) is not implemented yet. When it is,
-      // this is where the stream and the parsed upgrade request are handed
-      // to the WebSocket session: expires_never(), then accept(req). Until
-      // then the dispatcher answers the request like any other.
-    }
 
     const bool head_request = req.method() == http::verb::head;
     const unsigned version = req.version();

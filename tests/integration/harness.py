@@ -721,6 +721,16 @@ class ChimeTestCase(unittest.TestCase):
                                                 AppInstanceArn=app_arn)
         return user_arn
 
+    def make_channel_cast(self):
+        """Sets self.app (a new AppInstance), self.admin (an AppInstanceAdmin of it) and the
+        users self.owner, self.alice, self.bob and self.carol: the cast of the channel tests."""
+        self.app = self.make_app_instance()
+        self.admin = self.make_admin(self.app, self.make_user(self.app, name="Admin"))
+        self.owner = self.make_user(self.app, name="Owner")
+        self.alice = self.make_user(self.app, name="Alice")
+        self.bob = self.make_user(self.app, name="Bob")
+        self.carol = self.make_user(self.app, name="Carol")
+
     def make_channel(self, app_arn: str, bearer: str, **kw) -> str:
         """CreateChannel as `bearer` (a user or bot ARN) with a random Name unless given;
         other keyword arguments go to create_channel. Returns the ChannelArn."""

@@ -8,12 +8,7 @@ from harness import ChimeTestCase
 
 class ChannelPreferencesTests(ChimeTestCase):
     def setUp(self):
-        self.app = self.make_app_instance()
-        self.admin = self.make_admin(self.app, self.make_user(self.app, name="Admin"))
-        self.owner = self.make_user(self.app, name="Owner")
-        self.alice = self.make_user(self.app, name="Alice")
-        self.bob = self.make_user(self.app, name="Bob")
-        self.carol = self.make_user(self.app, name="Carol")
+        self.make_channel_cast()
 
     # -- UpdateChannelReadMarker ------------------------------------------------------------
 

@@ -10,12 +10,7 @@ from harness import ChimeTestCase, unique_name
 
 class ChannelTestBase(ChimeTestCase):
     def setUp(self):
-        self.app = self.make_app_instance()
-        self.admin = self.make_admin(self.app, self.make_user(self.app, name="Admin"))
-        self.owner = self.make_user(self.app, name="Owner")
-        self.alice = self.make_user(self.app, name="Alice")
-        self.bob = self.make_user(self.app, name="Bob")
-        self.carol = self.make_user(self.app, name="Carol")
+        self.make_channel_cast()
 
     def member_arns(self, channel, bearer, **kw):
         resp = self.messaging.list_channel_memberships(ChannelArn=channel, ChimeBearer=bearer, **kw)

@@ -86,4 +86,22 @@ class ApiFixture : public ::testing::Test {
   int token_counter_ = 0;
 };
 
+// An app instance with an AppInstanceAdmin and five users, for channel tests.
+class ChannelCastFixture : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    app_ = CreateAppInstance("app");
+    admin_ = CreateUser(app_, "admin", "Admin");
+    owner_ = CreateUser(app_, "owner", "Owner");
+    alice_ = CreateUser(app_, "alice", "Alice");
+    bob_ = CreateUser(app_, "bob", "Bob");
+    carol_ = CreateUser(app_, "carol", "Carol");
+    auto r = Call("POST", "/app-instances/" + Enc(app_) + "/admins", {{"AppInstanceAdminArn", admin_}});
+    ASSERT_EQ(r.status, 201) << r.raw_body;
+  }
+
+  std::string app_, admin_, owner_, alice_, bob_, carol_;
+};
+
 }  // namespace chime::testing

@@ -7,20 +7,8 @@
 namespace chime::testing {
 namespace {
 
-class ChannelPreferencesTest : public ApiFixture {
+class ChannelPreferencesTest : public ChannelCastFixture {
  protected:
-  void SetUp() override {
-    ApiFixture::SetUp();
-    app_ = CreateAppInstance("app");
-    admin_ = CreateUser(app_, "admin", "Admin");
-    owner_ = CreateUser(app_, "owner", "Owner");
-    alice_ = CreateUser(app_, "alice", "Alice");
-    bob_ = CreateUser(app_, "bob", "Bob");
-    carol_ = CreateUser(app_, "carol", "Carol");
-    auto r = Call("POST", "/app-instances/" + Enc(app_) + "/admins", {{"AppInstanceAdminArn", admin_}});
-    ASSERT_EQ(r.status, 201) << r.raw_body;
-  }
-
   std::string MakeChannel(json body = json::object(), const std::string& bearer = "") {
     body["AppInstanceArn"] = app_;
     if (!body.contains("Name")) body["Name"] = "chan";
@@ -56,7 +44,6 @@ class ChannelPreferencesTest : public ApiFixture {
     return out;
   }
 
-  std::string app_, admin_, owner_, alice_, bob_, carol_;
 };
 
 // --- UpdateChannelReadMarker --------------------------------------------------

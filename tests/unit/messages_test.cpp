@@ -153,7 +153,9 @@ class MessagesTest : public ApiFixture {
     EXPECT_EQ(r.error.substr(0, type.size()), type) << r.error << " " << r.raw_body;
     std::string msg = r.body.value("Message", "");
     EXPECT_FALSE(msg.empty()) << r.raw_body;
-    if (!contains.empty()) EXPECT_NE(msg.find(contains), std::string::npos) << msg;
+    if (!contains.empty()) {
+      EXPECT_NE(msg.find(contains), std::string::npos) << msg;
+    }
   }
 
   std::string alice_, bob_, carol_, channel_;
