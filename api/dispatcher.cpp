@@ -1,26 +1,65 @@
 #include "api/dispatcher.hpp"
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
+#include <future>
 
 #include "api/common/ids.hpp"
-#include "api/control/control_plane.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/router.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "api/protocol/validator.hpp"
+#include "storage/database.hpp"
 #include "storage/error.hpp"
+#include "storage/inline_pipeline.hpp"
 
 namespace chime::api {
 
+namespace {
+
+// Everything one operation's unit of work needs, shared by its `run` (on the
+// pipeline's thread, inside the transaction) and its `done` (after commit).
+struct UnitState {
+  const model::OperationDef* op;
+  Handler handler;
+  json input;
+  std::string request_id;
+  Outbox outbox;
+  json output;
+};
+
+Outcome Final(HttpResponse response, std::string operation, std::string request_id) {
+  Outcome o;
+  response.operation = operation;
+  o.response = std::move(response);
+  o.operation = std::move(operation);
+  o.request_id = std::move(request_id);
+  return o;
+}
+
+std::string SafeRequestId() {
+  try {
+    return NewUuid();
+  } catch (...) {
+    return "00000000-0000-4000-8000-000000000000";
+  }
+}
+
+}  // namespace
+
 struct Dispatcher::Impl {
   ServiceConfig config;
-  storage::Database& db;
+  std::unique_ptr<storage::InlinePipeline> inline_pipeline;  // synchronous mode only
+  storage::Pipeline& pipeline;
+  StorageInfo storage;
+  NullEventSink null_sink;
+  EventSink& sink;
   HandlerTable handlers;
 
-  Impl(const ServiceConfig& c, storage::Database& d) : config(c), db(d) {
+  Impl(const ServiceConfig& c, std::unique_ptr<storage::InlinePipeline> owned, storage::Pipeline& p, StorageInfo s,
+       EventSink* e)
+      : config(c), inline_pipeline(std::move(owned)), pipeline(p), storage(s), sink(e ? *e : null_sink) {
     RegisterAppInstanceHandlers(handlers);
     RegisterAppInstanceUserHandlers(handlers);
     RegisterAppInstanceUserEndpointHandlers(handlers);
@@ -34,71 +73,144 @@ struct Dispatcher::Impl {
     RegisterTagHandlers(handlers);
   }
 
-  HttpResponse Run(const HttpRequest& request, const std::string& request_id, std::string& operation) {
-    if (auto control = HandleControlRequest(request, db, handlers, request_id)) return std::move(*control);
+  void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
+    ControlRequest c = HandleControlRequest(request, storage, handlers, request_id);
+    if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
+    auto fn = c.write ? std::move(c.write) : std::move(c.read);
+    const bool write = static_cast<bool>(c.write);
+    auto result = std::make_shared<json>();
+    storage::Work work;
+    work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };
+    work.done = [result, request_id, operation = c.operation, done](std::exception_ptr error) {
+      Outcome o;
+      o.request_id = request_id;
+      o.operation = operation;
+      if (error) {
+        o.error = error;
+      } else {
+        o.response = ControlJson(200, *result, request_id, operation);
+      }
+      done(std::move(o));
+    };
+    write ? pipeline.SubmitWrite(std::move(work)) : pipeline.SubmitRead(std::move(work));
+  }
 
+  void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done) {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
-    operation = std::string(op.name);
-    json input = BindInput(route, request);
-    ValidateInput(op, input);
-
-    Handler handler = handlers.Find(op.op);
-    if (!handler) {
-      auto r = EncodeError(ErrorType::kNotImplemented,
-                           "chime-local does not implement " + std::string(op.name) +
-                               " yet (see the Operations table in the README)",
-                           request_id);
-      r.operation = std::string(op.name);
-      return r;
+    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, request_id, Outbox(sink.Wanted()), {}});
+    state->input = BindInput(route, request);
+    ValidateInput(op, state->input);
+    if (!state->handler) {
+      return done(Final(EncodeError(ErrorType::kNotImplemented,
+                                    "chime-local does not implement " + std::string(op.name) +
+                                        " yet (see the Operations table in the README)",
+                                    request_id),
+                        std::string(op.name), request_id));
     }
 
-    // GETs read a consistent snapshot; everything else takes the write lock
-    // up front. The commit happens before the response exists, so every
-    // acknowledged write is durable.
-    storage::Transaction txn(db, op.method == "GET" ? storage::Transaction::Mode::kRead
-                                                    : storage::Transaction::Mode::kWrite);
-    RequestContext ctx{op, config, db, request_id, NowMs()};
-    json output = handler(ctx, input);
-    txn.Commit();
-    return EncodeOutput(op, output, request_id);
+    storage::Work work;
+    work.run = [this, state](storage::Database& db) {
+      RequestContext ctx{*state->op, config, db, state->request_id, NowMs(), state->outbox};
+      state->output = state->handler(ctx, state->input);
+    };
+    work.done = [this, state, done](std::exception_ptr error) {
+      Outcome o;
+      o.op = state->op;
+      o.operation = std::string(state->op->name);
+      o.request_id = state->request_id;
+      if (error) {
+        o.error = error;  // rolled back: the outbox goes with it
+      } else {
+        if (!state->outbox.events().empty()) sink.Publish(std::move(state->outbox.events()));
+        for (auto& job : state->outbox.jobs()) {
+          try {
+            job();
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "ERROR after-commit job of %s (request %s) failed: %s\n", o.operation.c_str(),
+                         o.request_id.c_str(), e.what());
+          } catch (...) {
+          }
+        }
+        o.output = std::move(state->output);
+      }
+      done(std::move(o));
+    };
+    // GETs read a snapshot of committed data on a reader; everything else is
+    // a write unit of the writer's next batch.
+    if (op.method == "GET") {
+      pipeline.SubmitRead(std::move(work));
+    } else {
+      pipeline.SubmitWrite(std::move(work));
+    }
   }
 };
 
-namespace {
-HttpResponse Named(HttpResponse r, const std::string& operation) {
-  r.operation = operation;
-  return r;
+Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db, EventSink* sink) {
+  auto owned = std::make_unique<storage::InlinePipeline>(db);
+  storage::Pipeline& p = *owned;
+  impl_ = std::make_unique<Impl>(config, std::move(owned), p, StorageInfo{db.in_memory()}, sink);
 }
-}  // namespace
 
-Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db)
-    : impl_(std::make_unique<Impl>(config, db)) {}
+Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink)
+    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink)) {}
+
 Dispatcher::~Dispatcher() = default;
 
-HttpResponse Dispatcher::Handle(const HttpRequest& request) {
-  std::string request_id;
-  try {
-    request_id = NewUuid();
-  } catch (...) {
-    request_id = "00000000-0000-4000-8000-000000000000";
-  }
+void Dispatcher::Begin(HttpRequest request, Done done) {
+  const std::string request_id = SafeRequestId();
   std::string operation = "-";
   try {
-    return impl_->Run(request, request_id, operation);
-  } catch (const ApiError& e) {
-    return Named(EncodeError(e.type(), e.what(), request_id), operation);
-  } catch (const storage::Error& e) {
-    std::fprintf(stderr, "ERROR %s storage failure (request %s): %s\n", operation.c_str(), request_id.c_str(), e.what());
-    return Named(EncodeError(ErrorType::kServiceFailure, std::string("Storage failure: ") + e.what(), request_id),
-                 operation);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "ERROR %s internal failure (request %s): %s\n", operation.c_str(), request_id.c_str(), e.what());
-    return Named(EncodeError(ErrorType::kServiceFailure, std::string("Internal failure: ") + e.what(), request_id),
-                 operation);
+    if (IsControlRequest(request)) return impl_->BeginControl(request, request_id, done);
+    return impl_->BeginOperation(request, request_id, done);
   } catch (...) {
-    return Named(EncodeError(ErrorType::kServiceFailure, "Internal failure", request_id), operation);
+    // Routing, binding and validation errors: nothing reached storage.
+    Outcome o;
+    o.request_id = request_id;
+    o.error = std::current_exception();
+    done(std::move(o));
   }
+}
+
+HttpResponse Dispatcher::Finish(Outcome outcome) {
+  if (outcome.response) return std::move(*outcome.response);
+  const std::string& id = outcome.request_id;
+  auto named = [&](HttpResponse r) {
+    r.operation = outcome.op ? std::string(outcome.op->name) : outcome.operation;
+    return r;
+  };
+  if (!outcome.error) {
+    try {
+      return named(EncodeOutput(*outcome.op, outcome.output, id));
+    } catch (...) {
+      outcome.error = std::current_exception();
+    }
+  }
+  const std::string op_name = outcome.op ? std::string(outcome.op->name) : outcome.operation;
+  const char* op = op_name.c_str();
+  try {
+    std::rethrow_exception(outcome.error);
+  } catch (const ApiError& e) {
+    return named(EncodeError(e.type(), e.what(), id));
+  } catch (const storage::Overloaded& e) {
+    return named(EncodeError(ErrorType::kServiceUnavailable,
+                             std::string("The emulator is overloaded, retry later: ") + e.what(), id));
+  } catch (const storage::Error& e) {
+    std::fprintf(stderr, "ERROR %s storage failure (request %s): %s\n", op, id.c_str(), e.what());
+    return named(EncodeError(ErrorType::kServiceFailure, std::string("Storage failure: ") + e.what(), id));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ERROR %s internal failure (request %s): %s\n", op, id.c_str(), e.what());
+    return named(EncodeError(ErrorType::kServiceFailure, std::string("Internal failure: ") + e.what(), id));
+  } catch (...) {
+    return named(EncodeError(ErrorType::kServiceFailure, "Internal failure", id));
+  }
+}
+
+HttpResponse Dispatcher::Handle(const HttpRequest& request) {
+  std::promise<Outcome> promise;
+  auto future = promise.get_future();
+  Begin(request, [&promise](Outcome o) { promise.set_value(std::move(o)); });
+  return Finish(future.get());
 }
 
 }  // namespace chime::api

@@ -1,28 +1,67 @@
-// Dispatcher: the whole request pipeline below the transport, as one synchronous
-// call: route -> bind -> validate -> authorize/handle (in a storage transaction)
-// -> encode. Thread-safety: Handle() may be called from several threads; the
-// storage layer serialises access to SQLite.
+// Dispatcher: the request pipeline below the transport, in two halves.
+//
+//   Begin()  (calling I/O thread)  route -> bind -> validate -> pick handler;
+//            then the handler runs as a unit of storage Work on the Pipeline:
+//            writes on the group-commit writer thread, GETs on a reader;
+//   done     (pipeline thread)     after COMMIT: the outbox's events go to the
+//            EventSink and its after-commit jobs run; a rolled-back unit drops
+//            both; then the Outcome is handed to the caller's `done`;
+//   Finish() (back on an I/O thread) encodes the Outcome as the HTTP response.
+//
+// Handle() does all three synchronously (unit tests, fuzzers, tools): with a
+// Database& the units run inline on the calling thread.
+// Thread-safety: Begin/Finish/Handle may be called from several threads.
 #pragma once
 
+#include <exception>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
+#include "api/control/control_plane.hpp"
+#include "api/events/event_sink.hpp"
 #include "api/http_types.hpp"
 #include "api/service_config.hpp"
 
 namespace chime::storage {
 class Database;
-}
+class Pipeline;
+}  // namespace chime::storage
 
 namespace chime::api {
 
+// The result of a request before encoding: a final response (errors found
+// before storage, control answers), or an operation's output or error.
+struct Outcome {
+  std::optional<HttpResponse> response;
+  const model::OperationDef* op = nullptr;
+  std::string operation = "-";  // for the access log
+  std::string request_id;
+  nlohmann::json output;
+  std::exception_ptr error;
+};
+
 class Dispatcher {
  public:
-  Dispatcher(const ServiceConfig& config, storage::Database& db);
+  // Synchronous: units run inline on `db` (InlinePipeline).
+  Dispatcher(const ServiceConfig& config, storage::Database& db, EventSink* sink = nullptr);
+  // Asynchronous: units go to `pipeline` (the server's storage::Store).
+  Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage,
+             EventSink* sink = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
+  using Done = std::function<void(Outcome)>;
+  // Never throws; `done` is called exactly once, possibly before Begin returns,
+  // possibly on another thread.
+  void Begin(HttpRequest request, Done done);
   // Never throws: every failure becomes a modeled AWS error response.
+  HttpResponse Finish(Outcome outcome);
+
+  // Begin + wait + Finish on the calling thread.
   HttpResponse Handle(const HttpRequest& request);
 
  private:

@@ -1,7 +1,8 @@
 // What every operation handler sees: an already routed, bound and validated
 // input (JSON keyed by member name) and a RequestContext whose transaction is
 // open for the whole call. A handler returns the output shape as JSON
-// (timestamps as epoch seconds, absent members left out) or throws ApiError.
+// (timestamps as epoch seconds, absent members left out) or throws ApiError;
+// throwing rolls back everything the handler wrote and drops its outbox.
 // Register handlers in one Register*Handlers function per resource file;
 // api/dispatcher.cpp calls each of them once.
 #pragma once
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/events/outbox.hpp"
 #include "api/protocol/api_error.hpp"
 #include "api/protocol/model.hpp"
 #include "api/service_config.hpp"
@@ -24,9 +26,14 @@ using nlohmann::json;
 struct RequestContext {
   const model::OperationDef& op;
   const ServiceConfig& config;
-  storage::Database& db;  // the open transaction holds db.mutex()
+  // The connection of this request's open transaction (a SAVEPOINT of the
+  // writer's batch, or a reader's snapshot). Valid only during the call, on
+  // the calling thread: the pipeline owns it, nothing may keep it.
+  storage::Database& db;
   const std::string& request_id;
   int64_t now_ms;  // one clock reading per request
+  // Events and after-commit jobs: published only if this request commits.
+  Outbox& outbox;
 };
 
 using Handler = json (*)(RequestContext& ctx, const json& input);

@@ -5,8 +5,9 @@
 // one io_context, N threads calling run(). The acceptor, signal set and
 // shutdown timer live on one strand ("main strand"); every connection is a
 // coroutine on its own strand, reading one request at a time with a fresh
-// parser (limits per request), calling the synchronous api::Dispatcher and
-// writing the response.
+// parser (limits per request), starting the request on api::Dispatcher,
+// awaiting its outcome from the storage pipeline (never blocking the I/O
+// thread on SQLite), then encoding and writing the response.
 #include "server/http_server.hpp"
 
 #include <array>
@@ -23,6 +24,10 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -198,6 +203,23 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
   }
   h += "\r\n";
   return out;
+}
+
+// Starts `request` on the dispatcher and completes, on the awaiting
+// coroutine's executor, when its storage work is done (the pipeline calls back
+// from its own thread). The tracked executor keeps the io_context running
+// while a request is in the pipeline.
+template <typename CompletionToken>
+auto AsyncBegin(api::Dispatcher& dispatcher, api::HttpRequest request, CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(api::Outcome)>(
+      [&dispatcher](auto handler, api::HttpRequest req) {
+        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        dispatcher.Begin(std::move(req), [shared, ex](api::Outcome outcome) {
+          asio::post(ex, [shared, outcome = std::move(outcome)]() mutable { (*shared)(std::move(outcome)); });
+        });
+      },
+      token, std::move(request));
 }
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -486,22 +508,11 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     api::HttpRequest api_request = ToApiRequest(req);
-    api::HttpResponse api_response;
-    try {
-      api_response = dispatcher->Handle(api_request);
-    } catch (const std::exception& x) {  // Handle() promises not to throw; be safe anyway.
-      Log(LogLevel::kError, std::string("dispatcher threw: ") + x.what());
-      api_response.status = 500;
-      api_response.headers = {{"Content-Type", "application/json"},
-                              {"x-amzn-ErrorType", "ServiceFailureException"}};
-      api_response.body = R"({"Code":"ServiceFailure","Message":"Internal server error"})";
-    } catch (...) {
-      Log(LogLevel::kError, "dispatcher threw a non-standard exception");
-      api_response.status = 500;
-      api_response.headers = {{"Content-Type", "application/json"},
-                              {"x-amzn-ErrorType", "ServiceFailureException"}};
-      api_response.body = R"({"Code":"ServiceFailure","Message":"Internal server error"})";
-    }
+    const std::string request_method = api_request.method;
+    const std::string request_target = api_request.target;
+    // The storage work runs on the pipeline's threads; this coroutine (and
+    // with it the I/O thread) is free until the outcome comes back.
+    api::HttpResponse api_response = dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
     std::string operation = std::move(api_response.operation);
     const bool keep_open = keep_alive && !stopping;
     const WireResponse res = Serialize(std::move(api_response), version, head_request, keep_open);
@@ -513,9 +524,9 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       char latency[32];
       std::snprintf(latency, sizeof latency, "%.3fms", ms);
-      std::string line = api_request.method;
+      std::string line = request_method;
       line += ' ';
-      line += PathOf(api_request.target);
+      line += PathOf(request_target);
       line += ' ';
       line += operation;
       line += ' ';

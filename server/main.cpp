@@ -17,7 +17,7 @@
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/http_server.hpp"
-#include "storage/database.hpp"
+#include "storage/store.hpp"
 
 namespace {
 
@@ -71,9 +71,9 @@ int main(int argc, char** argv) {
   }
 
   const std::string db_path = config.DatabasePath();
-  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::Store> store;
   try {
-    db = storage::Database::Open(db_path);
+    store = storage::Store::Open(db_path);
   } catch (const std::exception& e) {
     return Fail("cannot open database " + db_path + ": " + e.what());
   }
@@ -93,15 +93,18 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *db);
+    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()});
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }
 
   int rc = http->Run(*dispatcher);
-  // Explicit teardown order: no more requests, then the API, then SQLite.
+  // Explicit teardown order: no more requests; the pipeline finishes what it
+  // holds (completions posted to the stopped server are dropped with it); then
+  // the server, the API and SQLite.
+  store->Stop();
   http.reset();
   dispatcher.reset();
-  db.reset();
+  store.reset();
   return rc;
 }

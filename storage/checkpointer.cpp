@@ -2,18 +2,14 @@
 
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "storage/error.hpp"
 
 namespace chime::storage {
 
-Checkpointer::Checkpointer(const std::string& path, std::mutex& db_mutex, int wal_pages_soft,
-                           std::chrono::milliseconds interval)
-    : wal_path_(path + "-wal"), db_mutex_(db_mutex), soft_(wal_pages_soft), hard_(8 * wal_pages_soft), interval_(interval) {
+Checkpointer::Checkpointer(const std::string& path, int wal_pages_soft, std::chrono::milliseconds interval)
+    : soft_(wal_pages_soft), hard_(4 * wal_pages_soft), interval_(interval) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -21,8 +17,8 @@ Checkpointer::Checkpointer(const std::string& path, std::mutex& db_mutex, int wa
     sqlite3_close(db_);
     throw Error(rc, "checkpointer cannot open " + path + ": " + msg);
   }
-  // Same sync level as the serving connection: the checkpoint fsyncs the WAL
-  // before copying and the database file before the WAL may be reused.
+  // The background pass fsyncs the WAL before copying and the database file
+  // after it, so what it copied is on disk before the WAL may be reused.
   sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   sqlite3_wal_autocheckpoint(db_, 0);
   thread_ = std::thread([this] { Run(); });
@@ -53,15 +49,14 @@ void Checkpointer::OnCommit(int wal_pages) {
   }
 }
 
-int Checkpointer::CheckpointOnce() {
+void Checkpointer::CheckpointOnce() {
   int log = 0, done = 0;
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     std::fprintf(stderr, "WARN background WAL checkpoint failed: %s\n", sqlite3_errmsg(db_));
-    return -1;
+    return;
   }
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
-  return log;
 }
 
 void Checkpointer::Run() {
@@ -74,25 +69,9 @@ void Checkpointer::Run() {
     const uint64_t commits = commits_.load(std::memory_order_relaxed);
     if (commits == seen_commits) continue;  // nothing new since the last checkpoint
     lock.unlock();
-    uint64_t covered = commits;  // commits whose frames are checkpointed after this round
-    const int log = CheckpointOnce();
-    if (log >= hard_) {
-      // Flush the WAL frames written since step 1 with our own descriptor, so
-      // the checkpoint's WAL fsync under the lock has less left to write.
-      int fd = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd >= 0) {
-        ::fdatasync(fd);
-        ::close(fd);
-      }
-      // Step 2: the frames committed while step 1 ran, with commits held off;
-      // after it the WAL is fully checkpointed and the next commit restarts it
-      // from its beginning.
-      std::lock_guard db_lock(db_mutex_);
-      CheckpointOnce();
-      covered = commits_.load(std::memory_order_relaxed);
-    }
+    CheckpointOnce();
     lock.lock();
-    seen_commits = covered;
+    seen_commits = commits;
   }
 }
 

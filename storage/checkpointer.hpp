@@ -1,23 +1,21 @@
-// Checkpointer: moves WAL checkpoints off the request path. The serving
-// connection runs with SQLite's auto-checkpoint off; its WAL hook only records
-// the WAL size after each commit and wakes this thread once it passes
-// `wal_pages_soft` pages. The thread owns a second connection to the same file
-// and checkpoints from there:
-//   1. PASSIVE checkpoint without any lock of ours, concurrently with requests:
-//      copies (and fsyncs, synchronous=NORMAL) almost all of the WAL;
-//   2. if the WAL has reached 8 x `wal_pages_soft` frames (~32 MB), the same PASSIVE checkpoint again holding
-//      the Database mutex, for those frames only. Only a fully checkpointed WAL
-//      is restarted from its beginning by the next writer; under constant
-//      writes step 1 alone never gets there and the WAL would grow without
-//      bound. Step 2 stalls requests for 2-8 ms (mostly the fsync of the
-//      database file) but only once per ~8000 frames (~1000 sends), instead of
-//      SQLite's inline auto-checkpoint (5-8 ms every ~130 sends).
-// It also runs every `interval` while the WAL has changed, so an idle server
-// keeps a small WAL. Durability is unchanged: a commit is in the WAL (in the OS)
-// before COMMIT returns; checkpointing only copies committed pages to the main
-// file. Not used for :memory: (no WAL). Thread-safety: construct and destroy on
-// the owning thread; OnCommit() is called by the serving connection's WAL hook
-// under the Database mutex.
+// Checkpointer: keeps WAL checkpoints off the request path and the WAL bounded.
+// The writer connection runs with SQLite's auto-checkpoint off; its WAL hook
+// calls OnCommit() with the WAL size after each commit (one per batch).
+//   1. Background: past `wal_pages_soft` new frames (or every `interval` while
+//      the WAL changed), this thread runs a PASSIVE checkpoint from its own
+//      connection, with no lock of ours: it copies (and fsyncs) the WAL into the
+//      database file concurrently with the writer and the readers.
+//   2. Bound: under constant writes a PASSIVE pass never ends with the WAL fully
+//      copied (frames keep arriving), and only a fully copied WAL is restarted
+//      from its beginning. So once the WAL reaches `hard` frames the writer
+//      thread, between two batches (Store's after-batch job), copies the few
+//      frames the background pass has not reached yet (NeedsCatchUp()): a
+//      PASSIVE checkpoint on its own connection, which runs synchronous=OFF, so
+//      no request waits on an fsync. The next batch then restarts the WAL.
+// Durability: a commit is in the WAL (the OS) before COMMIT returns, which is
+// what kill -9 needs; checkpoints only copy committed pages. (Power loss is not
+// covered by the catch-up step: see README "Durability".) Not used for
+// :memory: (no WAL).
 #pragma once
 
 #include <atomic>
@@ -34,32 +32,31 @@ namespace chime::storage {
 class Checkpointer {
  public:
   // Opens the second connection (throws storage::Error) and starts the thread.
-  // `db_mutex` is the Database mutex that serialises the serving connection.
-  Checkpointer(const std::string& path, std::mutex& db_mutex, int wal_pages_soft = 1000,
+  Checkpointer(const std::string& path, int wal_pages_soft = 1000,
                std::chrono::milliseconds interval = std::chrono::milliseconds(200));
-  // Stops and joins the thread, then closes its connection (no checkpoint of its
-  // own: the serving connection's close, as the last one, checkpoints the rest).
+  // Stops and joins the thread, then closes its connection.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // WAL hook of the serving connection: `wal_pages` frames are now in the WAL.
+  // WAL hook of the writer connection: `wal_pages` frames are now in the WAL.
   void OnCommit(int wal_pages);
+  // Writer thread: the WAL has reached the hard bound; copy the rest now.
+  bool NeedsCatchUp() const { return wal_pages_.load(std::memory_order_relaxed) >= hard_; }
+  void CatchUpDone() { wal_pages_.store(0, std::memory_order_relaxed); }
+  int hard_limit_pages() const { return hard_; }
 
-  // For tests: checkpoints completed by the thread so far.
+  // For tests and health: checkpoints completed by the thread so far.
   int64_t checkpoints() const { return checkpoints_.load(std::memory_order_relaxed); }
 
  private:
   void Run();
-  // One PASSIVE checkpoint; returns the WAL size in frames (-1 on failure).
-  int CheckpointOnce();
+  void CheckpointOnce();
 
-  const std::string wal_path_;
   sqlite3* db_ = nullptr;
-  std::mutex& db_mutex_;
   const int soft_;
   const int hard_;
-  int last_wake_pages_ = 0;  // serving thread only
+  int last_wake_pages_ = 0;  // writer thread only
   const std::chrono::milliseconds interval_;
   std::atomic<int> wal_pages_{0};
   std::atomic<uint64_t> commits_{0};

@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include "storage/checkpointer.hpp"
 #include "storage/error.hpp"
 #include "storage/migrations.hpp"
 
@@ -18,10 +17,12 @@ namespace {
 }
 }  // namespace
 
-std::unique_ptr<Database> Database::Open(const std::string& path) {
+std::unique_ptr<Database> Database::Open(const std::string& path) { return Open(path, Options{}); }
+
+std::unique_ptr<Database> Database::Open(const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
-  // NOMUTEX: we serialise access ourselves with Database::mutex().
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  // NOMUTEX: one thread uses a connection at a time (see the header).
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.reader ? 0 : SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -30,29 +31,19 @@ std::unique_ptr<Database> Database::Open(const std::string& path) {
   }
   sqlite3_extended_result_codes(raw, 1);
   std::unique_ptr<Database> db(new Database(raw, path));
-  const bool in_memory = path == ":memory:" || path.empty();
-  // WAL + synchronous=NORMAL: every commit is in the OS before COMMIT returns,
-  // so a killed server (kill -9) loses nothing it acknowledged.
-  db->Exec(in_memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
+  // WAL: readers see a committed snapshot while the writer writes. A commit is
+  // in the OS (the WAL file) before COMMIT returns, so a killed server
+  // (kill -9) loses nothing it acknowledged; fsyncs happen only in checkpoints.
+  if (!options.reader) db->Exec(db->in_memory() ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
   db->Exec("PRAGMA synchronous=NORMAL");
   db->Exec("PRAGMA foreign_keys=ON");
   db->Exec("PRAGMA busy_timeout=5000");
   db->Exec("PRAGMA temp_store=MEMORY");
-  db->Exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps indexes of large histories in memory
-  ApplyMigrations(*db);
-  if (!in_memory) {
-    // Checkpoints leave the request path: no auto-checkpoint inside a
-    // committing request (it cost 5-8 ms every ~130 sends); the WAL hook (which
-    // replaces auto-checkpointing) tells the background checkpointer the WAL size.
-    db->Exec("PRAGMA wal_autocheckpoint=0");
-    db->checkpointer_ = std::make_unique<Checkpointer>(path, db->mutex_);
-    sqlite3_wal_hook(
-        raw,
-        [](void* arg, sqlite3*, const char*, int pages) {
-          static_cast<Checkpointer*>(arg)->OnCommit(pages);
-          return SQLITE_OK;
-        },
-        db->checkpointer_.get());
+  db->Exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
+  if (options.reader) {
+    db->Exec("PRAGMA query_only=1");
+  } else {
+    ApplyMigrations(*db);
   }
   return db;
 }
@@ -60,10 +51,6 @@ std::unique_ptr<Database> Database::Open(const std::string& path) {
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 Database::~Database() {
-  if (checkpointer_) {
-    sqlite3_wal_hook(db_, nullptr, nullptr);
-    checkpointer_.reset();  // joins the thread and closes its connection
-  }
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   cache_.clear();
   // The last connection to close checkpoints the whole WAL into the main file

@@ -1,8 +1,8 @@
-// Database: owns the one SQLite connection (WAL mode, foreign keys on), the
-// prepared-statement cache, the schema migrations and, for a file database, the
-// background WAL checkpointer (storage/checkpointer.hpp). Thread-safety: not
-// thread-safe by itself; callers hold Database::mutex() for the length of a
-// Transaction (see transaction.hpp), which serialises every statement.
+// Database: one SQLite connection (WAL mode, foreign keys on) and its
+// prepared-statement cache. A writer connection also applies the schema
+// migrations at open; a reader connection is query-only. Thread-safety: not
+// thread-safe by itself; one thread uses it at a time (the Store gives each
+// connection to one thread; InlinePipeline and Transaction hold mutex()).
 #pragma once
 
 #include <map>
@@ -18,13 +18,19 @@ struct sqlite3_stmt;
 
 namespace chime::storage {
 
-class Checkpointer;
-
 class Database {
  public:
+  struct Options {
+    // A reader connection: query-only, no migrations (the writer applies them).
+    bool reader = false;
+    // Page cache of this connection in KiB (PRAGMA cache_size=-N).
+    int cache_kib = 16384;
+  };
   // Opens (creating if needed) the database at `path`, or an in-memory one for
-  // ":memory:", applies PRAGMAs and migrations. Throws storage::Error.
+  // ":memory:", applies PRAGMAs and (writers) migrations. Throws storage::Error.
   static std::unique_ptr<Database> Open(const std::string& path);
+  static std::unique_ptr<Database> Open(const std::string& path, const Options& options);
+  bool in_memory() const { return path_ == ":memory:" || path_.empty(); }
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -50,7 +56,6 @@ class Database {
   std::string path_;
   std::mutex mutex_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // null for :memory:
 };
 
 }  // namespace chime::storage

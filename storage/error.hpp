@@ -24,3 +24,14 @@ class ConstraintError : public Error {
 };
 
 }  // namespace chime::storage
+
+namespace chime::storage {
+
+// A bounded queue of the pipeline is full (or the pipeline is stopping): the
+// request was not run at all. The api/ layer answers it as a retryable error.
+class Overloaded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace chime::storage

@@ -1,44 +1,30 @@
 #include "api/common/idempotency.hpp"
 
+#include "api/common/canonical_json.hpp"
 #include "api/common/ids.hpp"
 #include "storage/idempotency_repo.hpp"
 
 namespace chime::api {
 
-namespace {
-bool NeedsEscape(const std::string& key) {
-  for (unsigned char c : key) {
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
-}
-}  // namespace
-
-// The bytes are exactly those of dump() of the input without
-// ClientRequestToken (nlohmann objects are key-sorted: canonical), so tokens
-// remembered by earlier builds still match; built member by member instead of
-// deep-copying the input and erasing the token first.
+// SHA-256 of the canonical form (api/common/canonical_json.hpp) of the input
+// without ClientRequestToken, built member by member instead of deep-copying
+// the input and erasing the token first.
 std::string RequestHash(const json& input) {
-  if (!input.is_object()) return Sha256Hex(input.dump());
   std::string buf;
   buf.reserve(256);
-  nlohmann::detail::serializer<json> ser(nlohmann::detail::output_adapter<char, std::string>(buf), ' ',
-                                         nlohmann::detail::error_handler_t::strict);
+  if (!input.is_object()) {
+    AppendCanonicalJson(input, buf);
+    return Sha256Hex(buf);
+  }
   buf.push_back('{');
   bool first = true;
   for (const auto& [key, value] : input.get_ref<const json::object_t&>()) {
     if (key == "ClientRequestToken") continue;
     if (!first) buf.push_back(',');
     first = false;
-    if (NeedsEscape(key)) {
-      ser.dump(json(key), false, false, 0);
-    } else {
-      buf.push_back('"');
-      buf += key;
-      buf.push_back('"');
-    }
+    AppendCanonicalString(key, buf);
     buf.push_back(':');
-    ser.dump(value, false, false, 0);
+    AppendCanonicalJson(value, buf);
   }
   buf.push_back('}');
   return Sha256Hex(buf);

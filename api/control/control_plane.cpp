@@ -3,13 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/protocol/encoder.hpp"
+#include "storage/database.hpp"
 #include "storage/migrations.hpp"
-#include "storage/transaction.hpp"
 
 namespace chime::api {
 
-namespace {
-HttpResponse Json(int status, const nlohmann::json& body, const std::string& request_id, std::string op) {
+HttpResponse ControlJson(int status, const nlohmann::json& body, const std::string& request_id, std::string op) {
   HttpResponse r;
   r.status = status;
   r.operation = std::move(op);
@@ -18,37 +17,52 @@ HttpResponse Json(int status, const nlohmann::json& body, const std::string& req
   r.body = body.dump();
   return r;
 }
+
+namespace {
+ControlRequest Answer(std::string operation, HttpResponse response) {
+  ControlRequest c;
+  response.operation = operation;
+  c.operation = std::move(operation);
+  c.response = std::move(response);
+  return c;
+}
 }  // namespace
 
-std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, storage::Database& db,
-                                                 const HandlerTable& handlers, const std::string& request_id) {
+bool IsControlRequest(const HttpRequest& request) {
+  return std::string_view(request.target).substr(0, kControlPrefix.size()) == kControlPrefix;
+}
+
+ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
+                                    const HandlerTable& handlers, const std::string& request_id) {
   std::string_view target = request.target;
-  if (target.substr(0, kControlPrefix.size()) != kControlPrefix) return std::nullopt;
   std::string_view path = target.substr(0, target.find('?'));
   std::string_view name = path.substr(kControlPrefix.size());
 
   if (name == "health") {
     if (request.method != "GET" && request.method != "HEAD") {
-      return EncodeError(ErrorType::kBadRequest, "Use GET or HEAD for " + std::string(path), request_id);
+      return Answer("Health", EncodeError(ErrorType::kBadRequest, "Use GET or HEAD for " + std::string(path), request_id));
     }
     // The server opens (and migrates) the store before it listens, so answering
     // at all means the store is ready.
     nlohmann::json body = {
         {"status", "ok"},
         {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
-        {"storage", db.path() == ":memory:" ? "memory" : "sqlite"},
+        {"storage", storage.in_memory ? "memory" : "sqlite"},
         {"schemaVersion", storage::LatestSchemaVersion()},
     };
-    return Json(200, body, request_id, "Health");
+    return Answer("Health", ControlJson(200, body, request_id, "Health"));
   }
   if (name == "reset") {
     if (request.method != "POST") {
-      return EncodeError(ErrorType::kBadRequest, "Use POST for " + std::string(path), request_id);
+      return Answer("Reset", EncodeError(ErrorType::kBadRequest, "Use POST for " + std::string(path), request_id));
     }
-    storage::Transaction txn(db, storage::Transaction::Mode::kWrite);
-    db.DeleteAllData();
-    txn.Commit();
-    return Json(200, {{"reset", true}}, request_id, "Reset");
+    ControlRequest c;
+    c.operation = "Reset";
+    c.write = [](storage::Database& db) {
+      db.DeleteAllData();
+      return nlohmann::json{{"reset", true}};
+    };
+    return c;
   }
   if (name == "operations") {
     // Which operations of each service are emulated (the rest answer 501).
@@ -66,11 +80,10 @@ std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, sto
                     }());
       body[service][built ? "implemented" : "notImplemented"].push_back(op.name);
     }
-    return Json(200, body, request_id, "Operations");
+    return Answer("Operations", ControlJson(200, body, request_id, "Operations"));
   }
-  auto r = EncodeError(ErrorType::kNotFound, "No chime-local control endpoint " + std::string(path), request_id);
-  r.operation = "Control";
-  return r;
+  return Answer("Control",
+                EncodeError(ErrorType::kNotFound, "No chime-local control endpoint " + std::string(path), request_id));
 }
 
 }  // namespace chime::api

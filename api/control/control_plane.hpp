@@ -1,19 +1,44 @@
 // The emulator's own endpoints under /_chime-local/ (outside every AWS path):
-// health/readiness, reset, and the list of emulated operations.
+// health/readiness, reset, and the list of emulated operations. An endpoint
+// either answers at once (health, operations) or names storage work that the
+// dispatcher runs on the pipeline like any request (reset), so the control
+// plane never touches a connection outside a transaction.
 #pragma once
 
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 #include "api/handler.hpp"
 #include "api/http_types.hpp"
-#include "storage/database.hpp"
 
 namespace chime::api {
 
 inline constexpr std::string_view kControlPrefix = "/_chime-local/";
 
-// Handles a control-plane request, or returns nullopt if `request` is not one.
-std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, storage::Database& db,
-                                                 const HandlerTable& handlers, const std::string& request_id);
+// What the control plane needs to know about the store.
+struct StorageInfo {
+  bool in_memory = true;
+};
+
+struct ControlRequest {
+  // Name for the access log ("Health", "Reset", ...).
+  std::string operation;
+  // Either the answer, now...
+  std::optional<HttpResponse> response;
+  // ...or a storage unit whose JSON result is the 200 answer.
+  std::function<nlohmann::json(storage::Database&)> write;
+  std::function<nlohmann::json(storage::Database&)> read;
+};
+
+bool IsControlRequest(const HttpRequest& request);
+
+// Handles a control-plane request (IsControlRequest() must be true).
+ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
+                                    const HandlerTable& handlers, const std::string& request_id);
+
+// The 200 JSON answer of a control endpoint.
+HttpResponse ControlJson(int status, const nlohmann::json& body, const std::string& request_id, std::string op);
 
 }  // namespace chime::api

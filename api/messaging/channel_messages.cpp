@@ -27,6 +27,7 @@
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/message_repo.hpp"
+#include "storage/recipient_repo.hpp"
 
 namespace chime::api {
 
@@ -183,28 +184,47 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
     }
   }
 
-  const std::string message_id = NewMessageId();
+  storage::MessageRecord m;
+  m.message_id = NewMessageId();
+  m.channel_arn = channel_arn;
+  m.sub_channel_id = sub;
+  m.sender_arn = caller.arn();
+  m.sender_name = caller.principal.name;
+  m.type = type;
+  m.persistence = persistence;
+  m.content = content;
+  m.metadata = metadata;
+  m.content_type = OptStr(in, "ContentType");
+  if (auto it = in.find("MessageAttributes"); it != in.end()) m.message_attributes = it->dump();
+  if (auto it = in.find("PushNotification"); it != in.end()) m.push_notification = it->dump();
+  m.target_arn = target;
+  m.created_ms = m.updated_ms = ctx.now_ms;
   if (persistence == "PERSISTENT") {
-    storage::MessageRecord m;
-    m.message_id = message_id;
-    m.channel_arn = channel_arn;
-    m.sub_channel_id = sub;
-    m.sender_arn = caller.arn();
-    m.sender_name = caller.principal.name;
-    m.type = type;
-    m.persistence = persistence;
-    m.content = content;
-    m.metadata = metadata;
-    m.content_type = OptStr(in, "ContentType");
-    if (auto it = in.find("MessageAttributes"); it != in.end()) m.message_attributes = it->dump();
-    if (auto it = in.find("PushNotification"); it != in.end()) m.push_notification = it->dump();
-    m.target_arn = target;
-    m.created_ms = m.updated_ms = ctx.now_ms;
     storage::InsertMessage(ctx.db, m);
     // Targeted messages are private to two members: they do not move the
     // channel's last-message time that everyone sees.
     if (!target) storage::TouchChannelLastMessage(ctx.db, channel_arn, ctx.now_ms);
   }
+  if (ctx.outbox.events_wanted()) {
+    // Published only if this request commits (api/events/outbox.hpp).
+    Event e;
+    e.type = "CREATE_CHANNEL_MESSAGE";
+    e.message_type = type;
+    e.channel_arn = channel_arn;
+    e.sub_channel_id = sub;
+    e.payload = MessageCommon(m);
+    e.payload["ChannelArn"] = channel_arn;
+    e.payload["Persistence"] = persistence;
+    if (!sub.empty()) e.payload["SubChannelId"] = sub;
+    if (target) {
+      e.recipients = {caller.arn()};
+      if (*target != caller.arn()) e.recipients.push_back(*target);
+    } else {
+      e.recipients = storage::ListChannelMemberArns(ctx.db, channel_arn, sub);
+    }
+    ctx.outbox.Emit(std::move(e));
+  }
+  const std::string& message_id = m.message_id;
 
   json out = {{"ChannelArn", channel_arn}, {"MessageId", message_id}, {"Status", {{"Value", "SENT"}}}};
   if (!sub.empty()) out["SubChannelId"] = sub;

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "api/common/canonical_json.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 
@@ -65,3 +66,20 @@ TEST(Ids, FormatsAndUniqueness) {
 
 }  // namespace
 }  // namespace chime::api
+
+// The canonical form is ours, fixed: these bytes must never change (a change
+// would turn honest retries of remembered tokens into ConflictException).
+TEST(CanonicalJson, FixedBytes) {
+  std::string out;
+  chime::api::AppendCanonicalJson(
+      nlohmann::json{{"b", 0.1}, {"a", nlohmann::json::array({1, -2, true, nullptr})}, {"c", "q\"\\\n\x01\u00e9"}, {"d", 18446744073709551615ULL}},
+      out);
+  EXPECT_EQ(out, "{\"a\":[1,-2,true,null],\"b\":0.10000000000000001,\"c\":\"q\\\"\\\\\\n\\u0001\xc3\xa9\",\"d\":18446744073709551615}");
+}
+
+TEST(CanonicalJson, RefusesNestingBeyondTheBound) {
+  nlohmann::json deep = 1;
+  for (int i = 0; i < chime::api::kMaxCanonicalDepth + 5; ++i) deep = nlohmann::json::array({deep});
+  std::string out;
+  EXPECT_THROW(chime::api::AppendCanonicalJson(deep, out), std::length_error);
+}

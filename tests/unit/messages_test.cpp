@@ -732,5 +732,53 @@ TEST_F(MessagesTest, DeepPagesCostTheSameAsTheFirstInBothOrders) {
   }
 }
 
+// --- events after commit (api/events/outbox.hpp) ------------------------------------------
+
+// Records what the dispatcher publishes; Wanted() says a session listens.
+class RecordingSink : public api::EventSink {
+ public:
+  bool Wanted() const override { return true; }
+  void Publish(std::vector<api::Event>&& events) override {
+    for (auto& e : events) published.push_back(std::move(e));
+  }
+  std::vector<api::Event> published;
+};
+
+class MessageEventsTest : public MessagesTest {
+ protected:
+  void SetUp() override {
+    MessagesTest::SetUp();
+    dispatcher_ = std::make_unique<api::Dispatcher>(api::ServiceConfig{}, *db_, &sink_);
+  }
+  RecordingSink sink_;
+};
+
+TEST_F(MessageEventsTest, ACommittedSendPublishesOneEventForEveryMember) {
+  SendOk(alice_, {{"Content", "hi all"}});
+  ASSERT_EQ(sink_.published.size(), 1u);
+  const api::Event& e = sink_.published[0];
+  EXPECT_EQ(e.type, "CREATE_CHANNEL_MESSAGE");
+  EXPECT_EQ(e.message_type, "STANDARD");
+  EXPECT_EQ(e.channel_arn, channel_);
+  EXPECT_EQ(e.payload.value("Content", ""), "hi all");
+  EXPECT_EQ(std::set<std::string>(e.recipients.begin(), e.recipients.end()),
+            (std::set<std::string>{alice_, bob_, carol_}));
+}
+
+TEST_F(MessageEventsTest, ARefusedSendPublishesNothing) {
+  std::string dave = SeedPrincipal(kApp, "user", "dave");  // not a member
+  ExpectError(Send(dave, json::object()), 403, "ForbiddenException", "not a member");
+  // Refused after its idempotency lookup and authorization ran inside the unit.
+  ExpectError(Send(alice_, {{"Content", std::string(5000, 'x')}}), 400, "BadRequestException", "4096");
+  EXPECT_TRUE(sink_.published.empty());
+}
+
+TEST_F(MessageEventsTest, ATargetedMessageGoesToSenderAndTargetOnly) {
+  SendOk(alice_, {{"Target", json::array({{{"MemberArn", bob_}}})}});
+  ASSERT_EQ(sink_.published.size(), 1u);
+  EXPECT_EQ(std::set<std::string>(sink_.published[0].recipients.begin(), sink_.published[0].recipients.end()),
+            (std::set<std::string>{alice_, bob_}));
+}
+
 }  // namespace
 }  // namespace chime::testing

@@ -12,6 +12,7 @@
 #include "storage/migrations.hpp"
 #include "storage/statement.hpp"
 #include "storage/transaction.hpp"
+#include "unit/temp_db_file.hpp"
 
 namespace chime::storage {
 namespace {
@@ -45,27 +46,6 @@ void InsertPrincipal(Database& db, const std::string& arn, const std::string& ap
       .BindAll(arn, app)
       .Run();
 }
-
-// A fresh path in the temp directory; removes the file and its WAL/SHM siblings.
-class TempDbFile {
- public:
-  TempDbFile() {
-    static std::atomic<int> counter{0};
-    path_ = (fs::temp_directory_path() /
-             ("chime-storage-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".db"))
-                .string();
-    Remove();
-  }
-  ~TempDbFile() { Remove(); }
-  const std::string& path() const { return path_; }
-
- private:
-  void Remove() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path_ + suffix, ec);
-  }
-  std::string path_;
-};
 
 TEST(StorageTest, InMemoryOpensAtTheLatestSchema) {
   auto db = Database::Open(":memory:");

@@ -1,0 +1,24 @@
+// Event: one real-time notification produced by a committed change, as the
+// messaging session (WebSocket) delivers it: an EventType header
+// (CREATE_CHANNEL_MESSAGE, ...), a message type (STANDARD, CONTROL, SYSTEM),
+// the payload in the model's shape, and the recipients, computed inside the
+// same transaction as the change (so a DeleteChannel still reaches the
+// members it removed).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace chime::api {
+
+struct Event {
+  std::string type;          // x-amz-chime-event-type
+  std::string message_type;  // x-amz-chime-message-type: STANDARD | CONTROL | SYSTEM
+  std::string channel_arn;
+  std::string sub_channel_id;           // elastic channels: deliver within this sub-channel only
+  nlohmann::json payload;               // the model's shape (ChannelMessage, Channel, ...)
+  std::vector<std::string> recipients;  // AppInstanceUser/Bot ARNs
+};
+
+}  // namespace chime::api

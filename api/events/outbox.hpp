@@ -1,0 +1,39 @@
+// Outbox: what a request wants to happen after its transaction commits.
+// Handlers add events (for the EventSink) and after-commit jobs (channel-flow
+// invocations, streaming records, ...). The dispatcher hands the outbox over
+// only after COMMIT; when the request's unit rolls back (an ApiError, a
+// storage error, a failed batch COMMIT) the outbox is dropped with it.
+#pragma once
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "api/events/event.hpp"
+
+namespace chime::api {
+
+class Outbox {
+ public:
+  explicit Outbox(bool events_wanted = false) : events_wanted_(events_wanted) {}
+
+  // Whether any session could receive events: skip building them if not.
+  bool events_wanted() const { return events_wanted_; }
+  void Emit(Event event) { events_.push_back(std::move(event)); }
+  // Runs after the commit, on the writer thread: keep it short (queue work elsewhere).
+  void AfterCommit(std::function<void()> job) { jobs_.push_back(std::move(job)); }
+
+  std::vector<Event>& events() { return events_; }
+  std::vector<std::function<void()>>& jobs() { return jobs_; }
+  void Clear() {
+    events_.clear();
+    jobs_.clear();
+  }
+
+ private:
+  bool events_wanted_;
+  std::vector<Event> events_;
+  std::vector<std::function<void()>> jobs_;
+};
+
+}  // namespace chime::api
