@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <future>
 
+#include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
@@ -24,6 +25,7 @@ struct UnitState {
   const model::OperationDef* op;
   Handler handler;
   json input;
+  std::string input_hash;
   std::string request_id;
   Outbox outbox;
   json output;
@@ -98,9 +100,11 @@ struct Dispatcher::Impl {
   void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done) {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
-    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, request_id, Outbox(sink.Wanted()), {}});
+    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
+    // Pure CPU work that needs no transaction stays off the writer thread.
+    if (state->input.contains("ClientRequestToken")) state->input_hash = RequestHash(state->input);
     if (!state->handler) {
       return done(Final(EncodeError(ErrorType::kNotImplemented,
                                     "chime-local does not implement " + std::string(op.name) +
@@ -111,7 +115,7 @@ struct Dispatcher::Impl {
 
     storage::Work work;
     work.run = [this, state](storage::Database& db) {
-      RequestContext ctx{*state->op, config, db, state->request_id, NowMs(), state->outbox};
+      RequestContext ctx{*state->op, config, db, state->request_id, NowMs(), state->input_hash, state->outbox};
       state->output = state->handler(ctx, state->input);
     };
     work.done = [this, state, done](std::exception_ptr error) {

@@ -32,6 +32,9 @@ struct RequestContext {
   storage::Database& db;
   const std::string& request_id;
   int64_t now_ms;  // one clock reading per request
+  // RequestHash() of the input, computed on the I/O thread before the unit
+  // reached the writer (empty when the input has no ClientRequestToken).
+  const std::string& input_hash;
   // Events and after-commit jobs: published only if this request commits.
   Outbox& outbox;
 };

@@ -390,4 +390,45 @@ std::vector<ChannelRecord> SearchChannelsPage(Database& db, std::string_view app
   return out;
 }
 
+
+namespace {
+// "a, b" -> "p.a, p.b"
+std::string Qualified(std::string_view columns, std::string_view table) {
+  std::string out;
+  size_t start = 0;
+  while (start < columns.size()) {
+    size_t comma = columns.find(',', start);
+    std::string_view col = columns.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!col.empty() && col.front() == ' ') col.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out += table;
+    out += '.';
+    out += col;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channel_arn, std::string_view principal_arn) {
+  // One statement instead of four on the hot path of every channel operation.
+  static const std::string sql =
+      "SELECT " + Qualified(kChannelColumns, "c") + ", " + Qualified(kMembershipColumns, "m") +
+      ", EXISTS (SELECT 1 FROM channel_moderators WHERE channel_arn = c.arn AND moderator_arn = ?2)"
+      ", EXISTS (SELECT 1 FROM channel_bans WHERE channel_arn = c.arn AND member_arn = ?2)"
+      " FROM channels c LEFT JOIN channel_memberships m ON m.channel_arn = c.arn AND m.member_arn = ?2"
+      " WHERE c.arn = ?1";
+  auto st = db.Prepare(sql);
+  st.Bind(1, channel_arn).Bind(2, principal_arn);
+  if (!st.Step()) return std::nullopt;
+  constexpr int kMembershipBase = 17;
+  ChannelRole role;
+  role.channel = ReadChannelAt(st, 0);
+  if (!st.IsNull(kMembershipBase)) role.membership = ReadMembership(st, kMembershipBase);
+  role.moderator = st.Int(kMembershipBase + 10) != 0;
+  role.banned = st.Int(kMembershipBase + 11) != 0;
+  return role;
+}
+
 }  // namespace chime::storage

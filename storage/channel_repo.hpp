@@ -19,6 +19,16 @@ std::optional<MembershipRecord> FindMembership(Database& db, std::string_view ch
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn);
 bool IsChannelBanned(Database& db, std::string_view channel_arn, std::string_view principal_arn);
 
+// A channel with one principal's place in it (membership, moderator, banned),
+// read with one statement; nullopt for an unknown channel.
+struct ChannelRole {
+  ChannelRecord channel;
+  std::optional<MembershipRecord> membership;
+  bool moderator = false;
+  bool banned = false;
+};
+std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channel_arn, std::string_view principal_arn);
+
 // --- Channel, membership, moderator and ban writes and listings -------------
 // (api/messaging/channels.cpp, channel_memberships.cpp, channel_moderation.cpp)
 // Listings page by the row id (keyset: rows with id > after_id, ascending),

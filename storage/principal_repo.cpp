@@ -86,6 +86,18 @@ std::optional<PrincipalRecord> FindPrincipal(Database& db, std::string_view arn)
   return ReadPrincipal(st);
 }
 
+std::optional<std::pair<PrincipalRecord, bool>> FindPrincipalWithAdmin(Database& db, std::string_view arn) {
+  // One statement for the bearer of every request: the principal and whether
+  // it is an AppInstanceAdmin of its own app instance.
+  auto st = db.Prepare(
+      "SELECT p.id, p.arn, p.app_instance_arn, p.kind, p.name, p.metadata, p.configuration, p.expiration_days, "
+      "p.expiration_criterion, p.created_ms, p.updated_ms, EXISTS (SELECT 1 FROM app_instance_admins a "
+      "WHERE a.app_instance_arn = p.app_instance_arn AND a.admin_arn = p.arn) FROM principals p WHERE p.arn = ?");
+  st.BindAll(arn);
+  if (!st.Step()) return std::nullopt;
+  return std::make_pair(ReadPrincipal(st), st.Int(11) != 0);
+}
+
 bool IsAppInstanceAdmin(Database& db, std::string_view app_instance_arn, std::string_view principal_arn) {
   auto st = db.Prepare("SELECT 1 FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?");
   st.BindAll(app_instance_arn, principal_arn);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,8 @@ namespace chime::storage {
 
 std::optional<AppInstanceRecord> FindAppInstance(Database& db, std::string_view arn);
 std::optional<PrincipalRecord> FindPrincipal(Database& db, std::string_view arn);
+// The principal and whether it is an AppInstanceAdmin of its app instance.
+std::optional<std::pair<PrincipalRecord, bool>> FindPrincipalWithAdmin(Database& db, std::string_view arn);
 bool IsAppInstanceAdmin(Database& db, std::string_view app_instance_arn, std::string_view principal_arn);
 
 }  // namespace chime::storage

@@ -14,11 +14,11 @@ constexpr char kInvalidBearer[] =
 Caller AuthenticateBearer(RequestContext& ctx, const std::string& bearer_arn) {
   auto parsed = ParseChimeArn(bearer_arn);
   if (!parsed || (parsed->kind != "user" && parsed->kind != "bot")) throw UnauthorizedClient(kInvalidBearer);
-  auto principal = storage::FindPrincipal(ctx.db, bearer_arn);
+  auto principal = storage::FindPrincipalWithAdmin(ctx.db, bearer_arn);
   if (!principal) throw UnauthorizedClient(kInvalidBearer);
   Caller c;
-  c.is_admin = storage::IsAppInstanceAdmin(ctx.db, principal->app_instance_arn, principal->arn);
-  c.principal = std::move(*principal);
+  c.is_admin = principal->second;
+  c.principal = std::move(principal->first);
   return c;
 }
 
@@ -37,15 +37,15 @@ void RequireSameAppInstance(const Caller& caller, std::string_view app_instance_
 }
 
 ChannelAccess LoadChannelAccess(RequestContext& ctx, const Caller& caller, const std::string& channel_arn) {
-  auto channel = storage::FindChannel(ctx.db, channel_arn);
-  if (!channel) throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
-  RequireSameAppInstance(caller, channel->app_instance_arn, "channel " + channel_arn);
+  auto role = storage::FindChannelRole(ctx.db, channel_arn, caller.arn());
+  if (!role) throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
+  RequireSameAppInstance(caller, role->channel.app_instance_arn, "channel " + channel_arn);
   ChannelAccess a;
-  a.membership = storage::FindMembership(ctx.db, channel_arn, caller.arn());
-  a.moderator = storage::IsChannelModerator(ctx.db, channel_arn, caller.arn());
-  a.banned = storage::IsChannelBanned(ctx.db, channel_arn, caller.arn());
+  a.membership = std::move(role->membership);
+  a.moderator = role->moderator;
+  a.banned = role->banned;
   a.admin = caller.is_admin;
-  a.channel = std::move(*channel);
+  a.channel = std::move(role->channel);
   return a;
 }
 

@@ -65,7 +65,7 @@ json RegisterAppInstanceUserEndpoint(RequestContext& ctx, const json& in) {
   const std::string user_arn = Str(in, "AppInstanceUserArn");
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "RegisterAppInstanceUserEndpoint|" + user_arn;
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   RequireUser(ctx, user_arn);

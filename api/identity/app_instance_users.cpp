@@ -56,7 +56,7 @@ json CreateAppInstanceUser(RequestContext& ctx, const json& in) {
   const std::string app_arn = Str(in, "AppInstanceArn");
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "CreateAppInstanceUser|" + app_arn;
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   RequireAppInstance(ctx, app_arn);
@@ -165,7 +165,7 @@ json CreateAppInstanceBot(RequestContext& ctx, const json& in) {
   const std::string app_arn = Str(in, "AppInstanceArn");
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "CreateAppInstanceBot|" + app_arn;
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   RequireAppInstance(ctx, app_arn);

@@ -21,7 +21,7 @@ namespace {
 json CreateAppInstance(RequestContext& ctx, const json& in) {
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "CreateAppInstance|" + ctx.config.account_id;
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   storage::AppInstanceRecord r;

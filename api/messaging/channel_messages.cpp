@@ -167,7 +167,7 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   // with other parameters is a ConflictException.
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "SendChannelMessage|" + channel_arn + "|" + caller.arn();
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   RequireSendingMember(access, caller, "send messages");

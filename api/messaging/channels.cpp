@@ -44,7 +44,7 @@ json CreateChannel(RequestContext& ctx, const json& in) {
 
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "CreateChannel|" + app_arn + "|" + caller.arn();
-  const std::string hash = RequestHash(in);
+  const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   storage::ChannelRecord c;
