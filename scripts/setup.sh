@@ -35,11 +35,13 @@ fi
 # g++/cmake/ninja/ccache: toolchain. Boost 1.81 (Beast/Asio/UUID, headers only), nlohmann-json,
 # SQLite, OpenSSL: libraries. GoogleTest/GMock: unit tests. python3-boto3 + awscli: client
 # tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
+# python3-pytest + curl: the README's pytest and curl examples, which
+# integration.test_readme_examples runs as written.
 PACKAGES=(
   g++ cmake ninja-build ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev
-  python3 python3-boto3 awscli
+  python3 python3-boto3 python3-pytest awscli curl
   ca-certificates
 )
 if (( WANT_BENCH )); then

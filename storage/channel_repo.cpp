@@ -300,6 +300,12 @@ bool DeleteBan(Database& db, std::string_view channel_arn, std::string_view memb
   return db.Changes() > 0;
 }
 
+void DeleteBansOfMember(Database& db, std::string_view member_arn) {
+  auto st = db.Prepare("DELETE FROM channel_bans WHERE member_arn = ?");
+  st.BindAll(member_arn);
+  st.Run();
+}
+
 std::optional<BanRecord> FindBan(Database& db, std::string_view channel_arn, std::string_view member_arn) {
   auto st = db.Prepare(
       "SELECT id, channel_arn, member_arn, created_by_arn, created_ms FROM channel_bans "

@@ -95,6 +95,9 @@ std::vector<std::pair<ModeratorRecord, ChannelRecord>> ListChannelsModeratedBy(D
 // Throws ConstraintError if (channel, member) is already banned.
 void InsertBan(Database& db, const BanRecord& r);
 bool DeleteBan(Database& db, std::string_view channel_arn, std::string_view member_arn);
+// Every ban of `member_arn`, in all channels (its AppInstanceUser/Bot is being
+// deleted: "Bans are cleaned up when you delete users or channels").
+void DeleteBansOfMember(Database& db, std::string_view member_arn);
 std::optional<BanRecord> FindBan(Database& db, std::string_view channel_arn, std::string_view member_arn);
 std::vector<BanRecord> ListBansPage(Database& db, std::string_view channel_arn, int64_t after_id, int limit);
 

@@ -6,7 +6,8 @@
 // is treated as an unknown resource (ResourceMissing), e.g. a user ARN given
 // to DescribeAppInstanceBot. Creates are idempotent on ClientRequestToken
 // (scopes in api/common/idempotency.hpp). Deleting a user or bot removes its
-// channel memberships, moderator and admin rows (FK cascade) and its tags.
+// channel memberships, moderator and admin rows (FK cascade), its channel bans
+// and its tags, so a user re-created with the same id starts unbanned.
 // Admins are a role, not a resource: CreateAppInstanceAdmin promotes a user
 // or bot of the same app instance; promoting an existing admin again is an
 // idempotent success. ExpirationSettings are stored and echoed; no sweep
@@ -19,6 +20,7 @@
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
+#include "storage/channel_repo.hpp"
 #include "storage/endpoint_repo.hpp"
 #include "storage/principal_repo.hpp"
 #include "storage/tag_repo.hpp"
@@ -151,6 +153,9 @@ json DeletePrincipal(RequestContext& ctx, const std::string& arn, std::string_vi
     throw ResourceMissing(ctx, std::string(KindName(kind)) + " " + arn + " does not exist.");
   }
   storage::RemoveAllTags(ctx.db, arn);
+  // Memberships and moderator rows went by FK cascade; bans name the member
+  // without a foreign key (a ban outlives a membership), so remove them here.
+  storage::DeleteBansOfMember(ctx.db, arn);
   if (kind == kUser) storage::ForgetEndpointTokens(ctx.db, arn);  // its endpoints went by FK cascade
   return json::object();
 }

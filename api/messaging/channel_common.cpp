@@ -134,16 +134,12 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
     throw BadRequest("SubChannelId applies only to elastic channels; " + channel.arn + " is not elastic.");
   }
 
+  // The real service answers ConflictException for an existing member, whatever
+  // the Type (apps treat it as "already a member", e.g. the channel's creator).
   if (auto existing = storage::FindMembership(ctx.db, channel.arn, member_arn)) {
-    if (existing->type != type) {
-      throw Conflict("Member " + member_arn + " already has a " + existing->type + " membership in channel " +
-                     channel.arn + ".");
-    }
-    if (sub && existing->sub_channel_id != sub) {
-      throw Conflict("Moderator " + member_arn + " already has a membership in SubChannel " +
-                     existing->sub_channel_id.value_or("") + " of channel " + channel.arn + ".");
-    }
-    return *existing;
+    std::string where = existing->sub_channel_id ? " (SubChannel " + *existing->sub_channel_id + ")" : "";
+    throw Conflict("Member " + member_arn + " is already a " + existing->type + " member of channel " + channel.arn +
+                   where + ".");
   }
   if (channel.is_elastic() && !sub) sub = AssignSubChannel(ctx, channel);
 

@@ -27,7 +27,7 @@ json MembershipJson(storage::Database& db, const storage::MembershipRecord& m); 
 storage::PrincipalRecord RequireAppInstancePrincipal(RequestContext& ctx, const std::string& app_instance_arn,
                                                      const std::string& arn, const char* member);
 
-// Read rule for channel details, memberships and moderators: PRIVATE channels
+// Read rule for channel details and memberships: PRIVATE channels
 // only for members, moderators and admins; PUBLIC for any user of the instance.
 void RequireReadable(const ChannelAccess& a, const std::string& what);
 // Admin or channel moderator, else ForbiddenException naming `action`.
@@ -36,9 +36,9 @@ void RequireModerator(const Caller& caller, const ChannelAccess& a, const std::s
 // Adds `member_arn` (already checked to be a principal of the channel's app
 // instance) with `type`. Elastic channels: a member gets the first sub-channel
 // ("1".."MaximumSubChannels") below TargetMembershipsPerSubChannel; a
-// moderator must name `sub_channel_id`. Returns the stored membership; if it
-// already exists with the same type it is returned unchanged (idempotent),
-// with another type -> ConflictException. Banned member -> ForbiddenException.
+// moderator must name `sub_channel_id`. Returns the stored membership. An
+// existing member (any Type) -> ConflictException, as on the real service.
+// Banned member -> ForbiddenException.
 // Throws ApiError for rule violations (caller decides per-member handling).
 storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::ChannelRecord& channel,
                                         const std::string& invited_by, const std::string& member_arn,

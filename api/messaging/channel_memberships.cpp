@@ -6,9 +6,9 @@
 //   admins and channel moderators: always, DEFAULT or HIDDEN;
 //   members: UNRESTRICTED channels only, DEFAULT only;
 //   non-members: never.
-// Adding an existing member with the same Type answers 201 with the existing
-// membership (idempotent); with another Type -> ConflictException. A banned
-// member -> ForbiddenException. The member must be a user or bot of the
+// Adding an existing member (any Type, the channel's creator included) is
+// ConflictException, as on the real service; in a batch that member gets an
+// Errors entry with ErrorCode Conflict. A banned member -> ForbiddenException. The member must be a user or bot of the
 // channel's app instance (otherwise NotFoundException, which the model lists).
 #include "api/auth/authorizer.hpp"
 #include "api/common/pagination.hpp"

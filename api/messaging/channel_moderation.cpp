@@ -1,10 +1,9 @@
 // Channel moderators and bans (chime-sdk-messaging).
 //
-// Create/DeleteChannelModerator, Create/Delete/Describe/ListChannelBan(s):
-// AppInstanceAdmins and channel moderators only (api-contract.md §2g).
-// List/DescribeChannelModerator(s) follow the read rule of memberships
-// (PRIVATE: members, moderators, admins; PUBLIC: any user of the instance), so
-// a client can find out who moderates a channel it belongs to.
+// Create/Delete/Describe/ListChannelModerator(s) and
+// Create/Delete/Describe/ListChannelBan(s): AppInstanceAdmins and channel
+// moderators only, on PUBLIC channels too (the developer guide's role tables
+// deny all of them to members and non-members; api-contract.md §2g).
 // Elastic channels ([DG:manage-elastic-members]): promoting a member to
 // moderator, or demoting a moderator, removes that principal's memberships.
 // A ban removes the member's membership; admins and moderators cannot be
@@ -48,7 +47,7 @@ json CreateChannelModerator(RequestContext& ctx, const json& in) {
 json DescribeChannelModerator(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
-  channels::RequireReadable(a, "read its moderators");
+  channels::RequireModerator(caller, a, "read its moderators");
   const std::string mod = Str(in, "ChannelModeratorArn");
   auto r = storage::FindModerator(ctx.db, a.channel.arn, mod);
   if (!r) throw NotFound(mod + " is not a moderator of channel " + a.channel.arn + ".");
@@ -62,7 +61,7 @@ json DescribeChannelModerator(RequestContext& ctx, const json& in) {
 json ListChannelModerators(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
-  channels::RequireReadable(a, "list its moderators");
+  channels::RequireModerator(caller, a, "list its moderators");
   const std::string scope = "ListChannelModerators|" + a.channel.arn;
   auto cursor = NextTokenCursor(in, scope);
   const int limit = MaxResults(in);

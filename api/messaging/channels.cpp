@@ -2,8 +2,10 @@
 // and ListSubChannels. Roles per api-contract.md §2g: any user or bot of the
 // app instance creates; admins and channel moderators update and delete;
 // PRIVATE channels are visible only to members, moderators and admins.
-// The creator becomes a moderator of the new channel (not a member): without
-// that, a plain user could create a RESTRICTED channel nobody can ever join.
+// The creator (the ChimeBearer) becomes a moderator and, on a standard channel,
+// a DEFAULT member, as on the real service (api-contract.md, "Facts learned"):
+// apps send right after CreateChannel. On an elastic channel members live in
+// SubChannels the service assigns, so the creator is a moderator only.
 #include <set>
 
 #include "api/auth/authorizer.hpp"
@@ -90,8 +92,11 @@ json CreateChannel(RequestContext& ctx, const json& in) {
     r.created_ms = ctx.now_ms;
     storage::InsertModerator(ctx.db, r);
   }
+  // The creator's own membership comes first (standard channels only); naming
+  // the creator in MemberArns as well adds nothing more.
+  if (!c.is_elastic()) channels::AddMembership(ctx, c, caller.arn(), caller.arn(), "DEFAULT", std::nullopt);
   for (const auto& m : members) {
-    if (c.is_elastic() && mods.count(m)) continue;
+    if (m == caller.arn() || (c.is_elastic() && mods.count(m))) continue;
     channels::AddMembership(ctx, c, caller.arn(), m, "DEFAULT", std::nullopt);
   }
 

@@ -183,9 +183,7 @@ class RestartTest(ChimeTestCase):
         app = self.make_app_instance(Metadata="kept")
         user = self.make_user(app, name="Keeper")
         admin = self.make_admin(app, self.make_user(app))
-        channel = self.make_channel(app, user, Privacy="PRIVATE", Metadata="chan")
-        self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=user, Type="DEFAULT",
-                                                 ChimeBearer=user)
+        channel = self.make_channel(app, user, Privacy="PRIVATE", Metadata="chan")  # user: member too
         self.identity.tag_resource(ResourceARN=channel, Tags=[{"Key": "k", "Value": "v"}])
 
         self.assertEqual(self.restart_server(), 0, "SIGTERM must exit cleanly")

@@ -13,14 +13,15 @@ class ChannelPreferencesTests(ChimeTestCase):
     # -- UpdateChannelReadMarker ------------------------------------------------------------
 
     def test_read_marker_for_members_only(self):
-        ch = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        ch = self.make_channel(self.app, self.owner, MemberArns=[self.alice], ModeratorArns=[self.carol])
         resp = self.messaging.update_channel_read_marker(ChannelArn=ch, ChimeBearer=self.alice)
         self.assertEqual(resp["ChannelArn"], ch)
         summary = self.messaging.describe_channel_membership_for_app_instance_user(
             ChannelArn=ch, AppInstanceUserArn=self.alice, ChimeBearer=self.alice,
         )["ChannelMembership"]["AppInstanceUserMembershipSummary"]
         self.assertGreater(summary["ReadMarkerTimestamp"].year, 2020)
-        for bearer in (self.owner, self.admin, self.bob):  # moderator, admin, non-member
+        self.messaging.update_channel_read_marker(ChannelArn=ch, ChimeBearer=self.owner)  # creator: a member
+        for bearer in (self.carol, self.admin, self.bob):  # moderator only, admin, non-member
             with self.subTest(bearer=bearer), self.assertClientError("ForbiddenException"):
                 self.messaging.update_channel_read_marker(ChannelArn=ch, ChimeBearer=bearer)
 
@@ -103,7 +104,9 @@ class ChannelPreferencesTests(ChimeTestCase):
             return {c["ChannelArn"] for c in resp["Channels"]}
 
         self.assertEqual(search(self.admin, "INCLUDES", [self.alice, self.bob]), {ab, abc})
-        self.assertEqual(search(self.admin, "EQUALS", [self.bob, self.alice]), {ab})
+        # The creator (owner) is a member of each, so EQUALS names it too.
+        self.assertEqual(search(self.admin, "EQUALS", [self.bob, self.alice, self.owner]), {ab})
+        self.assertEqual(search(self.admin, "EQUALS", [self.bob, self.alice]), set())
         # A plain user searches only the channels it belongs to.
         self.assertEqual(search(self.alice, "INCLUDES", [self.bob]), {ab, abc})
         self.assertEqual(search(self.admin, "INCLUDES", [self.bob]), {ab, abc, bc})

@@ -183,9 +183,9 @@ class MembershipTests(ChannelTestBase):
                                                         ChimeBearer=self.owner)
         self.assertEqual(resp["ChannelArn"], arn)
         self.assertEqual(resp["Member"], {"Arn": self.bob, "Name": "Bob"})
-        self.assertEqual(self.member_arns(arn, self.alice), {self.alice})
+        self.assertEqual(self.member_arns(arn, self.alice), {self.owner, self.alice})
         self.assertEqual(self.member_arns(arn, self.alice, Type="HIDDEN"), {self.bob})
-        self.assertEqual(self.member_arns(arn, self.alice, Type="DEFAULT"), {self.alice})
+        self.assertEqual(self.member_arns(arn, self.alice, Type="DEFAULT"), {self.owner, self.alice})
         # Only moderators and admins create HIDDEN memberships.
         with self.assertClientError("ForbiddenException"):
             self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="HIDDEN",
@@ -206,7 +206,7 @@ class MembershipTests(ChannelTestBase):
                                                      ChimeBearer=self.alice)
         self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
                                                  ChimeBearer=self.admin)
-        self.assertEqual(self.member_arns(arn, self.owner), {self.alice, self.bob})
+        self.assertEqual(self.member_arns(arn, self.owner), {self.owner, self.alice, self.bob})
 
     def test_non_member_cannot_add(self):
         arn = self.make_channel(self.app, self.owner)
@@ -224,7 +224,7 @@ class MembershipTests(ChannelTestBase):
         arn = self.make_channel(self.app, self.owner, Privacy="PRIVATE", MemberArns=[self.alice])
         with self.assertClientError("ForbiddenException"):
             self.messaging.list_channel_memberships(ChannelArn=arn, ChimeBearer=self.bob)
-        self.assertEqual(self.member_arns(arn, self.alice), {self.alice})
+        self.assertEqual(self.member_arns(arn, self.alice), {self.owner, self.alice})
 
     def test_membership_pagination(self):
         arn = self.make_channel(self.app, self.owner)
@@ -241,7 +241,7 @@ class MembershipTests(ChannelTestBase):
             token = resp.get("NextToken")
             if not token:
                 break
-        self.assertEqual(seen, users)
+        self.assertEqual(seen, [self.owner] + users)  # the creator's membership comes first
 
     def test_batch_create(self):
         arn = self.make_channel(self.app, self.owner)
@@ -265,18 +265,18 @@ class MembershipTests(ChannelTestBase):
             self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.alice)
         self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.alice, ChimeBearer=self.alice)
         self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
-        self.assertEqual(self.member_arns(arn, self.owner), set())
+        self.assertEqual(self.member_arns(arn, self.owner), {self.owner})
 
     def test_bot_can_be_a_member(self):
         bot = self.make_bot(self.app)
         arn = self.make_channel(self.app, self.owner, MemberArns=[bot])
-        self.assertEqual(self.member_arns(arn, self.owner), {bot})
+        self.assertEqual(self.member_arns(arn, self.owner), {self.owner, bot})
 
 
 class ModeratorTests(ChannelTestBase):
     def test_create_list_describe_delete(self):
         arn = self.make_channel(self.app, self.owner, ModeratorArns=[self.carol], MemberArns=[self.alice])
-        mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=self.alice)
+        mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=self.carol)
         self.assertEqual(mods["ChannelArn"], arn)
         self.assertEqual({m["Moderator"]["Arn"] for m in mods["ChannelModerators"]}, {self.owner, self.carol})
         with self.assertClientError("ForbiddenException"):
@@ -315,7 +315,7 @@ class ModeratorTests(ChannelTestBase):
     def test_bans(self):
         arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice, self.bob])
         self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
-        self.assertEqual(self.member_arns(arn, self.owner), {self.alice})
+        self.assertEqual(self.member_arns(arn, self.owner), {self.owner, self.alice})
         with self.assertClientError("ForbiddenException"):
             self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
                                                      ChimeBearer=self.owner)
@@ -326,6 +326,152 @@ class ModeratorTests(ChannelTestBase):
         self.messaging.delete_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
         self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
                                                  ChimeBearer=self.owner)
+
+
+class CreatorTests(ChannelTestBase):
+    """The ChimeBearer of CreateChannel is a DEFAULT member and a moderator (standard channels)."""
+
+    def send(self, channel, bearer, content="hello"):
+        return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
+                                                   Persistence="PERSISTENT", ChimeBearer=bearer)
+
+    def test_creator_sends_right_after_create_channel(self):
+        for mode, privacy in itertools.product(("UNRESTRICTED", "RESTRICTED"), ("PUBLIC", "PRIVATE")):
+            with self.subTest(mode=mode, privacy=privacy):
+                arn = self.make_channel(self.app, self.alice, Mode=mode, Privacy=privacy)
+                resp = self.send(arn, self.alice)
+                self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 201)
+                msgs = self.messaging.list_channel_messages(ChannelArn=arn, ChimeBearer=self.alice)
+                self.assertEqual([m["Content"] for m in msgs["ChannelMessages"]], ["hello"])
+
+    def test_creator_membership_is_visible_everywhere(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        self.assertEqual(self.member_arns(arn, self.alice), {self.owner, self.alice})
+        m = self.messaging.describe_channel_membership(ChannelArn=arn, MemberArn=self.owner,
+                                                       ChimeBearer=self.alice)["ChannelMembership"]
+        self.assertEqual(m["Type"], "DEFAULT")
+        self.assertEqual(m["Member"], {"Arn": self.owner, "Name": "Owner"})
+        self.assertEqual(m["InvitedBy"], {"Arn": self.owner, "Name": "Owner"})
+        mine = self.messaging.list_channel_memberships_for_app_instance_user(
+            AppInstanceUserArn=self.owner, ChimeBearer=self.owner)["ChannelMemberships"]
+        self.assertEqual([c["ChannelSummary"]["ChannelArn"] for c in mine], [arn])
+        self.assertEqual(mine[0]["AppInstanceUserMembershipSummary"]["Type"], "DEFAULT")
+        moderated = self.messaging.list_channels_moderated_by_app_instance_user(
+            AppInstanceUserArn=self.owner, ChimeBearer=self.owner)["Channels"]
+        self.assertEqual([c["ChannelSummary"]["ChannelArn"] for c in moderated], [arn])
+
+    def test_re_adding_the_creator_is_conflict(self):
+        # Production apps treat this ConflictException as "already a member from creation".
+        arn = self.make_channel(self.app, self.owner)
+        for bearer in (self.owner, self.admin):
+            with self.subTest(bearer=bearer), self.assertClientError("ConflictException") as ctx:
+                self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.owner, Type="DEFAULT",
+                                                         ChimeBearer=bearer)
+            self.assertIn(self.owner, ctx.message)
+        with self.assertClientError("ConflictException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.owner, Type="HIDDEN",
+                                                     ChimeBearer=self.owner)
+        batch = self.messaging.batch_create_channel_membership(
+            ChannelArn=arn, MemberArns=[self.owner, self.alice], ChimeBearer=self.owner)
+        self.assertEqual([m["Arn"] for m in batch["BatchChannelMemberships"]["Members"]], [self.alice])
+        self.assertEqual([(e["MemberArn"], e["ErrorCode"]) for e in batch["Errors"]], [(self.owner, "Conflict")])
+
+    def test_existing_member_again_is_conflict(self):
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        with self.assertClientError("ConflictException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.alice, Type="DEFAULT",
+                                                     ChimeBearer=self.owner)
+
+    def test_bot_creator_is_member_and_moderator(self):
+        bot = self.make_bot(self.app)
+        arn = self.make_channel(self.app, bot)
+        self.send(arn, bot)
+        self.assertEqual(self.member_arns(arn, bot), {bot})
+        mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=bot)["ChannelModerators"]
+        self.assertEqual([m["Moderator"]["Arn"] for m in mods], [bot])
+
+    def test_elastic_channel_creator_is_moderator_only(self):
+        self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
+        arn = self.make_channel(self.app, self.owner, ElasticChannelConfiguration={
+            "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
+        with self.assertClientError("NotFoundException"):
+            self.messaging.describe_channel_membership(ChannelArn=arn, MemberArn=self.owner,
+                                                       ChimeBearer=self.owner)
+        self.messaging.describe_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.owner,
+                                                  ChimeBearer=self.owner)
+        # It joins a SubChannel of its choosing to send there.
+        resp = self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.owner, Type="DEFAULT",
+                                                        SubChannelId="1", ChimeBearer=self.owner)
+        self.assertEqual(resp["SubChannelId"], "1")
+        self.messaging.send_channel_message(ChannelArn=arn, Content="hi", Type="STANDARD",
+                                            Persistence="PERSISTENT", SubChannelId="1", ChimeBearer=self.owner)
+
+    def test_aws_cli_creator_sends_right_after_create_channel(self):
+        _, created, _ = self.run_aws(
+            "chime-sdk-messaging", "create-channel", "--app-instance-arn", self.app, "--name", "cli",
+            "--mode", "RESTRICTED", "--chime-bearer", self.alice, expect_rc=0)
+        arn = created["ChannelArn"]
+        _, sent, _ = self.run_aws(
+            "chime-sdk-messaging", "send-channel-message", "--channel-arn", arn, "--content", "hello",
+            "--type", "STANDARD", "--persistence", "PERSISTENT", "--chime-bearer", self.alice, expect_rc=0)
+        self.assertTrue(sent["MessageId"])
+        rc, _, err = self.run_aws(
+            "chime-sdk-messaging", "create-channel-membership", "--channel-arn", arn, "--member-arn", self.alice,
+            "--type", "DEFAULT", "--chime-bearer", self.alice)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("ConflictException", err)
+
+
+class ModeratorReadTests(ChannelTestBase):
+    """ListChannelModerators / DescribeChannelModerator: moderators and admins only, PUBLIC too."""
+
+    def test_members_and_non_members_are_forbidden_on_public_channels(self):
+        arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC", MemberArns=[self.alice],
+                                ModeratorArns=[self.carol])
+        for who in (self.alice, self.bob):
+            with self.subTest(bearer=who):
+                with self.assertClientError("ForbiddenException"):
+                    self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=who)
+                with self.assertClientError("ForbiddenException"):
+                    self.messaging.describe_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.owner,
+                                                              ChimeBearer=who)
+        for who in (self.owner, self.carol, self.admin):
+            with self.subTest(bearer=who):
+                mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=who)
+                self.assertEqual({m["Moderator"]["Arn"] for m in mods["ChannelModerators"]},
+                                 {self.owner, self.carol})
+                d = self.messaging.describe_channel_moderator(ChannelArn=arn, ChannelModeratorArn=self.carol,
+                                                              ChimeBearer=who)
+                self.assertEqual(d["ChannelModerator"]["Moderator"]["Arn"], self.carol)
+
+
+class BanCleanupTests(ChannelTestBase):
+    """"Bans are cleaned up when you delete users or channels" (CreateChannelBan)."""
+
+    def test_deleted_user_is_unbanned_when_re_created(self):
+        bob_id = self.bob.rsplit("/", 1)[1]
+        arn = self.make_channel(self.app, self.owner, MemberArns=[self.bob, self.carol])
+        self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
+        self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.carol, ChimeBearer=self.owner)
+        self.identity.delete_app_instance_user(AppInstanceUserArn=self.bob)
+        bans = self.messaging.list_channel_bans(ChannelArn=arn, ChimeBearer=self.owner)["ChannelBans"]
+        self.assertEqual([b["Member"]["Arn"] for b in bans], [self.carol])
+        again = self.identity.create_app_instance_user(AppInstanceArn=self.app, AppInstanceUserId=bob_id,
+                                                       Name="Bob")["AppInstanceUserArn"]
+        self.assertEqual(again, self.bob)
+        with self.assertClientError("NotFoundException"):
+            self.messaging.describe_channel_ban(ChannelArn=arn, MemberArn=self.bob, ChimeBearer=self.owner)
+        self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                 ChimeBearer=self.owner)
+        self.messaging.send_channel_message(ChannelArn=arn, Content="back", Type="STANDARD",
+                                            Persistence="PERSISTENT", ChimeBearer=self.bob)
+
+    def test_deleted_bot_bans_are_removed(self):
+        bot = self.make_bot(self.app)
+        arn = self.make_channel(self.app, self.owner, MemberArns=[bot])
+        self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=bot, ChimeBearer=self.owner)
+        self.identity.delete_app_instance_bot(AppInstanceBotArn=bot)
+        self.assertEqual(self.messaging.list_channel_bans(ChannelArn=arn, ChimeBearer=self.owner)["ChannelBans"], [])
 
 
 if __name__ == "__main__":

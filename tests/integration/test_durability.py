@@ -16,8 +16,8 @@ from harness import ChimeLocal, ChimeTestCase, make_client, unique_name
 
 
 def _seed(identity, messaging, members=1):
-    """An app instance, `members` users and a channel they all belong to (the creator is a
-    separate user: creators are moderators, not members)."""
+    """An app instance, `members` users and a channel they all belong to, created by another
+    user (a member and moderator too: `users` are the others)."""
     app = identity.create_app_instance(Name=unique_name("app"))["AppInstanceArn"]
     users = []
     for _ in range(members + 1):

@@ -121,9 +121,7 @@ class RetentionSettingsTest(ChimeTestCase):
         self.requireModel(self.identity, "PutAppInstanceRetentionSettings")
         self.app = self.make_app_instance()
         self.user = self.make_user(self.app)
-        self.channel = self.make_channel(self.app, self.user)
-        self.messaging.create_channel_membership(ChannelArn=self.channel, MemberArn=self.user,
-                                                 Type="DEFAULT", ChimeBearer=self.user)
+        self.channel = self.make_channel(self.app, self.user)  # the creator is a member: it sends
 
     def put(self, days):
         return self.identity.put_app_instance_retention_settings(

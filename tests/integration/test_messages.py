@@ -132,13 +132,19 @@ class SendTest(MessagesTestBase):
         self.add_member(self.channel, admin, bearer=admin)
         self.send(admin)
 
-    def test_creator_moderator_must_first_add_its_own_membership(self):
+    def test_moderator_must_first_add_its_own_membership(self):
         dave = self.make_user(self.app)
-        channel = self.make_channel(self.app, dave)  # dave is moderator, not member
+        erin = self.make_user(self.app)
+        channel = self.make_channel(self.app, dave, ModeratorArns=[erin])  # erin: moderator only
         with self.assertClientError("ForbiddenException") as ctx:
-            self.send(dave, channel=channel)
+            self.send(erin, channel=channel)
         self.assertIn("CreateChannelMembership", ctx.message)
-        self.add_member(channel, dave, bearer=dave)
+        self.add_member(channel, erin, bearer=erin)
+        self.send(erin, channel=channel)
+
+    def test_creator_is_a_member_and_sends_right_away(self):
+        dave = self.make_user(self.app)
+        channel = self.make_channel(self.app, dave, Mode="RESTRICTED", Privacy="PRIVATE")
         self.send(dave, channel=channel)
 
     def test_bot_member_can_send(self):
@@ -203,7 +209,7 @@ class TargetTest(MessagesTestBase):
 
 class ElasticTest(MessagesTestBase):
     def test_elastic_channel_messages_live_in_sub_channels(self):
-        owner = self.make_user(self.app)  # the creator is a moderator, not a member
+        owner = self.make_user(self.app)  # elastic: the creator is a moderator, not a member
         channel = self.make_channel(self.app, owner, ElasticChannelConfiguration={
             "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2,
             "MinimumMembershipPercentage": 10})

@@ -18,6 +18,7 @@ let emu;
 let channel;
 let alice;
 let bob;
+let carol;
 
 before(async () => {
   emu = await startChimeLocal();
@@ -28,6 +29,7 @@ before(async () => {
   const owner = await user('owner');
   alice = await user('alice');
   bob = await user('bob');
+  carol = await user('carol'); // never joins the channel
   ({ ChannelArn: channel } = await emu.messaging.send(new CreateChannelCommand({
     AppInstanceArn, Name: 'js-channel', ChimeBearer: owner, MemberArns: [alice, bob],
   })));
@@ -96,7 +98,7 @@ test('oversized content is a BadRequestException', async () => {
 test('a non-member is refused with ForbiddenException', async () => {
   await assert.rejects(
     emu.messaging.send(new SendChannelMessageCommand({
-      ChannelArn: channel, ChimeBearer: channel.replace(/\/channel\/.*/, '/user/owner'), Content: 'x',
+      ChannelArn: channel, ChimeBearer: carol, Content: 'x',
       Type: 'STANDARD', Persistence: 'PERSISTENT',
     })),
     (e) => {

@@ -63,8 +63,9 @@ TEST_F(ChannelPreferencesTest, ReadMarkerStoredForMemberAndShownInMembershipSumm
 }
 
 TEST_F(ChannelPreferencesTest, ReadMarkerNeedsOwnMembershipEvenForAdminsAndModerators) {
-  auto ch = MakeChannel({{"MemberArns", {alice_}}});
-  EXPECT_EQ(ReadMarker(ch, owner_).error, "ForbiddenException");  // moderator, not member
+  auto ch = MakeChannel({{"MemberArns", {alice_}}, {"ModeratorArns", {carol_}}});
+  EXPECT_EQ(ReadMarker(ch, carol_).error, "ForbiddenException");  // moderator, not member
+  EXPECT_EQ(ReadMarker(ch, owner_).status, 200);                  // the creator is a member
   EXPECT_EQ(ReadMarker(ch, admin_).error, "ForbiddenException");
   EXPECT_EQ(ReadMarker(ch, bob_).error, "ForbiddenException");
   auto add = Call("POST", "/channels/" + Enc(ch) + "/memberships", {{"MemberArn", admin_}, {"Type", "DEFAULT"}}, admin_);
@@ -189,13 +190,16 @@ TEST_F(ChannelPreferencesTest, SearchIncludesAndEqualsOverMemberships) {
   auto bc = MakeChannel({{"Name", "bc"}, {"MemberArns", {bob_, carol_}}});
 
   EXPECT_EQ(Arns(Search({Field("INCLUDES", {alice_, bob_})}, admin_)), (std::set<std::string>{ab, abc}));
-  EXPECT_EQ(Arns(Search({Field("EQUALS", {bob_, alice_})}, admin_)), (std::set<std::string>{ab}));
+  // The creator (owner_) is a member of each channel, so EQUALS counts it.
+  EXPECT_EQ(Arns(Search({Field("EQUALS", {bob_, alice_, owner_})}, admin_)), (std::set<std::string>{ab}));
+  EXPECT_TRUE(Arns(Search({Field("EQUALS", {bob_, alice_})}, admin_)).empty());
   EXPECT_EQ(Arns(Search({Field("INCLUDES", {alice_})}, admin_)), (std::set<std::string>{ab, abc, a}));
-  EXPECT_EQ(Arns(Search({Field("EQUALS", {alice_})}, admin_)), (std::set<std::string>{a}));
+  EXPECT_EQ(Arns(Search({Field("INCLUDES", {owner_})}, admin_)), (std::set<std::string>{ab, abc, a, bc}));
+  EXPECT_EQ(Arns(Search({Field("EQUALS", {owner_, alice_})}, admin_)), (std::set<std::string>{a}));
   // Fields are ANDed.
   EXPECT_EQ(Arns(Search({Field("INCLUDES", {alice_}), Field("INCLUDES", {carol_})}, admin_)),
             (std::set<std::string>{abc}));
-  EXPECT_EQ(Arns(Search({Field("EQUALS", {bob_, carol_}), Field("INCLUDES", {carol_})}, admin_)),
+  EXPECT_EQ(Arns(Search({Field("EQUALS", {owner_, bob_, carol_}), Field("INCLUDES", {carol_})}, admin_)),
             (std::set<std::string>{bc}));
   EXPECT_TRUE(Arns(Search({Field("EQUALS", {bob_, carol_}), Field("INCLUDES", {alice_})}, admin_)).empty());
   EXPECT_TRUE(Arns(Search({Field("EQUALS", {alice_}), Field("EQUALS", {bob_})}, admin_)).empty());
@@ -203,7 +207,7 @@ TEST_F(ChannelPreferencesTest, SearchIncludesAndEqualsOverMemberships) {
   ASSERT_EQ(r.status, 200) << r.raw_body;
   EXPECT_TRUE(r.body["Channels"].empty());
   // ChannelSummary shape.
-  auto one = Search({Field("EQUALS", {alice_})}, admin_);
+  auto one = Search({Field("EQUALS", {owner_, alice_})}, admin_);
   EXPECT_EQ(one.body["Channels"][0], (json{{"Name", "a"}, {"ChannelArn", a}, {"Mode", "UNRESTRICTED"},
                                           {"Privacy", "PUBLIC"}}));
 }

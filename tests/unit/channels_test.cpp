@@ -103,8 +103,8 @@ TEST_F(ChannelsTest, CreateChannelWithMembersModeratorsTagsElasticExpiration) {
   ASSERT_EQ(r.status, 201) << r.raw_body;
   const std::string ch = r.body["ChannelArn"];
   auto members = Call("GET", "/channels/" + Enc(ch) + "/memberships", nullptr, alice_);
-  EXPECT_EQ(MemberArns(members), (std::set<std::string>{alice_, bob_}));  // creator not a member
-  auto mods = Call("GET", "/channels/" + Enc(ch) + "/moderators", nullptr, alice_);
+  EXPECT_EQ(MemberArns(members), (std::set<std::string>{owner_, alice_, bob_}));  // creator is a member
+  auto mods = Call("GET", "/channels/" + Enc(ch) + "/moderators", nullptr, carol_);
   ASSERT_EQ(mods.status, 200) << mods.raw_body;
   std::set<std::string> mod_arns;
   for (const auto& m : mods.body["ChannelModerators"]) mod_arns.insert(m["Moderator"]["Arn"].get<std::string>());
@@ -148,6 +148,11 @@ TEST_F(ChannelsTest, ElasticChannelConfigurationEchoedAndSubChannelsAssigned) {
   EXPECT_EQ(d.body["Channel"]["ElasticChannelConfiguration"]["MaximumSubChannels"], 2);
   EXPECT_EQ(d.body["Channel"]["ElasticChannelConfiguration"]["TargetMembershipsPerSubChannel"], 2);
   EXPECT_EQ(d.body["Channel"]["ElasticChannelConfiguration"]["MinimumMembershipPercentage"], 10);
+  // Elastic: the creator is a moderator only (members live in SubChannels).
+  EXPECT_EQ(Call("GET", "/channels/" + Enc(ch) + "/memberships/" + Enc(owner_), nullptr, owner_).error,
+            "NotFoundException");
+  EXPECT_TRUE(MemberArns(Call("GET", "/channels/" + Enc(ch) + "/memberships", nullptr, owner_)).empty());
+  EXPECT_EQ(Call("GET", "/channels/" + Enc(ch) + "/moderators/" + Enc(owner_), nullptr, owner_).status, 200);
   auto dave = CreateUser(app_, "dave");
   auto erin = CreateUser(app_, "erin");
   std::vector<std::string> subs;
@@ -169,6 +174,127 @@ TEST_F(ChannelsTest, ElasticChannelConfigurationEchoedAndSubChannelsAssigned) {
   EXPECT_EQ(subs_list.body["SubChannels"][0]["SubChannelId"], "1");
   EXPECT_EQ(subs_list.body["SubChannels"][0]["MembershipCount"], 2);
   EXPECT_EQ(Call("GET", "/channels/" + Enc(ch) + "/subchannels", nullptr, alice_).error, "ForbiddenException");
+}
+
+// --- the creator --------------------------------------------------------------------
+
+TEST_F(ChannelsTest, CreatorIsADefaultMemberAndAModeratorAndSendsRightAway) {
+  for (const char* mode : {"UNRESTRICTED", "RESTRICTED"}) {
+    for (const char* privacy : {"PUBLIC", "PRIVATE"}) {
+      SCOPED_TRACE(std::string(mode) + " " + privacy);
+      auto ch = MakeChannel({{"Mode", mode}, {"Privacy", privacy}});
+      auto send = Call("POST", "/channels/" + Enc(ch) + "/messages",
+                       {{"Content", "hi"}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"},
+                        {"ClientRequestToken", NextToken()}},
+                       owner_);
+      EXPECT_EQ(send.status, 201) << send.raw_body;
+      auto d = Call("GET", "/channels/" + Enc(ch) + "/memberships/" + Enc(owner_), nullptr, owner_);
+      ASSERT_EQ(d.status, 200) << d.raw_body;
+      EXPECT_EQ(d.body["ChannelMembership"]["Type"], "DEFAULT");
+      EXPECT_EQ(d.body["ChannelMembership"]["InvitedBy"]["Arn"], owner_);
+      EXPECT_EQ(d.body["ChannelMembership"]["Member"]["Name"], "Owner");
+      EXPECT_EQ(MemberArns(Call("GET", "/channels/" + Enc(ch) + "/memberships", nullptr, owner_)),
+                std::set<std::string>{owner_});
+      EXPECT_EQ(Call("GET", "/channels/" + Enc(ch) + "/moderators/" + Enc(owner_), nullptr, owner_).status, 200);
+      // Adding the creator again: ConflictException ("already a member from creation").
+      EXPECT_EQ(AddMember(ch, owner_, owner_).error, "ConflictException");
+      EXPECT_EQ(AddMember(ch, owner_, admin_).error, "ConflictException");
+    }
+  }
+  // The creator's memberships appear in its own per-user listing.
+  auto mine = Call("GET", "/channels?scope=app-instance-user-memberships", nullptr, owner_);
+  ASSERT_EQ(mine.status, 200) << mine.raw_body;
+  EXPECT_EQ(mine.body["ChannelMemberships"].size(), 4u);
+  for (const auto& m : mine.body["ChannelMemberships"]) {
+    EXPECT_EQ(m["AppInstanceUserMembershipSummary"]["Type"], "DEFAULT");
+  }
+}
+
+TEST_F(ChannelsTest, CreatorNamedInMemberArnsIsAddedOnce) {
+  auto ch = MakeChannel({{"MemberArns", {owner_, alice_}}, {"ModeratorArns", {owner_}}});
+  EXPECT_EQ(MemberArns(Call("GET", "/channels/" + Enc(ch) + "/memberships", nullptr, owner_)),
+            (std::set<std::string>{owner_, alice_}));
+  auto count = db_->Prepare("SELECT COUNT(*) FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?");
+  count.BindAll(ch, owner_);
+  ASSERT_TRUE(count.Step());
+  EXPECT_EQ(count.Int(0), 1);
+}
+
+TEST_F(ChannelsTest, OtherModeratorsNamedAtCreationAreNotMembers) {
+  auto ch = MakeChannel({{"ModeratorArns", {carol_}}});
+  EXPECT_EQ(Call("GET", "/channels/" + Enc(ch) + "/memberships/" + Enc(carol_), nullptr, owner_).error,
+            "NotFoundException");
+  auto send = Call("POST", "/channels/" + Enc(ch) + "/messages",
+                   {{"Content", "hi"}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"},
+                    {"ClientRequestToken", NextToken()}},
+                   carol_);
+  EXPECT_EQ(send.error, "ForbiddenException") << send.raw_body;
+}
+
+// --- moderator reads are for moderators and admins --------------------------------------
+
+TEST_F(ChannelsTest, ModeratorListAndDescribeDeniedToMembersAndNonMembersOnPublicChannels) {
+  auto ch = MakeChannel({{"Privacy", "PUBLIC"}, {"MemberArns", {alice_}}, {"ModeratorArns", {carol_}}});
+  const std::string list = "/channels/" + Enc(ch) + "/moderators";
+  const std::string one = list + "/" + Enc(owner_);
+  for (const auto& who : {alice_, bob_}) {  // plain member, non-member
+    SCOPED_TRACE(who);
+    auto l = Call("GET", list, nullptr, who);
+    EXPECT_EQ(l.status, 403) << l.raw_body;
+    EXPECT_EQ(l.error, "ForbiddenException");
+    EXPECT_NE(l.body.value("Message", "").find("moderator"), std::string::npos) << l.raw_body;
+    EXPECT_EQ(Call("GET", one, nullptr, who).error, "ForbiddenException");
+  }
+  for (const auto& who : {owner_, carol_, admin_}) {  // creator, moderator, AppInstanceAdmin
+    SCOPED_TRACE(who);
+    auto l = Call("GET", list, nullptr, who);
+    ASSERT_EQ(l.status, 200) << l.raw_body;
+    EXPECT_EQ(l.body["ChannelModerators"].size(), 2u);
+    EXPECT_EQ(Call("GET", one, nullptr, who).status, 200);
+  }
+}
+
+// --- bans go with their user or bot ----------------------------------------------------
+
+TEST_F(ChannelsTest, DeletingAUserRemovesItsBansAndARecreatedUserIsNotBanned) {
+  auto ch = MakeChannel({{"MemberArns", {bob_}}});
+  auto other = MakeChannel();
+  const std::string bans = "/channels/" + Enc(ch) + "/bans";
+  ASSERT_EQ(Call("POST", bans, {{"MemberArn", bob_}}, owner_).status, 201);
+  ASSERT_EQ(Call("POST", "/channels/" + Enc(other) + "/bans", {{"MemberArn", bob_}}, owner_).status, 201);
+  ASSERT_EQ(Call("POST", bans, {{"MemberArn", carol_}}, owner_).status, 201);
+  ASSERT_EQ(Call("DELETE", "/app-instance-users/" + Enc(bob_)).status, 204);
+  auto count = db_->Prepare("SELECT COUNT(*) FROM channel_bans WHERE member_arn = ?");
+  count.BindAll(bob_);
+  ASSERT_TRUE(count.Step());
+  EXPECT_EQ(count.Int(0), 0);
+  // Same AppInstanceUserId, same ARN: a new user, not banned anywhere.
+  ASSERT_EQ(CreateUser(app_, "bob", "Bob again"), bob_);
+  EXPECT_EQ(Call("GET", bans + "/" + Enc(bob_), nullptr, owner_).error, "NotFoundException");
+  EXPECT_EQ(AddMember(ch, bob_, owner_).status, 201);
+  EXPECT_EQ(AddMember(other, bob_, owner_).status, 201);
+  // Other users' bans stay.
+  EXPECT_EQ(Call("GET", bans + "/" + Enc(carol_), nullptr, owner_).status, 200);
+}
+
+TEST_F(ChannelsTest, DeletingABotRemovesItsBans) {
+  auto bot = Call("POST", "/app-instance-bots",
+                  {{"AppInstanceArn", app_},
+                   {"Name", "bot"},
+                   {"ClientRequestToken", NextToken()},
+                   {"Configuration",
+                    {{"Lex",
+                      {{"LexBotAliasArn", "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST"},
+                       {"LocaleId", "en_US"},
+                       {"InvokedBy", {{"StandardMessages", "AUTO"}, {"TargetedMessages", "ALL"}}}}}}}});
+  ASSERT_EQ(bot.status, 201) << bot.raw_body;
+  const std::string bot_arn = bot.body["AppInstanceBotArn"];
+  auto ch = MakeChannel();
+  ASSERT_EQ(Call("POST", "/channels/" + Enc(ch) + "/bans", {{"MemberArn", bot_arn}}, owner_).status, 201);
+  ASSERT_EQ(Call("DELETE", "/app-instance-bots/" + Enc(bot_arn)).status, 204);
+  auto l = Call("GET", "/channels/" + Enc(ch) + "/bans", nullptr, owner_);
+  ASSERT_EQ(l.status, 200) << l.raw_body;
+  EXPECT_TRUE(l.body["ChannelBans"].empty()) << l.raw_body;
 }
 
 // --- ListChannels -------------------------------------------------------------
@@ -263,7 +389,7 @@ TEST_F(ChannelsTest, MembershipRoleMatrixUnrestricted) {
   EXPECT_FALSE(r.body.contains("SubChannelId"));
   EXPECT_EQ(AddMember(ch, carol_, alice_, "HIDDEN").error, "ForbiddenException");  // HIDDEN: moderators only
   EXPECT_EQ(AddMember(ch, carol_, owner_, "HIDDEN").status, 201);                  // moderator
-  EXPECT_EQ(AddMember(ch, owner_, admin_).status, 201);                            // admin
+  EXPECT_EQ(AddMember(ch, admin_, admin_).status, 201);                            // admin adds itself
 }
 
 TEST_F(ChannelsTest, MembershipRoleMatrixRestricted) {
@@ -274,7 +400,7 @@ TEST_F(ChannelsTest, MembershipRoleMatrixRestricted) {
   EXPECT_EQ(AddMember(ch, carol_, admin_).status, 201);                 // admin
 }
 
-TEST_F(ChannelsTest, MembershipInvitedByTypeTimestampsAndIdempotentReAdd) {
+TEST_F(ChannelsTest, MembershipInvitedByTypeTimestampsAndReAddIsConflict) {
   auto ch = MakeChannel();
   ASSERT_EQ(AddMember(ch, alice_, owner_).status, 201);
   auto d = Call("GET", "/channels/" + Enc(ch) + "/memberships/" + Enc(alice_), nullptr, alice_);
@@ -286,8 +412,13 @@ TEST_F(ChannelsTest, MembershipInvitedByTypeTimestampsAndIdempotentReAdd) {
   EXPECT_EQ(m["ChannelArn"], ch);
   EXPECT_TRUE(m["CreatedTimestamp"].is_number());
   EXPECT_TRUE(m["LastUpdatedTimestamp"].is_number());
-  EXPECT_EQ(AddMember(ch, alice_, owner_).status, 201);  // same type again: idempotent
+  // An existing member again is ConflictException, as on AWS, whatever the Type.
+  auto again = AddMember(ch, alice_, owner_);
+  EXPECT_EQ(again.status, 409) << again.raw_body;
+  EXPECT_EQ(again.error, "ConflictException");
+  EXPECT_NE(again.body.value("Message", "").find(alice_), std::string::npos) << again.raw_body;
   EXPECT_EQ(AddMember(ch, alice_, owner_, "HIDDEN").error, "ConflictException");
+  EXPECT_EQ(AddMember(ch, alice_, alice_).error, "ConflictException");  // a member re-adding itself
 }
 
 TEST_F(ChannelsTest, MemberMustBeUserOfSameAppInstance) {
@@ -309,9 +440,9 @@ TEST_F(ChannelsTest, ListMembershipsTypeFilterAndPrivateVisibility) {
   auto ch = MakeChannel({{"Privacy", "PRIVATE"}, {"MemberArns", {alice_}}});
   ASSERT_EQ(AddMember(ch, bob_, owner_, "HIDDEN").status, 201);
   auto path = "/channels/" + Enc(ch) + "/memberships";
-  EXPECT_EQ(MemberArns(Call("GET", path, nullptr, alice_)), std::set<std::string>{alice_});
+  EXPECT_EQ(MemberArns(Call("GET", path, nullptr, alice_)), (std::set<std::string>{owner_, alice_}));
   EXPECT_EQ(MemberArns(Call("GET", path + "?type=HIDDEN", nullptr, alice_)), std::set<std::string>{bob_});
-  EXPECT_EQ(MemberArns(Call("GET", path + "?type=DEFAULT", nullptr, admin_)), std::set<std::string>{alice_});
+  EXPECT_EQ(MemberArns(Call("GET", path + "?type=DEFAULT", nullptr, admin_)), (std::set<std::string>{owner_, alice_}));
   EXPECT_EQ(Call("GET", path, nullptr, carol_).error, "ForbiddenException");  // private, non-member
   auto r = Call("GET", path, nullptr, alice_);
   EXPECT_EQ(r.body["ChannelArn"], ch);
@@ -320,7 +451,7 @@ TEST_F(ChannelsTest, ListMembershipsTypeFilterAndPrivateVisibility) {
 
 TEST_F(ChannelsTest, ListMembershipsPaginates) {
   auto ch = MakeChannel();
-  std::vector<std::string> users;
+  std::vector<std::string> users = {owner_};  // the creator's membership comes first
   for (int i = 0; i < 5; ++i) {
     users.push_back(CreateUser(app_, "u" + std::to_string(i)));
     ASSERT_EQ(AddMember(ch, users.back(), owner_).status, 201);
@@ -366,6 +497,17 @@ TEST_F(ChannelsTest, BatchCreateMembershipReportsPerMemberErrors) {
   EXPECT_EQ(r.body["Errors"][0]["ErrorCode"], "NotFound");
   EXPECT_EQ(r.body["Errors"][1]["MemberArn"], carol_);
   EXPECT_EQ(r.body["Errors"][1]["ErrorCode"], "Forbidden");
+  // Existing members (the creator, alice from the first batch) are Conflict entries.
+  auto again = Call("POST", "/channels/" + Enc(ch) + "/memberships?operation=batch-create",
+                    {{"MemberArns", {owner_, alice_, admin_}}}, owner_);
+  ASSERT_EQ(again.status, 200) << again.raw_body;
+  ASSERT_EQ(again.body["BatchChannelMemberships"]["Members"].size(), 1u);
+  EXPECT_EQ(again.body["BatchChannelMemberships"]["Members"][0]["Arn"], admin_);
+  ASSERT_EQ(again.body["Errors"].size(), 2u);
+  EXPECT_EQ(again.body["Errors"][0]["MemberArn"], owner_);
+  EXPECT_EQ(again.body["Errors"][0]["ErrorCode"], "Conflict");
+  EXPECT_EQ(again.body["Errors"][1]["MemberArn"], alice_);
+  EXPECT_EQ(again.body["Errors"][1]["ErrorCode"], "Conflict");
   // A member of a RESTRICTED channel cannot batch-add: the whole call is refused.
   auto restricted = MakeChannel({{"Mode", "RESTRICTED"}, {"MemberArns", {alice_}}});
   auto denied = Call("POST", "/channels/" + Enc(restricted) + "/memberships?operation=batch-create",
@@ -388,7 +530,7 @@ TEST_F(ChannelsTest, ModeratorCreateListDescribeDelete) {
   // The new moderator can now add members to a RESTRICTED channel.
   ASSERT_EQ(Call("PUT", "/channels/" + Enc(ch), {{"Mode", "RESTRICTED"}}, bob_).status, 200);
   EXPECT_EQ(AddMember(ch, carol_, bob_).status, 201);
-  auto d = Call("GET", path + "/" + Enc(bob_), nullptr, alice_);
+  auto d = Call("GET", path + "/" + Enc(bob_), nullptr, owner_);
   ASSERT_EQ(d.status, 200) << d.raw_body;
   EXPECT_EQ(d.body["ChannelModerator"]["Moderator"]["Arn"], bob_);
   EXPECT_EQ(d.body["ChannelModerator"]["CreatedBy"]["Arn"], owner_);
