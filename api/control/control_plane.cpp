@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/common/storage_health.hpp"
 #include "api/protocol/encoder.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "storage/migrations.hpp"
 #include "storage/transaction.hpp"
 
@@ -15,7 +17,7 @@ HttpResponse Json(int status, const nlohmann::json& body, const std::string& req
   r.operation = std::move(op);
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("x-amzn-RequestId", request_id);
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 }  // namespace
@@ -32,14 +34,23 @@ std::optional<HttpResponse> HandleControlRequest(const HttpRequest& request, sto
       return EncodeError(ErrorType::kBadRequest, "Use GET or HEAD for " + std::string(path), request_id);
     }
     // The server opens (and migrates) the store before it listens, so answering
-    // at all means the store is ready.
+    // at all means the store was ready; storage errors seen since then make it
+    // "degraded" (503), so health checks notice a full disk or a corrupt table.
+    const StorageHealth storage = CurrentStorageHealth();
     nlohmann::json body = {
-        {"status", "ok"},
+        {"status", storage.degraded() ? "degraded" : "ok"},
         {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
         {"storage", db.path() == ":memory:" ? "memory" : "sqlite"},
         {"schemaVersion", storage::LatestSchemaVersion()},
+        {"readOnly", storage.read_only},
+        {"storageErrors", storage.error_count},
     };
-    return Json(200, body, request_id, "Health");
+    if (storage.degraded()) {
+      body["lastStorageError"] = {{"message", storage.last_error},
+                                  {"operation", storage.last_operation},
+                                  {"time", EpochSeconds(storage.last_error_ms)}};
+    }
+    return Json(storage.degraded() ? 503 : 200, body, request_id, "Health");
   }
   if (name == "reset") {
     if (request.method != "POST") {
