@@ -259,12 +259,12 @@ const std::array<Option, 19>& Options() {
        [](const ServerConfig& c) { return std::to_string(c.header_timeout_seconds); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.header_timeout_seconds, v, 1, 3600); }},
       {"--idle-timeout", "CHIME_LOCAL_IDLE_TIMEOUT", "SECONDS",
-       "Close a connection after this long without a complete request.",
+       "Close a keep-alive connection after this long without a new request; also bounds a body.",
        [](const ServerConfig& c) { return std::to_string(c.idle_timeout_seconds); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.idle_timeout_seconds, v, 1, 86400); }},
       {"--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "N",
-       "Open connections served at once; more are answered 503 and closed. Worst-case request memory "
-       "is N x (max-body-bytes + max-header-bytes).",
+       "Connections served at once; at the limit the longest-idle one makes room, and when all are busy\n"
+       "      new ones get 503. Worst-case request memory is N x (max-body-bytes + max-header-bytes).",
        [](const ServerConfig& c) { return std::to_string(c.max_connections); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_connections, v, 1, 1000000); }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
@@ -427,6 +427,7 @@ std::string HelpText() {
       "      Print the version and exit.\n"
       "\n"
       "Once listening, prints one line to stdout: chime-local listening on http://HOST:PORT\n"
+      "Logs (one line per request at info) go to stderr.\n"
       "SIGINT/SIGTERM stop it gracefully.\n";
   return out;
 }

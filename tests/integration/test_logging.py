@@ -172,19 +172,20 @@ class DatabasePathMessageTests(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def start(self, *args):
-        cmd = [server_binary(), "--port", "0", *args]
+    def assertRefusesToStart(self, args, *phrases):
+        """Runs the server with `args`: it must exit 1 with every phrase on stderr."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHIME_LOCAL_")}
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=20, env=env)
+        proc = subprocess.run([server_binary(), "--port", "0", *args], capture_output=True, text=True,
+                              timeout=20, env=env)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        for phrase in phrases:
+            self.assertIn(phrase, proc.stderr)
 
     def test_not_a_sqlite_file(self):
         path = os.path.join(self.tmp, "notes.txt")
         with open(path, "w") as f:
             f.write("these are my notes, not a database\n" * 10)
-        proc = self.start("--data-file", path)
-        self.assertEqual(proc.returncode, 1, proc.stderr)
-        self.assertIn("is not a SQLite database", proc.stderr)
-        self.assertIn("--data-file", proc.stderr)
+        self.assertRefusesToStart(["--data-file", path], "is not a SQLite database", "--data-file")
 
     def test_schema_from_a_newer_version(self):
         path = os.path.join(self.tmp, "db.sqlite3")
@@ -195,24 +196,17 @@ class DatabasePathMessageTests(unittest.TestCase):
         db.execute("PRAGMA user_version = 99")
         db.commit()
         db.close()
-        proc = self.start("--data-file", path)
-        self.assertEqual(proc.returncode, 1, proc.stderr)
-        self.assertIn("schema version 99", proc.stderr)
-        self.assertIn("newer chime-local", proc.stderr)
+        self.assertRefusesToStart(["--data-file", path], "schema version 99", "newer chime-local")
 
     def test_data_directory_that_cannot_be_created(self):
         blocker = os.path.join(self.tmp, "file")
         open(blocker, "w").close()
-        proc = self.start("--data-dir", os.path.join(blocker, "sub"))
-        self.assertEqual(proc.returncode, 1, proc.stderr)
-        self.assertIn("cannot create data directory", proc.stderr)
-        self.assertIn("choose another --data-dir", proc.stderr)
+        self.assertRefusesToStart(["--data-dir", os.path.join(blocker, "sub")], "cannot create data directory",
+                                  "choose another --data-dir")
 
     def test_database_path_is_a_directory(self):
         os.mkdir(os.path.join(self.tmp, "adir"))
-        proc = self.start("--data-file", os.path.join(self.tmp, "adir"))
-        self.assertEqual(proc.returncode, 1, proc.stderr)
-        self.assertIn("is a directory", proc.stderr)
+        self.assertRefusesToStart(["--data-file", os.path.join(self.tmp, "adir")], "is a directory")
 
 
 if __name__ == "__main__":
