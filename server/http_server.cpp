@@ -499,6 +499,12 @@ asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const s
   arm(first_request ? header_timeout : std::chrono::seconds(config.idle_timeout_seconds));
   for (;;) {
     std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+    // RFC 9112 section 2.2: ignore empty lines before a request line (some
+    // clients send a CRLF after a POST body).
+    if (!scanner.started() && bytes.substr(0, 2) == "\r\n") {
+      buffer.consume(2);
+      continue;
+    }
     if (!bytes.empty()) {
       conn.idle = false;
       if (!head_clock) {

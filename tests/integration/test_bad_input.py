@@ -175,7 +175,7 @@ class TargetAndHeaderTests(BadInputBase):
 
     def test_pipelined_requests_are_answered_in_order(self):
         name = unique_name("pipe")
-        data = (request_bytes("GET", "/_chime-local/health") +
+        data = (request_bytes("GET", "/_chime-local/health") + b"\r\n" +  # a stray CRLF is ignored
                 request_bytes("POST", "/app-instances", json.dumps({"Name": name, "ClientRequestToken": unique_name("tok")}),
                               {"Content-Type": "application/json"}) +
                 request_bytes("GET", "/no-such-route") +
