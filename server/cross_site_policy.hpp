@@ -16,6 +16,9 @@
 //    with an Origin that would not have needed a preflight is refused on every
 //    route; on /_chime-local/ every Origin is refused unless listed in
 //    --control-origins. Preflights (OPTIONS) to the AWS routes pass.
+//    Note for the messaging-session WebSocket: a browser's upgrade request is
+//    a GET with an Origin and no preflight, so rule 2 refuses it; that
+//    endpoint needs its own Origin rule (its presigned query is the proof).
 //
 // Beast-free so the unit tests can include it.
 #pragma once
