@@ -5,6 +5,7 @@
 
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
+#include "api/common/storage_health.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
 #include "api/protocol/encoder.hpp"
@@ -97,9 +98,12 @@ struct Dispatcher::Impl {
     write ? pipeline.SubmitWrite(std::move(work)) : pipeline.SubmitRead(std::move(work));
   }
 
-  void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done) {
+  // `operation` names the routed operation for the access log, also when
+  // binding or validation then throws.
+  void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done, std::string& operation) {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
+    operation = std::string(op.name);
     auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
@@ -140,9 +144,10 @@ struct Dispatcher::Impl {
       }
       done(std::move(o));
     };
-    // GETs read a snapshot of committed data on a reader; everything else is
-    // a write unit of the writer's next batch.
-    if (op.method == "GET") {
+    // GETs (and SearchChannels, a POST that only reads) read a snapshot of
+    // committed data on a reader; everything else is a write unit of the
+    // writer's next batch.
+    if (op.method == "GET" || op.op == Op::kSearchChannels) {
       pipeline.SubmitRead(std::move(work));
     } else {
       pipeline.SubmitWrite(std::move(work));
@@ -166,11 +171,12 @@ void Dispatcher::Begin(HttpRequest request, Done done) {
   std::string operation = "-";
   try {
     if (IsControlRequest(request)) return impl_->BeginControl(request, request_id, done);
-    return impl_->BeginOperation(request, request_id, done);
+    return impl_->BeginOperation(request, request_id, done, operation);
   } catch (...) {
     // Routing, binding and validation errors: nothing reached storage.
     Outcome o;
     o.request_id = request_id;
+    o.operation = operation;
     o.error = std::current_exception();
     done(std::move(o));
   }
@@ -191,7 +197,6 @@ HttpResponse Dispatcher::Finish(Outcome outcome) {
     }
   }
   const std::string op_name = outcome.op ? std::string(outcome.op->name) : outcome.operation;
-  const char* op = op_name.c_str();
   try {
     std::rethrow_exception(outcome.error);
   } catch (const ApiError& e) {
@@ -200,10 +205,10 @@ HttpResponse Dispatcher::Finish(Outcome outcome) {
     return named(EncodeError(ErrorType::kServiceUnavailable,
                              std::string("The emulator is overloaded, retry later: ") + e.what(), id));
   } catch (const storage::Error& e) {
-    std::fprintf(stderr, "ERROR %s storage failure (request %s): %s\n", op, id.c_str(), e.what());
+    // Health turns "degraded"; the server's request log line carries the message.
+    RecordStorageError(op_name, e.what());
     return named(EncodeError(ErrorType::kServiceFailure, std::string("Storage failure: ") + e.what(), id));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ERROR %s internal failure (request %s): %s\n", op, id.c_str(), e.what());
     return named(EncodeError(ErrorType::kServiceFailure, std::string("Internal failure: ") + e.what(), id));
   } catch (...) {
     return named(EncodeError(ErrorType::kServiceFailure, "Internal failure", id));

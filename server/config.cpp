@@ -107,8 +107,42 @@ std::string Quote(std::string_view s) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 13>& Options() {
-  static const std::array<Option, 13> kOptions = {{
+// A comma-separated list whose items all pass `ok`; returns the first bad item's complaint.
+std::string CheckList(std::string_view v, std::string (*check)(std::string_view item)) {
+  for (;;) {
+    size_t comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) return "must be a comma-separated list without empty items";
+    if (std::string why = check(item); !why.empty()) return why;
+    if (comma == std::string_view::npos) return {};
+    v.remove_prefix(comma + 1);
+  }
+}
+
+// host or host:port (no scheme, no path).
+std::string CheckHostPort(std::string_view v) {
+  if (v.find("://") != std::string_view::npos || v.find('/') != std::string_view::npos)
+    return Quote(v) + " must be host or host:port, without scheme or path";
+  for (char c : v) {
+    if (std::isspace(static_cast<unsigned char>(c))) return Quote(v) + " must not contain spaces";
+  }
+  return {};
+}
+
+std::string CheckOrigin(std::string_view v) {
+  if (v == "*" || v == "null") return {};
+  if ((v.substr(0, 7) == "http://" && v.size() > 7) || (v.substr(0, 8) == "https://" && v.size() > 8)) {
+    if (v.find('/', v.find("://") + 3) != std::string_view::npos && v.back() != '/')
+      return Quote(v) + " must be an origin (scheme://host[:port]) without a path";
+    return {};
+  }
+  return Quote(v) + " must be an origin such as http://localhost:3000, or *";
+}
+
+const std::array<Option, 19>& Options() {
+  static const std::array<Option, 19> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -169,6 +203,49 @@ const std::array<Option, 13>& Options() {
          }
          return "must be one of error, warn, info, debug";
        }},
+      {"--log-format", "CHIME_LOCAL_LOG_FORMAT", "FORMAT",
+       "text (one line per event) or json (one JSON object per line); logs go to stderr.",
+       [](const ServerConfig& c) { return std::string(c.log_format == LogFormat::kJson ? "json" : "text"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         std::string l = ToLower(v);
+         if (l == "text") c.log_format = LogFormat::kText;
+         else if (l == "json") c.log_format = LogFormat::kJson;
+         else return "must be text or json";
+         return {};
+       }},
+      {"--read-only", "CHIME_LOCAL_READ_ONLY", "",
+       "Serve an existing database without writing to it; writes get ForbiddenException.",
+       [](const ServerConfig&) { return std::string("off"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         auto b = ParseBool(v);
+         if (!b) return "must be one of 1, true, yes, on, 0, false, no, off";
+         c.read_only = *b;
+         return {};
+       }},
+      {"--public-host", "CHIME_LOCAL_PUBLIC_HOST", "HOST[:PORT]",
+       "Name clients use to reach the emulator when not localhost; accepted as a Host header.",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (std::string why = CheckHostPort(v); !why.empty()) return why;
+         c.public_host = std::string(v);
+         return {};
+       }},
+      {"--allowed-hosts", "CHIME_LOCAL_ALLOWED_HOSTS", "LIST",
+       "Extra Host names accepted (comma-separated; .example.com = and subdomains; * = any).",
+       [](const ServerConfig&) { return std::string("(loopback listener: localhost and loopback only; else any)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (std::string why = CheckList(v, CheckHostPort); !why.empty()) return why;
+         c.allowed_hosts = std::string(v);
+         return {};
+       }},
+      {"--control-origins", "CHIME_LOCAL_CONTROL_ORIGINS", "LIST",
+       "Web origins allowed to call /_chime-local/ (comma-separated, e.g. http://localhost:3000; * = any).",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (std::string why = CheckList(v, CheckOrigin); !why.empty()) return why;
+         c.control_origins = std::string(v);
+         return {};
+       }},
       {"--max-body-bytes", "CHIME_LOCAL_MAX_BODY_BYTES", "N",
        "Largest accepted request body; larger bodies get 413.",
        [](const ServerConfig& c) { return std::to_string(c.max_body_bytes); },
@@ -177,12 +254,17 @@ const std::array<Option, 13>& Options() {
        "Largest accepted request line plus headers; larger get 431.",
        [](const ServerConfig& c) { return std::to_string(c.max_header_bytes); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_header_bytes, v, 1, 64u << 20); }},
+      {"--header-timeout", "CHIME_LOCAL_HEADER_TIMEOUT", "SECONDS",
+       "A request head must arrive within this long (from its first byte, or from connecting).",
+       [](const ServerConfig& c) { return std::to_string(c.header_timeout_seconds); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.header_timeout_seconds, v, 1, 3600); }},
       {"--idle-timeout", "CHIME_LOCAL_IDLE_TIMEOUT", "SECONDS",
-       "Close a connection after this long without a complete request.",
+       "Close a keep-alive connection after this long without a new request; also bounds a body.",
        [](const ServerConfig& c) { return std::to_string(c.idle_timeout_seconds); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.idle_timeout_seconds, v, 1, 86400); }},
       {"--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "N",
-       "Open connections served at once; more are answered 503 and closed.",
+       "Connections served at once; at the limit the longest-idle one makes room, and when all are busy\n"
+       "      new ones get 503. Worst-case request memory is N x (max-body-bytes + max-header-bytes).",
        [](const ServerConfig& c) { return std::to_string(c.max_connections); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_connections, v, 1, 1000000); }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
@@ -345,6 +427,7 @@ std::string HelpText() {
       "      Print the version and exit.\n"
       "\n"
       "Once listening, prints one line to stdout: chime-local listening on http://HOST:PORT\n"
+      "Logs (one line per request at info) go to stderr.\n"
       "SIGINT/SIGTERM stop it gracefully.\n";
   return out;
 }

@@ -21,6 +21,9 @@ enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
 // "error", "warn", "info", "debug".
 std::string_view LogLevelName(LogLevel level);
 
+// text: "2026-01-02T03:04:05.678Z INFO ..." lines; json: one JSON object per line.
+enum class LogFormat { kText, kJson };
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 4590;  // 0 = let the kernel pick a free port
@@ -30,11 +33,29 @@ struct ServerConfig {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kText;
+  // Serve an existing database without writing to it (writes are refused).
+  bool read_only = false;
   uint64_t max_body_bytes = 1024 * 1024;
   uint32_t max_header_bytes = 16 * 1024;
+  // The request head must arrive within this many seconds of its first byte
+  // (of the connection, for the first request); separate from the idle timeout.
+  uint32_t header_timeout_seconds = 10;
   uint32_t idle_timeout_seconds = 60;
-  uint32_t max_connections = 512;
+  // Worst-case request memory is max_connections x (max_body_bytes +
+  // max_header_bytes): 128 x ~1 MiB by default.
+  uint32_t max_connections = 128;
   uint32_t threads = 1;
+  // host[:port] that clients use to reach the emulator when it is not
+  // localhost (a container name, a LAN name); also an accepted Host header.
+  std::string public_host;
+  // Comma-separated Host names accepted besides localhost, loopback addresses
+  // and public_host ("*" = any; ".example.com" = it and its subdomains).
+  // Empty: loopback listeners accept only those, others accept any Host.
+  std::string allowed_hosts;
+  // Comma-separated origins (e.g. http://localhost:3000, or "*") whose web
+  // pages may call /_chime-local/ endpoints.
+  std::string control_origins;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -4,10 +4,12 @@
 // Shape (after the Beast awaitable examples, written for Boost 1.81 tokens):
 // one io_context, N threads calling run(). The acceptor, signal set and
 // shutdown timer live on one strand ("main strand"); every connection is a
-// coroutine on its own strand, reading one request at a time with a fresh
-// parser (limits per request), starting the request on api::Dispatcher,
-// awaiting its outcome from the storage pipeline (never blocking the I/O
-// thread on SQLite), then encoding and writing the response.
+// coroutine on its own strand, reading one request at a time: the head into
+// the connection buffer (HeadScanner finds its end and refuses ambiguous
+// bytes; its own deadline), then a fresh Beast parser (limits per request),
+// framing and cross-site checks on the head, the body; then the request is
+// started on api::Dispatcher and its outcome awaited from the storage
+// pipeline (never blocking the I/O thread on SQLite), encoded and written.
 #include "server/http_server.hpp"
 
 #include <array>
@@ -46,8 +48,13 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "api/common/read_only_guard.hpp"
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
+#include "api/protocol/input_log.hpp"
+#include "server/cross_site_policy.hpp"
+#include "server/log.hpp"
+#include "server/request_framing.hpp"
 
 namespace chime::server {
 
@@ -72,9 +79,14 @@ constexpr std::chrono::milliseconds kShutdownPoll{20};
 // still sending for at most this long, so the kernel does not answer the
 // unread bytes with a RST that would destroy our response in flight.
 constexpr std::chrono::seconds kLingerTime{2};
-// Connections over max_connections are answered 503 by at most this many
-// concurrent rejecters; beyond that they are closed without an answer.
-constexpr int kMaxRejecting = 64;
+// Connections over max_connections (with no idle connection to make room)
+// are answered 503 by at most this many lingering rejecters; beyond that the
+// 503 is written without lingering (QuickReject), never dropped unanswered.
+constexpr int kMaxRejecting = 1024;
+// How long a rejecter drains the client's request after the 503.
+constexpr std::chrono::seconds kRejectLingerTime{1};
+// Read size while looking for the end of a request head.
+constexpr size_t kHeadReadChunk = 4096;
 
 std::string ToStdString(beast::string_view s) { return std::string(s.data(), s.size()); }
 
@@ -244,24 +256,51 @@ std::string EndpointHost(const std::string& host, uint16_t port) {
   return BracketIfIpv6(h) + ":" + std::to_string(port);
 }
 
+HeaderFields FieldsOf(const Request& head) {
+  HeaderFields fields;
+  for (const auto& f : head) {
+    fields.push_back({std::string_view(f.name_string().data(), f.name_string().size()),
+                      std::string_view(f.value().data(), f.value().size())});
+  }
+  return fields;
+}
+
+api::HttpResponse ErrorResponse(const Refusal& r) { return TransportError(r.status, r.error_type, r.code, r.message); }
+
 struct HttpServer::Impl {
   // One client connection. Touched only on its own strand, except for the
-  // registry entry (guarded by Impl::mu).
+  // registry entry (guarded by Impl::mu) and the atomics.
   struct Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)), head_timer(stream.get_executor()) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    // Set while waiting for the next request's header; with the parser, tells
-    // an idle keep-alive connection (safe to close at shutdown) from a busy one.
-    bool awaiting_request = false;
-    RequestParser* parser = nullptr;
+    // The deadlines while reading a head. Not the stream's own timeout, which
+    // closes the socket: a late head still gets its 408.
+    asio::steady_timer head_timer;
+    uint64_t head_timer_generation = 0;
+    bool head_deadline_hit = false;
+    // Set while waiting for the next request's first byte: an idle keep-alive
+    // (or never used) connection, safe to close at shutdown or to make room
+    // for a new connection at the connection limit.
+    // `idle` is read by the accept loop to pick a connection to close; the
+    // close itself runs on the connection's strand and re-checks
+    // waiting_first_byte (strand-only), so a connection that has just
+    // received a request is never cut off.
+    std::atomic<bool> idle{false};
+    std::atomic<int64_t> idle_since{0};  // steady_clock ticks
+    bool waiting_first_byte = false;
   };
 
-  explicit Impl(const ServerConfig& c) : config(c) {}
+  enum class HeadResult { kComplete, kClosed, kTimeout, kTooLarge, kMalformed };
+
+  explicit Impl(const ServerConfig& c)
+      : config(c), logger(c.log_level, c.log_format), cross_site(CrossSitePolicy::FromConfig(c)) {}
 
   // Declared before the io_context so they outlive it: destroying the
   // io_context destroys suspended coroutines, whose guards touch these.
   const ServerConfig config;
+  const Logger logger;
+  const CrossSitePolicy cross_site;
   api::Dispatcher* dispatcher = nullptr;
   std::atomic<bool> stopping{false};
   std::atomic<uint32_t> live{0};
@@ -282,25 +321,22 @@ struct HttpServer::Impl {
   bool finished = false;
   uint16_t port = 0;
 
-  bool LogEnabled(LogLevel level) const { return level <= config.log_level; }
-
-  void Log(LogLevel level, std::string_view message) const {
-    if (!LogEnabled(level)) return;
-    static constexpr std::string_view kNames[] = {"ERROR ", "WARN ", "INFO ", "DEBUG "};
-    std::string line;
-    line.reserve(message.size() + 8);
-    line += kNames[static_cast<int>(level)];
-    line += message;
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line
-  }
+  bool LogEnabled(LogLevel level) const { return logger.Enabled(level); }
+  void Log(LogLevel level, std::string_view message) const { logger.Log(level, message); }
 
   void Listen(const ServerConfig& c);
   asio::awaitable<void> AcceptLoop();
+  bool EvictIdleConnection();
   asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+  asio::awaitable<HeadResult> ReadHead(const std::shared_ptr<Connection>& conn, HeadScanner& scanner,
+                                       bool first_request);
+  void PrepareRequestLog(RequestLogRecord& record, const api::HttpRequest* request,
+                         const api::HttpResponse& response) const;
   asio::awaitable<void> Reject(tcp::socket socket);
+  void QuickReject(tcp::socket& socket);
   asio::awaitable<beast::error_code> Write(beast::tcp_stream& stream, const WireResponse& res);
-  asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res);
+  asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res,
+                                           std::chrono::seconds linger = kLingerTime);
   void WaitForSignal();
   void BeginShutdown();
   void ForceClose();
@@ -355,7 +391,7 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
       co_await backoff.async_wait(kUseTuple);
       continue;
     }
-    if (live.load() >= config.max_connections) {
+    if (live.load() >= config.max_connections && !EvictIdleConnection()) {
       if (rejected_total++ == 0 || LogEnabled(LogLevel::kDebug)) {
         Log(LogLevel::kWarn, "connection limit (" + std::to_string(config.max_connections) +
                                  ") reached; answering 503 to new connections");
@@ -364,8 +400,10 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
         ++rejecting;
         auto ex = socket.get_executor();
         asio::co_spawn(ex, Reject(std::move(socket)), [this](std::exception_ptr) { --rejecting; });
+      } else {
+        QuickReject(socket);
       }
-      continue;  // otherwise the socket closes here
+      continue;
     }
     ++live;
     auto conn = std::make_shared<Connection>(std::move(socket));
@@ -387,16 +425,153 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
   }
 }
 
+// At the connection limit, an idle connection (keep-alive between requests,
+// or connected without sending anything) gives its slot to the new one, so
+// idle or silent clients cannot lock everyone else out. Closes the one idle
+// the longest; false when every connection is busy.
+bool HttpServer::Impl::EvictIdleConnection() {
+  std::shared_ptr<Connection> victim;
+  {
+    std::lock_guard lock(mu);
+    int64_t oldest = 0;
+    for (auto& [raw, weak] : connections) {
+      if (!raw->idle.load()) continue;
+      int64_t since = raw->idle_since.load();
+      if (!victim || since < oldest) {
+        if (auto c = weak.lock()) {
+          victim = std::move(c);
+          oldest = since;
+        }
+      }
+    }
+    if (!victim || !victim->idle.exchange(false)) return false;
+  }
+  auto ex = victim->stream.get_executor();
+  asio::post(ex, [victim] {
+    if (victim->waiting_first_byte) victim->stream.cancel();
+  });
+  if (LogEnabled(LogLevel::kDebug)) Log(LogLevel::kDebug, "connection limit reached; closed an idle connection");
+  return true;
+}
+
 asio::awaitable<void> HttpServer::Impl::Reject(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   co_await WriteErrorAndClose(
       stream, TransportError(503, "ServiceUnavailableException", "ServiceUnavailable",
                              "Too many open connections (limit " + std::to_string(config.max_connections) +
-                                 "); retry later"));
+                                 "); retry later"),
+      kRejectLingerTime);
+}
+
+// Beyond kMaxRejecting lingering rejecters: write the 503 without waiting
+// (it fits in the socket's send buffer), drain what the client already sent
+// (so closing does not reset the connection under our answer) and close.
+void HttpServer::Impl::QuickReject(tcp::socket& socket) {
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  const WireResponse res =
+      Serialize(TransportError(503, "ServiceUnavailableException", "ServiceUnavailable",
+                               "Too many open connections (limit " + std::to_string(config.max_connections) +
+                                   "); retry later"),
+                11, false, false);
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(res.head), asio::buffer(res.body)};
+  socket.write_some(buffers, ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 4096> scratch;
+  while (!ec) socket.read_some(asio::buffer(scratch), ec);
+  socket.close(ec);
 }
 
 // ---------------------------------------------------------------------------
 // One connection
+
+// Reads until conn.buffer holds one complete request head. Deadlines: the
+// first request of a connection must arrive within header_timeout of
+// connecting; later ones may wait idle_timeout for their first byte, then
+// have header_timeout for the rest of the head.
+asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const std::shared_ptr<Connection>& c,
+                                                                         HeadScanner& scanner, bool first_request) {
+  Connection& conn = *c;
+  auto& stream = conn.stream;
+  auto& buffer = conn.buffer;
+  const auto header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+
+  // On expiry the timer cancels the pending read (the socket stays open).
+  auto arm = [&](std::chrono::seconds after) {
+    const uint64_t generation = ++conn.head_timer_generation;
+    conn.head_deadline_hit = false;
+    conn.head_timer.expires_after(after);
+    conn.head_timer.async_wait([c, generation](const beast::error_code& ec) {
+      if (ec || c->head_timer_generation != generation) return;
+      c->head_deadline_hit = true;
+      beast::error_code ignored;
+      c->stream.socket().cancel(ignored);
+    });
+  };
+  struct Disarm {
+    Connection& conn;
+    ~Disarm() {
+      ++conn.head_timer_generation;
+      conn.head_timer.cancel();
+    }
+  } disarm{conn};
+
+  stream.expires_never();
+  bool head_clock = first_request;
+  arm(first_request ? header_timeout : std::chrono::seconds(config.idle_timeout_seconds));
+  for (;;) {
+    std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+    // RFC 9112 section 2.2: ignore empty lines before a request line (some
+    // clients send a CRLF after a POST body).
+    if (!scanner.started() && bytes.substr(0, 2) == "\r\n") {
+      buffer.consume(2);
+      continue;
+    }
+    if (!bytes.empty()) {
+      conn.idle = false;
+      if (!head_clock) {
+        head_clock = true;
+        arm(header_timeout);
+      }
+    }
+    switch (scanner.Feed(bytes)) {
+      case HeadScanner::State::kComplete:
+        co_return scanner.head_size() > config.max_header_bytes ? HeadResult::kTooLarge : HeadResult::kComplete;
+      case HeadScanner::State::kMalformed:
+        co_return HeadResult::kMalformed;
+      case HeadScanner::State::kIncomplete:
+        break;
+    }
+    if (bytes.size() > config.max_header_bytes) co_return HeadResult::kTooLarge;
+    conn.waiting_first_byte = bytes.empty();
+    if (bytes.empty()) {
+      conn.idle_since = Clock::now().time_since_epoch().count();
+      conn.idle = true;
+    }
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kHeadReadChunk), kUseTuple);
+    conn.idle = false;
+    conn.waiting_first_byte = false;
+    if (ec) {
+      if (conn.head_deadline_hit) co_return buffer.size() > 0 ? HeadResult::kTimeout : HeadResult::kClosed;
+      if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
+        Log(LogLevel::kDebug, "connection closed: " + ec.message());
+      }
+      co_return HeadResult::kClosed;
+    }
+    buffer.commit(n);
+  }
+}
+
+// Fills the log record from the response before its body is moved out for sending.
+void HttpServer::Impl::PrepareRequestLog(RequestLogRecord& record, const api::HttpRequest* request,
+                                         const api::HttpResponse& response) const {
+  FillFromResponse(record, response);
+  if (request != nullptr && LogEnabled(LogLevel::kDebug)) {
+    api::LoggableExchange exchange = api::DescribeForLog(*request, response.status, response.body);
+    record.input = std::move(exchange.input);
+    record.response = std::move(exchange.response);
+  }
+}
 
 asio::awaitable<beast::error_code> HttpServer::Impl::Write(beast::tcp_stream& stream, const WireResponse& res) {
   std::array<asio::const_buffer, 2> buffers{asio::buffer(res.head), asio::buffer(res.body)};
@@ -404,8 +579,9 @@ asio::awaitable<beast::error_code> HttpServer::Impl::Write(beast::tcp_stream& st
   co_return ec;
 }
 
-asio::awaitable<void> HttpServer::Impl::WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res) {
-  stream.expires_after(kLingerTime);
+asio::awaitable<void> HttpServer::Impl::WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res,
+                                                           std::chrono::seconds linger) {
+  stream.expires_after(linger);
   if (co_await Write(stream, Serialize(std::move(res), 11, false, false))) co_return;
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -433,24 +609,59 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
 
-  for (;;) {
+  for (bool first_request = true;; first_request = false) {
     if (stopping) break;
+    ec = {};
+
+    // Head: find its end in the raw bytes (refusing obs-fold, bare LF, ...).
+    HeadScanner scanner;
+    const HeadResult head_result = co_await ReadHead(conn, scanner, first_request);
+    if (head_result == HeadResult::kClosed) break;
+    const Clock::time_point start = Clock::now();
+    RequestLogRecord record;
+
+    // Then let Beast parse it from the buffer (no further read).
     RequestParser parser;
     parser.header_limit(config.max_header_bytes);
     parser.body_limit(config.max_body_bytes);
-
-    // Header. Until its first byte arrives the connection counts as idle.
-    conn->parser = &parser;
-    conn->awaiting_request = true;
-    stream.expires_after(idle_timeout);
-    auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
-    conn->awaiting_request = false;
-    conn->parser = nullptr;
-    ec = header_ec;
-    const Clock::time_point start = Clock::now();
+    std::optional<api::HttpResponse> error;
+    if (head_result == HeadResult::kComplete) {
+      buffer.consume(parser.put(asio::buffer(buffer.data().data(), scanner.head_size()), ec));
+      if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
+    }
+    if (head_result == HeadResult::kTooLarge || ec == http::error::header_limit) {
+      error = TransportError(431, "BadRequestException", "BadRequest",
+                             "Request header fields exceed the limit of " + std::to_string(config.max_header_bytes) +
+                                 " bytes");
+    } else if (head_result == HeadResult::kTimeout) {
+      error = TransportError(408, "BadRequestException", "BadRequest",
+                             "The request head did not arrive within " +
+                                 std::to_string(config.header_timeout_seconds) + " s");
+    } else if (head_result == HeadResult::kMalformed) {
+      error = TransportError(400, "BadRequestException", "BadRequest", "Malformed HTTP request: " + scanner.error());
+    } else if (ec) {
+      error = TransportError(ec == http::error::body_limit ? 413 : 400, "BadRequestException", "BadRequest",
+                             ec == http::error::body_limit
+                                 ? "Request body exceeds the limit of " + std::to_string(config.max_body_bytes) +
+                                       " bytes"
+                                 : "Malformed HTTP request: " + ec.message());
+    } else {
+      // Framing and cross-site rules, before the body is read or anything runs.
+      const Request& head = parser.get();
+      record.method = ToStdString(head.method_string());
+      record.path = std::string(PathOf(std::string_view(head.target().data(), head.target().size())));
+      const HeaderFields fields = FieldsOf(head);
+      if (auto framing = CheckFraming(fields, head.version())) {
+        error = TransportError(400, "BadRequestException", "BadRequest", "Malformed HTTP request: " + *framing);
+      } else if (auto refusal = CheckCrossSite(cross_site, record.method,
+                                               std::string_view(head.target().data(), head.target().size()),
+                                               fields)) {
+        error = ErrorResponse(*refusal);
+      }
+    }
 
     // Body, after a 100 Continue if the client waits for one.
-    if (!ec && !parser.is_done()) {
+    if (!error && !parser.is_done()) {
       const Request& head = parser.get();
       if (head.version() == 11 && beast::iequals(head[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -464,38 +675,25 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
         auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
         ec = body_ec;
       }
-    }
-
-    if (ec) {
-      // Over a limit or not HTTP: answer once in the AWS error format, then
-      // close. Anything else (EOF, reset, idle timeout, shutdown) just closes.
-      std::optional<api::HttpResponse> error;
       if (ec == http::error::body_limit) {
         error = TransportError(413, "BadRequestException", "BadRequest",
                                "Request body exceeds the limit of " + std::to_string(config.max_body_bytes) +
                                    " bytes");
-      } else if (ec == http::error::header_limit) {
-        error = TransportError(431, "BadRequestException", "BadRequest",
-                               "Request header fields exceed the limit of " +
-                                   std::to_string(config.max_header_bytes) + " bytes");
       } else if (IsHttpParseError(ec)) {
         error = TransportError(400, "BadRequestException", "BadRequest", "Malformed HTTP request: " + ec.message());
-      } else {
-        if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
-          Log(LogLevel::kDebug, "connection closed: " + ec.message());
-        }
+      } else if (ec) {
+        // EOF, reset, timeout or shutdown in the middle of the body: nobody to answer.
+        if (ec != asio::error::operation_aborted) Log(LogLevel::kDebug, "connection closed: " + ec.message());
         break;
       }
-      if (LogEnabled(LogLevel::kInfo)) {
-        // The request line is known when the body (not the header) was too large.
-        const Request& head = parser.get();
-        std::string line = head.method_string().empty() ? std::string("-") : ToStdString(head.method_string());
-        line += ' ';
-        line += head.target().empty() ? std::string_view("-")
-                                      : PathOf(std::string_view(head.target().data(), head.target().size()));
-        line += " - " + std::to_string(error->status) + " (" + ec.message() + ")";
-        Log(LogLevel::kInfo, line);
-      }
+    }
+
+    if (error) {
+      // Over a limit, not HTTP, ambiguous or refused: answer once in the AWS
+      // error format, then close (the rest of the input cannot be trusted).
+      PrepareRequestLog(record, nullptr, *error);
+      record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      logger.Request(record);
       co_await WriteErrorAndClose(stream, std::move(*error));
       co_return;
     }
@@ -508,33 +706,34 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     api::HttpRequest api_request = ToApiRequest(req);
-    const std::string request_method = api_request.method;
-    const std::string request_target = api_request.target;
-    // The storage work runs on the pipeline's threads; this coroutine (and
-    // with it the I/O thread) is free until the outcome comes back.
-    api::HttpResponse api_response = dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
-    std::string operation = std::move(api_response.operation);
+    api::HttpResponse api_response;
+    std::optional<api::HttpResponse> refused;
+    if (config.read_only) refused = api::RefuseWriteWhenReadOnly(api_request);
+    // Debug logs re-bind the request after the answer: keep a copy only then.
+    std::optional<api::HttpRequest> logged_request;
+    if (LogEnabled(LogLevel::kDebug)) logged_request = api_request;
+    if (refused) {
+      api_response = std::move(*refused);
+    } else {
+      // The storage work runs on the pipeline's threads; this coroutine (and
+      // with it the I/O thread) is free until the outcome comes back.
+      // Begin and Finish never throw.
+      api_response =
+          dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+    }
+    const bool log_request = LogEnabled(LogLevel::kInfo) || (LogEnabled(LogLevel::kError) && api_response.status >= 500);
+    if (log_request) PrepareRequestLog(record, logged_request ? &*logged_request : nullptr, api_response);
     const bool keep_open = keep_alive && !stopping;
     const WireResponse res = Serialize(std::move(api_response), version, head_request, keep_open);
 
     stream.expires_after(idle_timeout);
     const beast::error_code write_ec = co_await Write(stream, res);
 
-    if (LogEnabled(LogLevel::kInfo)) {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      char latency[32];
-      std::snprintf(latency, sizeof latency, "%.3fms", ms);
-      std::string line = request_method;
-      line += ' ';
-      line += PathOf(request_target);
-      line += ' ';
-      line += operation;
-      line += ' ';
-      line += std::to_string(res.status);
-      line += ' ';
-      line += latency;
-      if (write_ec) line += " (write failed: " + write_ec.message() + ")";
-      Log(LogLevel::kInfo, line);
+    if (log_request) {
+      record.status = res.status;
+      record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      if (write_ec) record.note = "write failed: " + write_ec.message();
+      logger.Request(record);
     }
     if (write_ec || !keep_open) break;
   }
@@ -583,8 +782,7 @@ void HttpServer::Impl::BeginShutdown() {
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
-    bool idle = c.awaiting_request && c.buffer.size() == 0 && (c.parser == nullptr || !c.parser->got_some());
-    if (idle) c.stream.cancel();
+    if (c.waiting_first_byte) c.stream.cancel();
   });
   shutdown_deadline = Clock::now() + kGracePeriod;
   if (live.load() == 0 && rejecting.load() == 0) return Finish();

@@ -1,6 +1,8 @@
 // HttpServer: the HTTP/1.1 front end of chime-local. It owns the sockets and
-// threads, enforces transport limits (body/header size, idle timeout,
-// connection count) and hands every complete request to api::Dispatcher.
+// threads, enforces transport limits (body/header size, header and idle
+// timeouts, connection count), refuses ambiguous framing
+// (request_framing.hpp) and cross-site requests (cross_site_policy.hpp),
+// hands every complete request to api::Dispatcher and logs it (log.hpp).
 //
 // Two steps, so main can learn the real port (port 0 = ephemeral) before it
 // builds the Dispatcher, whose ServiceConfig advertises host:port:

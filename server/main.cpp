@@ -13,10 +13,16 @@
 #include <string>
 #include <system_error>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "api/common/storage_health.hpp"
 #include "api/dispatcher.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
+#include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "storage/migrations.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -28,6 +34,16 @@ std::filesystem::path DataDirectory(const ServerConfig& config) {
   if (config.InMemory()) return {};
   if (config.data_file.empty()) return config.data_dir;
   return std::filesystem::path(config.data_file).parent_path();
+}
+
+// Connections and the 503 rejecters each hold a descriptor; the soft limit
+// (often 1024) would run out long before max-connections + 1024 rejecters.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 int Fail(const std::string& message) {
@@ -45,6 +61,7 @@ int main(int argc, char** argv) {
   // A closed stdout/stderr reader (a test harness that went away) must not
   // kill the server through SIGPIPE; writes then just fail.
   std::signal(SIGPIPE, SIG_IGN);
+  RaiseDescriptorLimit();
 
   server::ParseResult parsed = server::ParseConfig(argc, argv, server::ProcessEnvironment());
   if (!parsed.ok()) {
@@ -63,20 +80,35 @@ int main(int argc, char** argv) {
       break;
   }
   const ServerConfig& config = parsed.config;
-
-  if (std::filesystem::path dir = DataDirectory(config); !dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Fail("cannot create data directory " + dir.string() + ": " + ec.message());
+  if (config.read_only && config.InMemory()) {
+    std::fprintf(stderr, "chime-local: --read-only serves an existing database file; it cannot be combined "
+                         "with --in-memory or --data-file :memory:\n");
+    return 2;
   }
 
+  if (std::filesystem::path dir = DataDirectory(config); !dir.empty() && !config.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return Fail("cannot create data directory " + dir.string() + ": " + ec.message() + " (running as uid " +
+                  std::to_string(::geteuid()) + "): create it yourself, or choose another --data-dir");
+    }
+  }
+
+  // Refuse at start what would make every write fail later (a read-only file
+  // or directory), and say why in words a user can act on.
   const std::string db_path = config.DatabasePath();
+  const int latest_schema = storage::LatestSchemaVersion();
+  if (!config.InMemory()) {
+    if (auto why = server::DiagnoseDatabasePath(db_path, config.read_only, latest_schema)) return Fail(*why);
+  }
   std::unique_ptr<storage::Store> store;
   try {
     store = storage::Store::Open(db_path);
   } catch (const std::exception& e) {
-    return Fail("cannot open database " + db_path + ": " + e.what());
+    return Fail(server::ExplainOpenFailure(db_path, e.what(), config.read_only, latest_schema));
   }
+  api::SetStorageReadOnly(config.read_only);
 
   // Bind before building the dispatcher: with --port 0 only now is the port known.
   std::unique_ptr<server::HttpServer> http;
@@ -89,7 +121,13 @@ int main(int argc, char** argv) {
   api::ServiceConfig service;
   service.region = config.region;
   service.account_id = config.account_id;
+  // --public-host is the name clients reach us by (a container name, a LAN host).
   service.messaging_endpoint_host = server::EndpointHost(config.host, http->port());
+  if (!config.public_host.empty()) {
+    const bool has_port = config.public_host.find(':', config.public_host.rfind(']') + 1) != std::string::npos;
+    service.messaging_endpoint_host =
+        has_port ? config.public_host : config.public_host + ":" + std::to_string(http->port());
+  }
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/common/storage_health.hpp"
 #include "api/protocol/encoder.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -14,7 +16,7 @@ HttpResponse ControlJson(int status, const nlohmann::json& body, const std::stri
   r.operation = std::move(op);
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("x-amzn-RequestId", request_id);
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -43,14 +45,23 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
       return Answer("Health", EncodeError(ErrorType::kBadRequest, "Use GET or HEAD for " + std::string(path), request_id));
     }
     // The server opens (and migrates) the store before it listens, so answering
-    // at all means the store is ready.
+    // at all means the store was ready; storage errors seen since then make it
+    // "degraded" (503), so health checks notice a full disk or a corrupt table.
+    const StorageHealth health = CurrentStorageHealth();
     nlohmann::json body = {
-        {"status", "ok"},
+        {"status", health.degraded() ? "degraded" : "ok"},
         {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
         {"storage", storage.in_memory ? "memory" : "sqlite"},
         {"schemaVersion", storage::LatestSchemaVersion()},
+        {"readOnly", health.read_only},
+        {"storageErrors", health.error_count},
     };
-    return Answer("Health", ControlJson(200, body, request_id, "Health"));
+    if (health.degraded()) {
+      body["lastStorageError"] = {{"message", health.last_error},
+                                  {"operation", health.last_operation},
+                                  {"time", EpochSeconds(health.last_error_ms)}};
+    }
+    return Answer("Health", ControlJson(health.degraded() ? 503 : 200, body, request_id, "Health"));
   }
   if (name == "reset") {
     if (request.method != "POST") {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/protocol/api_error.hpp"
+#include "api/protocol/json_body.hpp"
 #include "api/protocol/timestamp.hpp"
 
 namespace chime::api {
@@ -32,7 +33,16 @@ json ConvertQueryValue(const model::MemberDef& m, const std::string& value) {
       return v;
     }
     case Kind::kTimestamp: {
-      auto ms = ParseTimestampMs(value);
+      bool out_of_range = false;
+      auto ms = ParseTimestampMs(value, &out_of_range);
+      if (out_of_range) {
+        throw BadRequest("Value '" + value.substr(0, 64) + "' at '" + std::string(m.name) + "' (query " +
+                         std::string(m.wire_name) +
+                         ") is out of range: timestamps must lie between 0001-01-01T00:00:00Z and "
+                         "9999-12-31T23:59:59Z (epoch seconds " +
+                         std::to_string(kMinTimestampSeconds) + " to " + std::to_string(kMaxTimestampSeconds) +
+                         ")");
+      }
       if (!ms) {
         throw BadRequest("Value '" + value.substr(0, 64) + "' at '" + std::string(m.name) + "' (query " +
                          std::string(m.wire_name) + ") is not an ISO-8601 timestamp such as 2024-08-07T12:00:00Z");
@@ -41,6 +51,43 @@ json ConvertQueryValue(const model::MemberDef& m, const std::string& value) {
     }
     default:
       return value;
+  }
+}
+
+// Drops the members that the model does not define from every structure
+// inside `v` (AWS ignores them), so neither the validator, the idempotency
+// hash nor storage ever sees them. Values of the wrong type are left for the
+// validator to report. Recursion depth is bounded by kMaxJsonDepth.
+void DropUnknownMembers(uint16_t shape_id, json& v) {
+  const model::ShapeDef& s = model::Shape(shape_id);
+  switch (s.kind) {
+    case Kind::kStructure: {
+      if (!v.is_object()) return;
+      auto members = model::Members(s);
+      for (auto it = v.begin(); it != v.end();) {
+        const model::MemberDef* def = nullptr;
+        for (const auto& m : members) {
+          if (m.name == it.key()) def = &m;
+        }
+        if (def == nullptr) {
+          it = v.erase(it);
+        } else {
+          DropUnknownMembers(def->shape, it.value());
+          ++it;
+        }
+      }
+      return;
+    }
+    case Kind::kList:
+      if (v.is_array())
+        for (json& e : v) DropUnknownMembers(s.element, e);
+      return;
+    case Kind::kMap:
+      if (v.is_object())
+        for (json& e : v) DropUnknownMembers(s.element, e);
+      return;
+    default:
+      return;
   }
 }
 
@@ -55,13 +102,13 @@ json BindInput(const Route& route, const HttpRequest& request) {
   bool has_body_members = false;
   for (const auto& m : members) has_body_members |= (m.location == Location::kBody);
   if (has_body_members && !IsBlank(request.body)) {
-    json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded()) throw BadRequest("The request body is not valid JSON");
-    if (!body.is_object()) throw BadRequest("The request body must be a JSON object");
+    json body = ParseJsonObjectBody(request.body);
     for (const auto& m : members) {
       if (m.location != Location::kBody) continue;
       auto it = body.find(std::string(m.wire_name));
-      if (it != body.end() && !it->is_null()) input[std::string(m.name)] = std::move(*it);
+      if (it == body.end() || it->is_null()) continue;
+      DropUnknownMembers(m.shape, *it);
+      input[std::string(m.name)] = std::move(*it);
     }
   }
 

@@ -41,13 +41,19 @@ int DaysInMonth(int year, int month) {
 
 }  // namespace
 
-std::optional<int64_t> ParseTimestampMs(std::string_view s) {
+std::optional<int64_t> ParseTimestampMs(std::string_view s, bool* out_of_range) {
+  if (out_of_range) *out_of_range = false;
   // Epoch seconds as a number ("1723046400" or "1723046400.5").
   if (!s.empty() && (s.front() == '-' || (s.front() >= '0' && s.front() <= '9')) &&
       s.find('-', 1) == std::string_view::npos && s.find('T') == std::string_view::npos) {
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    const bool number = p == s.data() + s.size() && (ec == std::errc() || ec == std::errc::result_out_of_range);
+    if (!number) return std::nullopt;
+    if (ec != std::errc() || !InTimestampRange(v)) {
+      if (out_of_range) *out_of_range = true;
+      return std::nullopt;
+    }
     return static_cast<int64_t>(std::llround(v * 1000.0));
   }
   int year, mon, day, hour, min, sec;

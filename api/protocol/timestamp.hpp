@@ -15,8 +15,20 @@ int64_t NowMs();
 // Epoch milliseconds -> the JSON number the SDKs read as a timestamp.
 inline double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
+// The representable range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z (what
+// four-digit ISO-8601 years can say). Epoch seconds outside it would overflow
+// or lose the millisecond conversion (1e16 s * 1000 does not fit in int64).
+inline constexpr int64_t kMinTimestampSeconds = -62135596800;
+inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
+inline constexpr bool InTimestampRange(double seconds) {
+  return seconds >= static_cast<double>(kMinTimestampSeconds) &&
+         seconds <= static_cast<double>(kMaxTimestampSeconds);  // false for NaN
+}
+
 // Parses ISO-8601 date-time (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)),
-// or a plain epoch-seconds number; returns epoch milliseconds.
-std::optional<int64_t> ParseTimestampMs(std::string_view text);
+// or a plain epoch-seconds number; returns epoch milliseconds. nullopt when
+// malformed, or when an epoch-seconds number is outside the range above (then
+// *out_of_range is set, if given).
+std::optional<int64_t> ParseTimestampMs(std::string_view text, bool* out_of_range = nullptr);
 
 }  // namespace chime::api

@@ -6,6 +6,7 @@
 
 #include "api/protocol/api_error.hpp"
 #include "api/protocol/patterns.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "api/protocol/utf8.hpp"
 
 namespace chime::api {
@@ -77,6 +78,9 @@ class Walker {
         return;
       case Kind::kTimestamp:
         if (!v.is_number()) return TypeError(path, "a timestamp (epoch seconds)");
+        if (!InTimestampRange(v.get<double>()))
+          Fail("Value " + At(path) + " failed to satisfy constraint: Member must be a timestamp between " +
+               "0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
         return;
     }
   }

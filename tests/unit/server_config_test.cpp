@@ -37,8 +37,14 @@ TEST(ServerConfigTest, DefaultsWithoutFlagsOrEnvironment) {
   EXPECT_EQ(c.max_body_bytes, 1024u * 1024u);
   EXPECT_EQ(c.max_header_bytes, 16u * 1024u);
   EXPECT_EQ(c.idle_timeout_seconds, 60u);
-  EXPECT_EQ(c.max_connections, 512u);
+  EXPECT_EQ(c.max_connections, 128u);
   EXPECT_EQ(c.threads, 1u);
+  EXPECT_EQ(c.header_timeout_seconds, 10u);
+  EXPECT_EQ(c.log_format, LogFormat::kText);
+  EXPECT_FALSE(c.read_only);
+  EXPECT_EQ(c.public_host, "");
+  EXPECT_EQ(c.allowed_hosts, "");
+  EXPECT_EQ(c.control_origins, "");
   EXPECT_FALSE(c.InMemory());
   EXPECT_EQ(c.DatabasePath(), "./chime-local-data/chime-local.sqlite3");
 }
@@ -195,9 +201,52 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "--region", "CHIME_LOCAL_REGION", "us-east-1", "--account-id", "CHIME_LOCAL_ACCOUNT_ID", "123456789012",
         "--log-level", "CHIME_LOCAL_LOG_LEVEL", "--max-body-bytes", "CHIME_LOCAL_MAX_BODY_BYTES", "1048576",
         "--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "16384", "--idle-timeout",
-        "CHIME_LOCAL_IDLE_TIMEOUT", "--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "512", "--threads",
-        "CHIME_LOCAL_THREADS", "--help", "--version"}) {
+        "CHIME_LOCAL_IDLE_TIMEOUT", "--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "128", "--threads",
+        "CHIME_LOCAL_THREADS", "--header-timeout", "CHIME_LOCAL_HEADER_TIMEOUT", "--log-format",
+        "CHIME_LOCAL_LOG_FORMAT", "--read-only", "CHIME_LOCAL_READ_ONLY", "--public-host", "CHIME_LOCAL_PUBLIC_HOST",
+        "--allowed-hosts", "CHIME_LOCAL_ALLOWED_HOSTS", "--control-origins", "CHIME_LOCAL_CONTROL_ORIGINS",
+        "stderr", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
+  }
+}
+
+TEST(ServerConfigTest, CrossSiteLoggingAndTimeoutFlags) {
+  ParseResult r = Parse({"--header-timeout", "3", "--log-format", "JSON", "--read-only", "--public-host",
+                         "chime.test:4590", "--allowed-hosts", "a.example, .b.example", "--control-origins",
+                         "http://localhost:3000,https://x.example"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  const ServerConfig& c = r.config;
+  EXPECT_EQ(c.header_timeout_seconds, 3u);
+  EXPECT_EQ(c.log_format, LogFormat::kJson);
+  EXPECT_TRUE(c.read_only);
+  EXPECT_EQ(c.public_host, "chime.test:4590");
+  EXPECT_EQ(c.allowed_hosts, "a.example, .b.example");
+  EXPECT_EQ(c.control_origins, "http://localhost:3000,https://x.example");
+
+  ParseResult env = Parse({}, {{"CHIME_LOCAL_LOG_FORMAT", "json"},
+                               {"CHIME_LOCAL_READ_ONLY", "1"},
+                               {"CHIME_LOCAL_HEADER_TIMEOUT", "7"},
+                               {"CHIME_LOCAL_CONTROL_ORIGINS", "*"}});
+  ASSERT_TRUE(env.ok()) << env.error;
+  EXPECT_EQ(env.config.log_format, LogFormat::kJson);
+  EXPECT_TRUE(env.config.read_only);
+  EXPECT_EQ(env.config.header_timeout_seconds, 7u);
+  EXPECT_EQ(env.config.control_origins, "*");
+}
+
+TEST(ServerConfigTest, RejectsBadCrossSiteLoggingAndTimeoutValues) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--log-format", "xml"},
+           {"--header-timeout", "0"},
+           {"--header-timeout", "3601"},
+           {"--public-host", "http://chime.test"},
+           {"--public-host", "chime.test/x"},
+           {"--allowed-hosts", "a.example,,b.example"},
+           {"--control-origins", "localhost:3000"},
+           {"--control-origins", "http://localhost:3000/app"},
+           {"--read-only=yes"}}) {
+    ParseResult r = Parse(args);
+    EXPECT_FALSE(r.ok()) << "accepted " << args[0] << " " << (args.size() > 1 ? args[1] : "");
   }
 }
 

@@ -1,0 +1,145 @@
+// Issue 9 defect 3 at the unit level: Host (DNS rebinding) and Origin
+// (cross-site writes) rules.
+#include "server/cross_site_policy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace chime::server {
+namespace {
+
+CrossSitePolicy Policy(std::vector<std::string> flags = {}) {
+  ServerConfig c;
+  for (size_t i = 0; i + 1 < flags.size(); i += 2) {
+    if (flags[i] == "--host") c.host = flags[i + 1];
+    if (flags[i] == "--public-host") c.public_host = flags[i + 1];
+    if (flags[i] == "--allowed-hosts") c.allowed_hosts = flags[i + 1];
+    if (flags[i] == "--control-origins") c.control_origins = flags[i + 1];
+  }
+  return CrossSitePolicy::FromConfig(c);
+}
+
+// The headers boto3 / the JS SDK send (they need a preflight in a browser).
+HeaderFields Sdk(std::string_view host = "127.0.0.1:4590") {
+  return {{"Host", host}, {"Content-Type", "application/json"}, {"X-Amz-Date", "20240101T000000Z"},
+          {"Authorization", "AWS4-HMAC-SHA256 ..."}};
+}
+
+std::optional<Refusal> Check(const CrossSitePolicy& p, std::string_view method, std::string_view target,
+                             HeaderFields fields) {
+  return CheckCrossSite(p, method, target, fields);
+}
+
+TEST(CrossSiteHostTest, LoopbackListenerAcceptsOnlyLocalNames) {
+  CrossSitePolicy p = Policy();
+  for (std::string_view host : {"127.0.0.1:4590", "localhost:4590", "LOCALHOST", "localhost.", "[::1]:4590",
+                                "127.1.2.3", "app.localhost:4590"}) {
+    EXPECT_EQ(Check(p, "POST", "/channels", Sdk(host)), std::nullopt) << host;
+  }
+  for (std::string_view host : {"evil.example:4590", "evil.example", "10.0.0.5:4590", "127.0.0.1.evil.example"}) {
+    auto r = Check(p, "POST", "/channels", Sdk(host));
+    ASSERT_TRUE(r) << host;
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(r->error_type, "ForbiddenException");
+    EXPECT_NE(r->message.find("--allowed-hosts"), std::string::npos);
+  }
+  auto bad = Check(p, "GET", "/channels", {{"Host", "a b"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+}
+
+TEST(CrossSiteHostTest, PublicHostAndAllowedHosts) {
+  CrossSitePolicy p = Policy({"--public-host", "chime.test:4590", "--allowed-hosts", "a.example,.b.example"});
+  for (std::string_view host : {"chime.test:4590", "chime.test", "a.example", "b.example", "x.b.example:1"}) {
+    EXPECT_EQ(Check(p, "POST", "/channels", Sdk(host)), std::nullopt) << host;
+  }
+  EXPECT_TRUE(Check(p, "POST", "/channels", Sdk("c.example")));
+  EXPECT_TRUE(Check(p, "POST", "/channels", Sdk("xb.example")));
+}
+
+TEST(CrossSiteHostTest, AllInterfacesAcceptAnyHostUnlessNarrowed) {
+  EXPECT_EQ(Check(Policy({"--host", "0.0.0.0"}), "POST", "/channels", Sdk("chime-local:4590")), std::nullopt);
+  EXPECT_EQ(Check(Policy({"--host", "::"}), "POST", "/channels", Sdk("whatever.example")), std::nullopt);
+  CrossSitePolicy narrowed = Policy({"--host", "0.0.0.0", "--allowed-hosts", "chime-local"});
+  EXPECT_EQ(Check(narrowed, "POST", "/channels", Sdk("chime-local:4590")), std::nullopt);
+  EXPECT_EQ(Check(narrowed, "POST", "/channels", Sdk("localhost:4590")), std::nullopt);
+  EXPECT_TRUE(Check(narrowed, "POST", "/channels", Sdk("evil.example")));
+  EXPECT_EQ(Check(Policy({"--allowed-hosts", "*"}), "POST", "/channels", Sdk("any.example")), std::nullopt);
+}
+
+TEST(CrossSiteOriginTest, SimpleRequestsWithAnOriginAreRefusedEverywhere) {
+  CrossSitePolicy p = Policy({"--control-origins", "*"});
+  const HeaderFields form = {{"Host", "127.0.0.1:4590"},
+                             {"Origin", "https://evil.example"},
+                             {"Content-Type", "text/plain;charset=UTF-8"},
+                             {"Accept", "*/*"},
+                             {"User-Agent", "Mozilla/5.0"},
+                             {"Sec-Fetch-Mode", "no-cors"},
+                             {"Referer", "https://evil.example/"}};
+  for (std::string_view target : {"/_chime-local/reset", "/app-instances", "/channels/x/messages"}) {
+    auto r = Check(p, "POST", target, form);
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(r->error_type, "ForbiddenException");
+  }
+  HeaderFields urlencoded = {{"Host", "localhost"}, {"Origin", "null"},
+                             {"Content-Type", "application/x-www-form-urlencoded"}};
+  EXPECT_TRUE(Check(p, "POST", "/app-instances", urlencoded));
+  EXPECT_TRUE(Check(p, "GET", "/app-instances", {{"Host", "localhost"}, {"Origin", "http://x"}}));
+}
+
+TEST(CrossSiteOriginTest, PreflightedRequestsPassOnAwsRoutes) {
+  CrossSitePolicy p = Policy();
+  HeaderFields sdk = Sdk();
+  sdk.push_back({"Origin", "http://localhost:3000"});
+  EXPECT_EQ(Check(p, "POST", "/channels", sdk), std::nullopt);
+  EXPECT_EQ(Check(p, "PUT", "/channels/x", {{"Host", "localhost"}, {"Origin", "http://localhost:3000"}}),
+            std::nullopt);
+  // A CORS preflight itself.
+  EXPECT_EQ(Check(p, "OPTIONS", "/channels",
+                  {{"Host", "localhost"},
+                   {"Origin", "http://localhost:3000"},
+                   {"Access-Control-Request-Method", "POST"},
+                   {"Access-Control-Request-Headers", "content-type,x-amz-date"}}),
+            std::nullopt);
+  // Requests without an Origin (curl, SDKs outside browsers) pass whatever they look like.
+  EXPECT_EQ(Check(p, "POST", "/_chime-local/reset", {{"Host", "127.0.0.1:4590"}, {"Content-Type", "text/plain"}}),
+            std::nullopt);
+}
+
+TEST(CrossSiteOriginTest, ControlEndpointsNeedAnAllowedOrigin) {
+  HeaderFields json_post = {{"Host", "localhost:4590"}, {"Origin", "http://localhost:3000"},
+                            {"Content-Type", "application/json"}};
+  auto r = Check(Policy(), "POST", "/_chime-local/reset", json_post);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->message.find("--control-origins http://localhost:3000"), std::string::npos) << r->message;
+  EXPECT_EQ(Check(Policy({"--control-origins", "http://localhost:3000"}), "POST", "/_chime-local/reset", json_post),
+            std::nullopt);
+  EXPECT_EQ(Check(Policy({"--control-origins", "HTTP://LOCALHOST:3000/"}), "POST", "/_chime-local/reset", json_post),
+            std::nullopt);
+  EXPECT_TRUE(Check(Policy({"--control-origins", "http://localhost:3001"}), "POST", "/_chime-local/reset", json_post));
+  EXPECT_EQ(Check(Policy({"--control-origins", "*"}), "POST", "/_chime-local/reset", json_post), std::nullopt);
+}
+
+TEST(CrossSiteHelpersTest, LoopbackAndHostParsing) {
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_TRUE(IsLoopbackHost("[::1]"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_TRUE(IsLoopbackHost("::ffff:127.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+  EXPECT_FALSE(IsLoopbackHost("128.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0.256"));
+  EXPECT_EQ(HostOfHostHeader("Example.COM.:80"), "example.com");
+  EXPECT_EQ(HostOfHostHeader("[::1]:4590"), "[::1]");
+  EXPECT_EQ(HostOfHostHeader("a:b"), std::nullopt);
+  EXPECT_EQ(HostOfHostHeader(""), std::nullopt);
+  EXPECT_EQ(HostOfHostHeader("a/b"), std::nullopt);
+  EXPECT_EQ(HostOfHostHeader("[::1"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace chime::server
