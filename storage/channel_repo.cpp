@@ -437,4 +437,12 @@ std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channe
   return role;
 }
 
+std::vector<std::string> ListChannelArnsOfAppInstance(Database& db, std::string_view app_instance_arn) {
+  auto st = db.Prepare("SELECT arn FROM channels WHERE app_instance_arn = ?");
+  st.BindAll(app_instance_arn);
+  std::vector<std::string> out;
+  while (st.Step()) out.push_back(st.Text(0));
+  return out;
+}
+
 }  // namespace chime::storage

@@ -28,6 +28,8 @@ struct ChannelRole {
   bool banned = false;
 };
 std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channel_arn, std::string_view principal_arn);
+// Every channel ARN of an app instance (app instance deletion).
+std::vector<std::string> ListChannelArnsOfAppInstance(Database& db, std::string_view app_instance_arn);
 
 // --- Channel, membership, moderator and ban writes and listings -------------
 // (api/messaging/channels.cpp, channel_memberships.cpp, channel_moderation.cpp)

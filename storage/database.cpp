@@ -92,7 +92,7 @@ void Database::DeleteAllData() {
       "app_instance_user_endpoints",
       "channel_messages", "channel_bans",      "channel_moderators", "channel_memberships",
       "channels",         "app_instance_admins", "principals",       "app_instances",
-      "idempotency_tokens", "tags"};
+      "client_tokens", "tags"};
   for (const char* t : kTables) Exec(std::string("DELETE FROM ") + t);
 }
 

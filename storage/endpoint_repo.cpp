@@ -1,5 +1,6 @@
 #include "storage/endpoint_repo.hpp"
 
+#include "storage/idempotency_repo.hpp"
 #include "storage/statement.hpp"
 
 namespace chime::storage {
@@ -91,9 +92,7 @@ bool DeleteEndpoint(Database& db, std::string_view user_arn, std::string_view en
 }
 
 void ForgetEndpointTokens(Database& db, std::string_view user_arn) {
-  auto st = db.Prepare("DELETE FROM idempotency_tokens WHERE scope = ?");
-  st.BindAll(std::string("RegisterAppInstanceUserEndpoint|") + std::string(user_arn));
-  st.Run();
+  ForgetTokensOfScope(db, std::string("RegisterAppInstanceUserEndpoint|") + std::string(user_arn));
 }
 
 }  // namespace chime::storage

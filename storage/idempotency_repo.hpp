@@ -1,7 +1,9 @@
 // ClientRequestToken memory. A token is remembered per scope (operation,
 // caller and container) together with a hash of the request it came with and
-// the response it produced. Rows live until the emulator is reset or the
-// scope's container (app instance, channel) is deleted.
+// the response it produced (table client_tokens, compact keys: see
+// storage/client_token_keys.hpp). Rows live until the emulator is reset or the
+// scope's container (the channel for SendChannelMessage, otherwise the app
+// instance) is deleted.
 #pragma once
 
 #include <optional>
@@ -20,7 +22,9 @@ struct IdempotencyRecord {
 std::optional<IdempotencyRecord> FindIdempotencyToken(Database& db, std::string_view scope, std::string_view token);
 void SaveIdempotencyToken(Database& db, std::string_view scope, std::string_view token, std::string_view request_hash,
                           std::string_view response, int64_t now_ms);
-// Forgets every token whose scope starts with `prefix`.
-void ForgetIdempotencyScope(Database& db, std::string_view prefix);
+// Forgets every token whose container (TokenContainer of its scope) is `container_arn`.
+void ForgetTokensOfContainer(Database& db, std::string_view container_arn);
+// Forgets every token of exactly this scope.
+void ForgetTokensOfScope(Database& db, std::string_view scope);
 
 }  // namespace chime::storage

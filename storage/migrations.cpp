@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/database.hpp"
+#include "storage/client_token_keys.hpp"
 #include "storage/error.hpp"
 
 namespace chime::storage {
@@ -171,9 +172,34 @@ CREATE TABLE app_instance_user_endpoints (
 ALTER TABLE app_instances ADD COLUMN retention_set_ms INTEGER;
 )sql";
 
+// Version 3: the ClientRequestToken memory with compact keys
+// (storage/client_token_keys.hpp): 64-bit scope and container keys instead of
+// the scope text, the request hash as 32 bytes instead of 64 hex characters,
+// and for SendChannelMessage the MessageId instead of the whole response.
+// Tokens remembered by earlier versions are carried over, so a retry across
+// the upgrade still replays.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE client_tokens (
+  scope_key     INTEGER NOT NULL,
+  token         TEXT NOT NULL,
+  container_key INTEGER NOT NULL,
+  request_hash  BLOB NOT NULL,
+  result        TEXT NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  PRIMARY KEY (scope_key, token)
+) WITHOUT ROWID;
+CREATE INDEX client_tokens_by_container ON client_tokens(container_key);
+INSERT OR IGNORE INTO client_tokens (scope_key, token, container_key, request_hash, result, created_ms)
+  SELECT chime_token_key(scope), token, chime_token_key(chime_token_container(scope)),
+         chime_unhex(request_hash), response, created_ms
+  FROM idempotency_tokens;
+DROP TABLE idempotency_tokens;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 int UserVersion(Database& db) {
@@ -189,6 +215,7 @@ int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].versi
 
 void ApplyMigrations(Database& db) {
   std::lock_guard lock(db.mutex());
+  RegisterTokenKeyFunctions(db.handle());
   int current = UserVersion(db);
   if (current > LatestSchemaVersion()) {
     throw Error(0, "database schema version " + std::to_string(current) +

@@ -31,6 +31,8 @@ class Statement {
   Statement& Bind(int index, bool value) { return Bind(index, static_cast<int64_t>(value ? 1 : 0)); }
   Statement& Bind(int index, double value);
   Statement& BindNull(int index);
+  // Binds raw bytes as a BLOB (Text() reads them back).
+  Statement& BindBlob(int index, std::string_view bytes);
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& value) {
     return value ? Bind(index, *value) : BindNull(index);

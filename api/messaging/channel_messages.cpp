@@ -168,7 +168,10 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   const std::string token = Str(in, "ClientRequestToken");
   const std::string scope = "SendChannelMessage|" + channel_arn + "|" + caller.arn();
   const std::string& hash = ctx.input_hash;
-  if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
+  if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) {
+    (*replay)["ChannelArn"] = channel_arn;  // not stored: it is in the scope
+    return *replay;
+  }
 
   RequireSendingMember(access, caller, "send messages");
   const std::string sub = SubChannelOf(access, in);
@@ -228,7 +231,9 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
 
   json out = {{"ChannelArn", channel_arn}, {"MessageId", message_id}, {"Status", {{"Value", "SENT"}}}};
   if (!sub.empty()) out["SubChannelId"] = sub;
-  RememberIdempotent(ctx, scope, token, hash, out);
+  json remembered = out;
+  remembered.erase("ChannelArn");
+  RememberIdempotent(ctx, scope, token, hash, remembered);
   return out;
 }
 

@@ -151,7 +151,7 @@ json DeleteChannel(RequestContext& ctx, const json& in) {
   // Memberships, moderators, bans and messages go by ON DELETE CASCADE.
   storage::DeleteChannelRow(ctx.db, a.channel.arn);
   storage::RemoveAllTags(ctx.db, a.channel.arn);
-  storage::ForgetIdempotencyScope(ctx.db, "SendChannelMessage|" + a.channel.arn + "|");
+  storage::ForgetTokensOfContainer(ctx.db, a.channel.arn);
   return json::object();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api_fixture.hpp"
+#include "storage/client_token_keys.hpp"
 #include "storage/error.hpp"
 #include "storage/migrations.hpp"
 #include "storage/statement.hpp"
@@ -231,8 +232,8 @@ TEST_F(EndpointsTest, EndpointsGoWithTheirUserAndAreNotReplayedAfterRecreation) 
   auto r1 = Call("POST", Path(u2), body);
   ASSERT_EQ(r1.status, 201);
   ASSERT_EQ(Call("DELETE", "/app-instances/" + Enc(app2)).status, 204);
-  auto st = db_->Prepare("SELECT count(*) FROM idempotency_tokens WHERE scope = ?");
-  st.BindAll("RegisterAppInstanceUserEndpoint|" + u2);
+  auto st = db_->Prepare("SELECT count(*) FROM client_tokens WHERE scope_key = ?");
+  st.BindAll(storage::TokenKey("RegisterAppInstanceUserEndpoint|" + u2));
   ASSERT_TRUE(st.Step());
   EXPECT_EQ(st.Int(0), 0);
 }
@@ -422,8 +423,7 @@ TEST(SchemaMigrationTest, VersionOneFileIsUpgradedInPlace) {
       EXPECT_TRUE(st.Step()) << s;
       return st.Int(0);
     };
-    EXPECT_EQ(storage::LatestSchemaVersion(), 2);
-    EXPECT_EQ(q("PRAGMA user_version"), 2);
+    EXPECT_EQ(q("PRAGMA user_version"), storage::LatestSchemaVersion());
     EXPECT_EQ(q("SELECT count(*) FROM principals"), 1);
     EXPECT_EQ(q("SELECT retention_days FROM app_instances"), 7);
     EXPECT_EQ(q("SELECT count(*) FROM app_instances WHERE retention_set_ms IS NULL"), 1);
@@ -442,11 +442,11 @@ TEST(SchemaMigrationTest, VersionOneFileIsUpgradedInPlace) {
     EXPECT_EQ(q("SELECT count(*) FROM app_instance_user_endpoints"), 0);
   }
   {
-    // Reopening at v2 applies nothing again.
+    // Reopening at the latest version applies nothing again.
     auto db = storage::Database::Open(path);
     auto st = db->Prepare("PRAGMA user_version");
     ASSERT_TRUE(st.Step());
-    EXPECT_EQ(st.Int(0), 2);
+    EXPECT_EQ(st.Int(0), storage::LatestSchemaVersion());
   }
   cleanup();
 }

@@ -276,12 +276,12 @@ TEST(StorageTest, DeleteAllDataEmptiesEveryTable) {
               "allow_messages, status, created_ms, updated_ms) VALUES (?, 'e1', 'GCM', 'r', 'd', 'ALL', 'ACTIVE', 1, 1)")
       .BindAll(kUser)
       .Run();
-  db->Exec("INSERT INTO idempotency_tokens VALUES ('scope', 'tok', 'hash', '{}', 1)");
+  db->Exec("INSERT INTO client_tokens VALUES (1, 'tok', 2, x'00', '{}', 1)");
   db->Prepare("INSERT INTO tags VALUES (?, 'k', 'v')").BindAll(kChannel).Run();
 
   const std::set<std::string> seeded = {"app_instances", "principals", "app_instance_admins", "channels",
                                         "channel_memberships", "channel_moderators", "channel_bans",
-                                        "channel_messages", "idempotency_tokens", "tags",
+                                        "channel_messages", "client_tokens", "tags",
                                         "app_instance_user_endpoints"};
   std::set<std::string> tables;
   {
