@@ -9,6 +9,7 @@
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
 #include "api/protocol/encoder.hpp"
+#include "api/protocol/input_log.hpp"
 #include "api/protocol/router.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "api/protocol/validator.hpp"
@@ -59,6 +60,8 @@ struct Dispatcher::Impl {
   NullEventSink null_sink;
   EventSink& sink;
   HandlerTable handlers;
+  FaultRegistry faults;
+  Journal journal;
 
   Impl(const ServiceConfig& c, std::unique_ptr<storage::InlinePipeline> owned, storage::Pipeline& p, StorageInfo s,
        EventSink* e)
@@ -76,8 +79,31 @@ struct Dispatcher::Impl {
     RegisterTagHandlers(handlers);
   }
 
+  // One journal entry per answered AWS request (control requests are not journaled).
+  void RecordInJournal(const Outcome& o, const HttpResponse& response) {
+    JournalEntry e;
+    e.time_ms = o.began_ms;
+    e.request_id = o.request_id;
+    e.operation = std::string(o.op->name);
+    e.status = response.status;
+    e.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o.began).count();
+    for (const auto& [name, value] : response.headers)
+      if (name == "x-amzn-ErrorType") e.error_type = value;
+    if (!e.error_type.empty()) {
+      auto body = json::parse(response.body, nullptr, false);
+      if (body.is_object()) e.error_message = body.value("Message", "");
+    }
+    if (o.input) {
+      e.input = *o.input;
+      if (auto it = e.input.find("ChimeBearer"); it != e.input.end() && it->is_string()) e.bearer = *it;
+      if (auto it = e.input.find("ChannelArn"); it != e.input.end() && it->is_string()) e.channel_arn = *it;
+      MaskSensitive(o.op->input_shape, e.input);
+    }
+    journal.Record(std::move(e));
+  }
+
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
-    ControlRequest c = HandleControlRequest(request, storage, handlers, request_id);
+    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal}, request_id);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     auto fn = c.write ? std::move(c.write) : std::move(c.read);
     const bool write = static_cast<bool>(c.write);
@@ -100,13 +126,29 @@ struct Dispatcher::Impl {
 
   // `operation` names the routed operation for the access log, also when
   // binding or validation then throws.
-  void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done, std::string& operation) {
+  void BeginOperation(const HttpRequest& request, const std::string& request_id, Done& done,
+                      const model::OperationDef*& routed) {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
-    operation = std::string(op.name);
+    routed = &op;
     auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
+    // Injected faults: after validation, before storage (a faulted write changes nothing).
+    int64_t delay_ms = 0;
+    if (auto hit = faults.Match(op.name, state->input)) {
+      if (hit->error) {
+        Outcome o;
+        o.op = &op;
+        o.operation = std::string(op.name);
+        o.request_id = request_id;
+        o.error = std::make_exception_ptr(ApiError(*hit->error, hit->message));
+        o.delay_ms = hit->latency_ms;
+        o.input = std::make_shared<const json>(std::move(state->input));
+        return done(std::move(o));
+      }
+      delay_ms = hit->latency_ms;
+    }
     // Pure CPU work that needs no transaction stays off the writer thread.
     if (state->input.contains("ClientRequestToken")) state->input_hash = RequestHash(state->input);
     if (!state->handler) {
@@ -122,8 +164,10 @@ struct Dispatcher::Impl {
       RequestContext ctx{*state->op, config, db, state->request_id, NowMs(), state->input_hash, state->outbox};
       state->output = state->handler(ctx, state->input);
     };
-    work.done = [this, state, done](std::exception_ptr error) {
+    work.done = [this, state, done, delay_ms](std::exception_ptr error) {
       Outcome o;
+      o.delay_ms = delay_ms;
+      o.input = std::shared_ptr<const json>(state, &state->input);
       o.op = state->op;
       o.operation = std::string(state->op->name);
       o.request_id = state->request_id;
@@ -166,17 +210,28 @@ Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline,
 
 Dispatcher::~Dispatcher() = default;
 
-void Dispatcher::Begin(HttpRequest request, Done done) {
+FaultRegistry& Dispatcher::faults() { return impl_->faults; }
+Journal& Dispatcher::journal() { return impl_->journal; }
+
+void Dispatcher::Begin(HttpRequest request, Done user_done) {
   const std::string request_id = SafeRequestId();
-  std::string operation = "-";
+  const model::OperationDef* routed = nullptr;
+  // Every outcome carries when its request began (journal latency and time).
+  Done done = [user_done = std::move(user_done), began = std::chrono::steady_clock::now(),
+               began_ms = NowMs()](Outcome o) {
+    o.began = began;
+    o.began_ms = began_ms;
+    user_done(std::move(o));
+  };
   try {
     if (IsControlRequest(request)) return impl_->BeginControl(request, request_id, done);
-    return impl_->BeginOperation(request, request_id, done, operation);
+    return impl_->BeginOperation(request, request_id, done, routed);
   } catch (...) {
     // Routing, binding and validation errors: nothing reached storage.
     Outcome o;
     o.request_id = request_id;
-    o.operation = operation;
+    o.op = routed;
+    if (routed) o.operation = std::string(routed->name);
     o.error = std::current_exception();
     done(std::move(o));
   }
@@ -184,6 +239,12 @@ void Dispatcher::Begin(HttpRequest request, Done done) {
 
 HttpResponse Dispatcher::Finish(Outcome outcome) {
   if (outcome.response) return std::move(*outcome.response);
+  HttpResponse response = Encode(outcome);
+  if (outcome.op) impl_->RecordInJournal(outcome, response);
+  return response;
+}
+
+HttpResponse Dispatcher::Encode(Outcome& outcome) {
   const std::string& id = outcome.request_id;
   auto named = [&](HttpResponse r) {
     r.operation = outcome.op ? std::string(outcome.op->name) : outcome.operation;

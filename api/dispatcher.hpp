@@ -13,6 +13,7 @@
 // Thread-safety: Begin/Finish/Handle may be called from several threads.
 #pragma once
 
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -21,6 +22,8 @@
 #include <string>
 
 #include "api/control/control_plane.hpp"
+#include "api/control/faults.hpp"
+#include "api/control/journal.hpp"
 #include "api/events/event_sink.hpp"
 #include "api/http_types.hpp"
 #include "api/service_config.hpp"
@@ -41,6 +44,13 @@ struct Outcome {
   std::string request_id;
   nlohmann::json output;
   std::exception_ptr error;
+  // An injected fault's latency: the transport waits this long before
+  // Finish() (without blocking anything else).
+  int64_t delay_ms = 0;
+  // For the request journal: the validated input and when the request began.
+  std::shared_ptr<const nlohmann::json> input;
+  int64_t began_ms = 0;
+  std::chrono::steady_clock::time_point began;
 };
 
 class Dispatcher {
@@ -61,10 +71,16 @@ class Dispatcher {
   // Never throws: every failure becomes a modeled AWS error response.
   HttpResponse Finish(Outcome outcome);
 
-  // Begin + wait + Finish on the calling thread.
+  // Begin + wait + Finish on the calling thread (an injected latency is not
+  // waited for here).
   HttpResponse Handle(const HttpRequest& request);
 
+  // The test-fixture state behind /_chime-local/faults and /_chime-local/requests.
+  FaultRegistry& faults();
+  Journal& journal();
+
  private:
+  HttpResponse Encode(Outcome& outcome);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -141,8 +141,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 19>& Options() {
-  static const std::array<Option, 19> kOptions = {{
+const std::array<Option, 21>& Options() {
+  static const std::array<Option, 21> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -267,6 +267,18 @@ const std::array<Option, 19>& Options() {
        "      new ones get 503. Worst-case request memory is N x (max-body-bytes + max-header-bytes).",
        [](const ServerConfig& c) { return std::to_string(c.max_connections); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_connections, v, 1, 1000000); }},
+      {"--faults-file", "CHIME_LOCAL_FAULTS_FILE", "FILE",
+       "JSON list of fault rules to start with (as POSTed to /_chime-local/faults).",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must name a file";
+         c.faults_file = std::string(v);
+         return {};
+       }},
+      {"--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "N",
+       "Requests kept in the journal (/_chime-local/requests); 0 turns it off.",
+       [](const ServerConfig& c) { return std::to_string(c.journal_size); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.journal_size, v, 0, 1000000); }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},

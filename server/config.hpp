@@ -56,6 +56,10 @@ struct ServerConfig {
   // Comma-separated origins (e.g. http://localhost:3000, or "*") whose web
   // pages may call /_chime-local/ endpoints.
   std::string control_origins;
+  // Fault rules to load at start (a JSON list; README "Test-fixture endpoints").
+  std::string faults_file;
+  // Requests kept by the journal (/_chime-local/requests).
+  uint32_t journal_size = 1000;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

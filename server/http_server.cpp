@@ -718,8 +718,14 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       // The storage work runs on the pipeline's threads; this coroutine (and
       // with it the I/O thread) is free until the outcome comes back.
       // Begin and Finish never throw.
-      api_response =
-          dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+      api::Outcome outcome = co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable);
+      if (outcome.delay_ms > 0) {
+        // An injected fault's latency: this connection waits, nothing else does.
+        asio::steady_timer delay(stream.get_executor());
+        delay.expires_after(std::chrono::milliseconds(outcome.delay_ms));
+        co_await delay.async_wait(kUseTuple);
+      }
+      api_response = dispatcher->Finish(std::move(outcome));
     }
     const bool log_request = LogEnabled(LogLevel::kInfo) || (LogEnabled(LogLevel::kError) && api_response.status >= 500);
     if (log_request) PrepareRequestLog(record, logged_request ? &*logged_request : nullptr, api_response);

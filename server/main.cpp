@@ -5,7 +5,11 @@
 //
 // Exit codes: 0 after a graceful shutdown (or --help/--version), 1 when the
 // server cannot start, 2 for bad flags or environment variables.
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -134,6 +138,17 @@ int main(int argc, char** argv) {
     dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()});
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
+  }
+
+  dispatcher->journal().set_capacity(config.journal_size);
+  if (!config.faults_file.empty()) {
+    std::ifstream in(config.faults_file);
+    if (!in) return Fail("cannot read --faults-file " + config.faults_file + ": " + std::strerror(errno));
+    try {
+      dispatcher->faults().AddAll(nlohmann::json::parse(in));
+    } catch (const std::exception& e) {
+      return Fail("invalid --faults-file " + config.faults_file + ": " + e.what());
+    }
   }
 
   int rc = http->Run(*dispatcher);

@@ -1,8 +1,13 @@
 #include "api/control/control_plane.hpp"
 
+#include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "api/common/storage_health.hpp"
+#include "api/control/faults.hpp"
+#include "api/control/journal.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/database.hpp"
@@ -30,12 +35,133 @@ ControlRequest Answer(std::string operation, HttpResponse response) {
 }
 }  // namespace
 
+namespace {
+
+std::optional<std::string> PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        return std::nullopt;
+      }
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+// The query parameters of a control request (names and values percent-decoded).
+std::map<std::string, std::string> QueryOf(std::string_view target) {
+  std::map<std::string, std::string> out;
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    std::string_view pair = rest.substr(0, rest.find('&'));
+    rest = pair.size() < rest.size() ? rest.substr(pair.size() + 1) : std::string_view();
+    std::string_view key = pair.substr(0, pair.find('='));
+    std::string_view value = key.size() < pair.size() ? pair.substr(key.size() + 1) : std::string_view();
+    auto k = PercentDecode(key);
+    auto v = PercentDecode(value);
+    if (!k || !v) throw ApiError(ErrorType::kBadRequest, "Malformed percent-encoding in the query string");
+    out[*k] = *v;
+  }
+  return out;
+}
+
+ControlRequest HandleFaults(const HttpRequest& request, std::string_view name, FaultRegistry& faults,
+                            const std::string& request_id) {
+  const std::string path = std::string(kControlPrefix) + std::string(name);
+  if (name == "faults") {
+    if (request.method == "GET") return Answer("ListFaults", ControlJson(200, {{"faults", faults.List()}}, request_id, ""));
+    if (request.method == "DELETE") {
+      faults.Clear();
+      return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, request_id, ""));
+    }
+    if (request.method == "POST") {
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      try {
+        if (body.is_discarded()) throw std::invalid_argument("the body is not valid JSON");
+        // One rule, or a list of rules (all or nothing).
+        if (body.is_array()) {
+          faults.AddAll(body);
+          return Answer("AddFault", ControlJson(201, {{"faults", faults.List()}}, request_id, ""));
+        }
+        return Answer("AddFault", ControlJson(201, faults.Add(body), request_id, ""));
+      } catch (const std::invalid_argument& e) {
+        return Answer("AddFault", EncodeError(ErrorType::kBadRequest, std::string("Invalid fault rule: ") + e.what(),
+                                              request_id));
+      }
+    }
+    return Answer("Faults", EncodeError(ErrorType::kBadRequest, "Use GET, POST or DELETE for " + path, request_id));
+  }
+  // faults/{id}
+  const std::string id(name.substr(7));
+  if (request.method != "DELETE") {
+    return Answer("Faults", EncodeError(ErrorType::kBadRequest, "Use DELETE for " + path, request_id));
+  }
+  int64_t n = 0;
+  const bool numeric = !id.empty() && id.size() < 18 && id.find_first_not_of("0123456789") == std::string::npos;
+  if (numeric) n = std::stoll(id);
+  if (!numeric || !faults.Remove(n)) {
+    return Answer("DeleteFault", EncodeError(ErrorType::kNotFound, "No fault rule " + id, request_id));
+  }
+  return Answer("DeleteFault", ControlJson(200, {{"deleted", id}}, request_id, ""));
+}
+
+ControlRequest HandleJournal(const HttpRequest& request, std::string_view target, Journal& journal,
+                             const std::string& request_id) {
+  if (request.method == "DELETE") {
+    journal.Clear();
+    return Answer("DeleteRequests", ControlJson(200, {{"deleted", true}}, request_id, ""));
+  }
+  if (request.method != "GET") {
+    return Answer("Requests", EncodeError(ErrorType::kBadRequest, "Use GET or DELETE for /_chime-local/requests",
+                                          request_id));
+  }
+  JournalFilter f;
+  for (const auto& [key, value] : QueryOf(target)) {
+    if (key == "operation") {
+      f.operation = value;
+    } else if (key == "bearer") {
+      f.bearer = value;
+    } else if (key == "channelArn") {
+      f.channel_arn = value;
+    } else if (key == "status") {
+      if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos) {
+        throw ApiError(ErrorType::kBadRequest, "status must be an HTTP status code, e.g. 400");
+      }
+      f.status = std::stoi(value);
+    } else if (key == "since") {
+      auto ms = ParseTimestampMs(value);
+      if (!ms) throw ApiError(ErrorType::kBadRequest, "since must be an ISO-8601 time or epoch seconds");
+      f.since_ms = *ms;
+    } else if (key == "limit") {
+      if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
+        throw ApiError(ErrorType::kBadRequest, "limit must be a positive integer");
+      }
+      f.limit = static_cast<size_t>(std::stoll(value));
+    } else {
+      throw ApiError(ErrorType::kBadRequest, "Unknown filter " + key +
+                                                 " (operation, status, bearer, channelArn, since, limit)");
+    }
+  }
+  return Answer("ListRequests", ControlJson(200, {{"requests", journal.List(f)}}, request_id, ""));
+}
+
+}  // namespace
+
 bool IsControlRequest(const HttpRequest& request) {
   return std::string_view(request.target).substr(0, kControlPrefix.size()) == kControlPrefix;
 }
 
 ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
-                                    const HandlerTable& handlers, const std::string& request_id) {
+                                    const HandlerTable& handlers, FixtureState fixture,
+                                    const std::string& request_id) {
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
   std::string_view name = path.substr(kControlPrefix.size());
@@ -69,11 +195,20 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     }
     ControlRequest c;
     c.operation = "Reset";
+    // The in-memory fixture state goes at once; the data with the write unit.
+    fixture.faults.Clear();
+    fixture.journal.Clear();
     c.write = [](storage::Database& db) {
       db.DeleteAllData();
       return nlohmann::json{{"reset", true}};
     };
     return c;
+  }
+  if (name == "faults" || name.substr(0, 7) == "faults/") {
+    return HandleFaults(request, name, fixture.faults, request_id);
+  }
+  if (name == "requests") {
+    return HandleJournal(request, target, fixture.journal, request_id);
   }
   if (name == "operations") {
     // Which operations of each service are emulated (the rest answer 501).

@@ -17,9 +17,18 @@ namespace chime::api {
 
 inline constexpr std::string_view kControlPrefix = "/_chime-local/";
 
+class FaultRegistry;
+class Journal;
+
 // What the control plane needs to know about the store.
 struct StorageInfo {
   bool in_memory = true;
+};
+
+// The in-memory test-fixture state the control plane manages.
+struct FixtureState {
+  FaultRegistry& faults;
+  Journal& journal;
 };
 
 struct ControlRequest {
@@ -36,7 +45,8 @@ bool IsControlRequest(const HttpRequest& request);
 
 // Handles a control-plane request (IsControlRequest() must be true).
 ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
-                                    const HandlerTable& handlers, const std::string& request_id);
+                                    const HandlerTable& handlers, FixtureState fixture,
+                                    const std::string& request_id);
 
 // The 200 JSON answer of a control endpoint.
 HttpResponse ControlJson(int status, const nlohmann::json& body, const std::string& request_id, std::string op);

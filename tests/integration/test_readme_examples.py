@@ -132,7 +132,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     """One fresh emulator per example run (the examples create fixed names such as 'alice')."""
 
     maxDiff = None
-    RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture")
+    RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -268,6 +268,16 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.assertIn('"status":"ok"', out)
         self.assertIn('"reset":true', out)
         self.assertEqual(make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"], [])
+
+    def test_faults_example(self):
+        block = self.example("faults")
+        self.assertEqual(block.lang, "python")
+        emu = self.fresh_emulator()
+        script = self.write("faults.py", self.with_endpoint(block, emu.endpoint))
+        out = self.run_checked([python_with_boto3()[0], script])
+        self.assertIn("injected: ServiceUnavailable", out)
+        apps = make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"]
+        self.assertEqual([a["Name"] for a in apps], ["demo"])  # the faulted calls created nothing
 
     def test_aws_endpoint_url_note_matches_the_installed_boto3s(self):
         # The README: botocore >= 1.31 reads AWS_ENDPOINT_URL, Debian's boto3 1.26 ignores it.

@@ -1,0 +1,72 @@
+// Fault injection for tests (/_chime-local/faults, --faults-file): rules that
+// make matching AWS requests fail with a modeled error, answered exactly as a
+// real one (status, x-amzn-ErrorType, body), and/or answer later.
+//
+// A rule: {"operation", "error", "message", "probability", "count",
+// "latencyMs", "bearer", "channelArn", "appInstanceArn"}; all optional but
+// one of error/latencyMs; absent means "any". Matching is checked after
+// validation and before the request reaches storage, so a faulted write
+// changes nothing. First matching rule wins, in creation order. `count` n:
+// the rule takes part in the next n matching calls, then stops matching;
+// `probability` p: each of those fails (or waits) with probability p.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "api/protocol/error_type.hpp"
+
+namespace chime::api {
+
+struct FaultHit {
+  std::optional<ErrorType> error;
+  std::string message;
+  int64_t latency_ms = 0;
+};
+
+class FaultRegistry {
+ public:
+  // Adds one rule; returns the stored rule (with "id"), or throws
+  // std::invalid_argument naming the field and the rule it breaks.
+  nlohmann::json Add(const nlohmann::json& rule);
+  // Adds a JSON list of rules, all or nothing (--faults-file).
+  void AddAll(const nlohmann::json& rules);
+  // Every rule with how often it matched and fired.
+  nlohmann::json List() const;
+  bool Remove(int64_t id);
+  void Clear();
+
+  // The fault for a request of `operation` with validated `input`, if any.
+  std::optional<FaultHit> Match(std::string_view operation, const nlohmann::json& input);
+
+ private:
+  struct Rule {
+    int64_t id = 0;
+    std::string operation, message, bearer, channel_arn, app_instance_arn;
+    std::optional<ErrorType> error;
+    double probability = 1.0;
+    std::optional<int64_t> count;  // remaining matches; nullopt = unlimited
+    int64_t latency_ms = 0;
+    uint64_t matched = 0, fired = 0;
+    nlohmann::json source;  // as given, for List()
+  };
+  static Rule Parse(const nlohmann::json& rule);
+  nlohmann::json Describe(const Rule& r) const;
+
+  mutable std::mutex mu_;
+  std::vector<Rule> rules_;
+  int64_t next_id_ = 1;
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+// The app instance a request concerns: AppInstanceArn, or the app-instance
+// prefix of the first ARN among ChannelArn, ChimeBearer and the other ARN members.
+std::string AppInstanceOfInput(const nlohmann::json& input);
+
+}  // namespace chime::api

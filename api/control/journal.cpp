@@ -1,0 +1,70 @@
+#include "api/control/journal.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace chime::api {
+
+namespace {
+std::string FormatIso8601(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+}  // namespace
+
+void Journal::set_capacity(size_t capacity) {
+  std::lock_guard lock(mu_);
+  capacity_ = capacity;
+  while (entries_.size() > capacity_) entries_.pop_front();
+}
+
+size_t Journal::capacity() const {
+  std::lock_guard lock(mu_);
+  return capacity_;
+}
+
+void Journal::Record(JournalEntry entry) {
+  std::lock_guard lock(mu_);
+  if (capacity_ == 0) return;
+  if (entries_.size() >= capacity_) entries_.pop_front();
+  entries_.push_back(std::move(entry));
+}
+
+nlohmann::json Journal::List(const JournalFilter& f) const {
+  std::lock_guard lock(mu_);
+  nlohmann::json out = nlohmann::json::array();
+  for (auto it = entries_.rbegin(); it != entries_.rend() && out.size() < f.limit; ++it) {
+    const JournalEntry& e = *it;
+    if (!f.operation.empty() && e.operation != f.operation) continue;
+    if (!f.bearer.empty() && e.bearer != f.bearer) continue;
+    if (!f.channel_arn.empty() && e.channel_arn != f.channel_arn) continue;
+    if (f.status && e.status != *f.status) continue;
+    if (f.since_ms && e.time_ms < *f.since_ms) continue;
+    nlohmann::json j = {{"time", FormatIso8601(e.time_ms)},
+                        {"requestId", e.request_id},
+                        {"operation", e.operation},
+                        {"status", e.status},
+                        {"latencyMs", e.latency_ms},
+                        {"input", e.input}};
+    if (!e.error_type.empty()) {
+      j["errorType"] = e.error_type;
+      j["errorMessage"] = e.error_message;
+    }
+    if (!e.bearer.empty()) j["bearer"] = e.bearer;
+    if (!e.channel_arn.empty()) j["channelArn"] = e.channel_arn;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+void Journal::Clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
+}
+
+}  // namespace chime::api

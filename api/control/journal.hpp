@@ -1,0 +1,48 @@
+// Request journal for tests (/_chime-local/requests): the last N AWS requests
+// (--journal-size, default 1000), newest first, each with its time, request id,
+// operation, status, error type and message, bearer, channel ARN, latency and
+// the bound input with sensitive members masked. Bounded memory: the oldest
+// entry goes when a new one arrives at the bound. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace chime::api {
+
+struct JournalEntry {
+  int64_t time_ms = 0;  // epoch milliseconds when the request arrived
+  std::string request_id, operation, error_type, error_message, bearer, channel_arn;
+  int status = 0;
+  double latency_ms = 0;
+  nlohmann::json input;  // masked
+};
+
+struct JournalFilter {
+  std::string operation, bearer, channel_arn;
+  std::optional<int> status;
+  std::optional<int64_t> since_ms;
+  size_t limit = SIZE_MAX;
+};
+
+class Journal {
+ public:
+  explicit Journal(size_t capacity = 1000) : capacity_(capacity) {}
+  void set_capacity(size_t capacity);
+  size_t capacity() const;
+  void Record(JournalEntry entry);
+  // Newest first.
+  nlohmann::json List(const JournalFilter& filter) const;
+  void Clear();
+
+ private:
+  mutable std::mutex mu_;
+  size_t capacity_;
+  std::deque<JournalEntry> entries_;  // oldest at the front
+};
+
+}  // namespace chime::api

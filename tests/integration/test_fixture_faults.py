@@ -1,0 +1,210 @@
+"""Fault injection (/_chime-local/faults, --faults-file) and the request journal
+(/_chime-local/requests), driven as a test suite would: boto3 sees the injected exception
+class, counts run out, probability 0 never fires, a faulted write leaves nothing, an injected
+latency delays only its own request, and the journal records what the app sent."""
+import json
+import os
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import ChimeLocal, ChimeTestCase, make_client, unique_name
+
+
+class FaultTests(ChimeTestCase):
+    def setUp(self):
+        self.control("DELETE", "/_chime-local/faults")
+
+    def control(self, method, path, body=None):
+        status, _, data = self.raw_request(method, path, body=None if body is None else json.dumps(body).encode(),
+                                           headers={"Content-Type": "application/json"})
+        return status, (json.loads(data) if data else None)
+
+    def add(self, **rule):
+        status, stored = self.control("POST", "/_chime-local/faults", rule)
+        self.assertEqual(status, 201, stored)
+        return stored
+
+    def cast(self):
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        channel = self.make_channel(app, user)
+        return app, user, channel
+
+    def send(self, channel, user, content="hi"):
+        return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
+                                                   Persistence="PERSISTENT", ChimeBearer=user)
+
+    def test_each_modeled_error_reaches_boto3_as_its_exception_class(self):
+        app, user, channel = self.cast()
+        for error in ("BadRequestException", "ConflictException", "ForbiddenException", "NotFoundException",
+                      "ResourceLimitExceededException", "ServiceFailureException",
+                      "ServiceUnavailableException", "ThrottledClientException", "UnauthorizedClientException"):
+            self.add(operation="SendChannelMessage", error=error, message="injected " + error, count=1)
+            with self.assertClientError(error) as ctx:
+                self.send(channel, user)
+            self.assertIn("injected " + error, ctx.message)
+        self.send(channel, user)  # every count ran out
+
+    def test_the_third_send_fails_and_the_faulted_write_leaves_nothing(self):
+        app, user, channel = self.cast()
+        self.send(channel, user, "one")
+        self.send(channel, user, "two")
+        self.add(operation="SendChannelMessage", error="ServiceUnavailableException", count=1)
+        with self.assertClientError("ServiceUnavailableException", 503):
+            self.send(channel, user, "three")
+        self.send(channel, user, "four")
+        contents = [m["Content"] for m in self.messaging.list_channel_messages(
+            ChannelArn=channel, ChimeBearer=user, SortOrder="ASCENDING")["ChannelMessages"]]
+        self.assertEqual(contents, ["one", "two", "four"])
+        rules = self.control("GET", "/_chime-local/faults")[1]["faults"]
+        self.assertEqual((rules[0]["matched"], rules[0]["fired"], rules[0]["remaining"]), (1, 1, 0))
+
+    def test_probability_zero_never_fires_and_one_always_does(self):
+        app, user, channel = self.cast()
+        self.add(operation="SendChannelMessage", error="ThrottledClientException", probability=0)
+        for _ in range(5):
+            self.send(channel, user)
+        self.control("DELETE", "/_chime-local/faults")
+        self.add(operation="SendChannelMessage", error="ThrottledClientException", probability=1.0)
+        for _ in range(3):
+            with self.assertClientError("ThrottledClientException", 429):
+                self.send(channel, user)
+
+    def test_rules_match_by_bearer_channel_and_app_instance_first_rule_wins(self):
+        app, user, channel = self.cast()
+        other = self.make_user(app)
+        self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=other, Type="DEFAULT",
+                                                 ChimeBearer=user)
+        self.add(bearer=other, error="ForbiddenException", message="first")
+        self.add(channelArn=channel, error="ConflictException", message="second")
+        with self.assertClientError("ForbiddenException"):
+            self.send(channel, other)
+        with self.assertClientError("ConflictException"):
+            self.send(channel, user)
+        self.control("DELETE", "/_chime-local/faults")
+        self.add(appInstanceArn=app, operation="DescribeAppInstance", error="NotFoundException")
+        with self.assertClientError("NotFoundException"):
+            self.identity.describe_app_instance(AppInstanceArn=app)
+        other_app = self.make_app_instance()
+        self.identity.describe_app_instance(AppInstanceArn=other_app)
+
+    def test_latency_delays_its_request_only(self):
+        app, user, channel = self.cast()
+        self.add(operation="SendChannelMessage", latencyMs=1500, count=1)
+        done = {}
+
+        def slow():
+            t = time.monotonic()
+            self.server.messaging_client().send_channel_message(
+                ChannelArn=channel, Content="slow", Type="STANDARD", Persistence="PERSISTENT", ChimeBearer=user)
+            done["slow"] = time.monotonic() - t
+
+        th = threading.Thread(target=slow)
+        th.start()
+        time.sleep(0.2)
+        t = time.monotonic()
+        self.messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=user)
+        self.assertEqual(self.server.health()[0], 200)
+        self.assertLess(time.monotonic() - t, 1.0, "other requests waited for the injected latency")
+        th.join(10)
+        self.assertGreaterEqual(done["slow"], 1.4)
+
+    def test_bad_rules_are_400_naming_the_field(self):
+        for rule, needle in (({"operation": "NoSuchOperation", "error": "ConflictException"}, "NoSuchOperation"),
+                             ({"error": "TeapotException"}, "TeapotException"),
+                             ({"operation": "SendChannelMessage"}, "error"),
+                             ({"error": "ConflictException", "probability": 2}, "probability"),
+                             ({"error": "ConflictException", "count": 0}, "count")):
+            status, body = self.control("POST", "/_chime-local/faults", rule)
+            self.assertEqual(status, 400, body)
+            self.assertIn(needle, body["Message"])
+
+    def test_delete_one_rule_and_reset_removes_all(self):
+        a = self.add(error="ConflictException", operation="CreateAppInstance")
+        self.add(error="ConflictException", operation="DeleteAppInstance")
+        self.assertEqual(self.control("DELETE", "/_chime-local/faults/" + a["id"])[0], 200)
+        self.assertEqual(self.control("DELETE", "/_chime-local/faults/" + a["id"])[0], 404)
+        self.assertEqual(len(self.control("GET", "/_chime-local/faults")[1]["faults"]), 1)
+        self.assertEqual(self.control("POST", "/_chime-local/reset")[0], 200)
+        self.assertEqual(self.control("GET", "/_chime-local/faults")[1]["faults"], [])
+
+
+class FaultsFileTests(unittest.TestCase):
+    def test_faults_file_at_start_and_an_invalid_one_refuses_to_start(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            good = os.path.join(tmp, "faults.json")
+            with open(good, "w") as f:
+                json.dump([{"operation": "CreateAppInstance", "error": "ServiceFailureException"}], f)
+            emu = ChimeLocal().start(extra_args=["--faults-file", good])
+            try:
+                identity = emu.identity_client()
+                with self.assertRaises(identity.exceptions.ServiceFailureException):
+                    identity.create_app_instance(Name="x")
+            finally:
+                emu.stop()
+                emu.cleanup()
+            bad = os.path.join(tmp, "bad.json")
+            with open(bad, "w") as f:
+                json.dump([{"operation": "CreateAppInstance", "error": "Nope"}], f)
+            emu = ChimeLocal()
+            try:
+                with self.assertRaises(RuntimeError) as ctx:
+                    emu.start(extra_args=["--faults-file", bad])
+                self.assertIn("Nope", str(ctx.exception) + emu.log_text())
+            finally:
+                emu.stop()
+                emu.cleanup()
+
+
+class JournalTests(ChimeTestCase):
+    server_args = ("--journal-size", "20")
+
+    def journal(self, query=""):
+        status, _, data = self.raw_request("GET", "/_chime-local/requests" + query)
+        self.assertEqual(status, 200, data)
+        return json.loads(data)["requests"]
+
+    def test_journal_records_what_the_app_sent_newest_first_with_filters(self):
+        self.raw_request("DELETE", "/_chime-local/requests")
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        channel = self.make_channel(app, user)
+        sent = self.messaging.send_channel_message(ChannelArn=channel, Content="secret words", Type="STANDARD",
+                                                   Persistence="PERSISTENT", ChimeBearer=user)
+        with self.assertClientError("BadRequestException"):
+            self.messaging.send_channel_message(ChannelArn=channel, Content="x" * 5000, Type="STANDARD",
+                                                Persistence="PERSISTENT", ChimeBearer=user)
+        entries = self.journal()
+        self.assertEqual(entries[0]["status"], 400)
+        self.assertEqual(entries[0]["errorType"], "BadRequestException")
+        self.assertIn("4096", entries[0]["errorMessage"])
+        ok = entries[1]
+        self.assertEqual(ok["operation"], "SendChannelMessage")
+        self.assertEqual(ok["status"], 201)
+        self.assertEqual(ok["requestId"], sent["ResponseMetadata"]["RequestId"])
+        self.assertEqual(ok["bearer"], user)
+        self.assertEqual(ok["channelArn"], channel)
+        self.assertEqual(ok["input"]["Type"], "STANDARD")
+        self.assertNotIn("secret", json.dumps(ok["input"]))  # sensitive members are masked
+        self.assertGreaterEqual(ok["latencyMs"], 0)
+        only = self.journal("?operation=SendChannelMessage&status=201")
+        self.assertEqual([e["requestId"] for e in only], [ok["requestId"]])
+        self.assertEqual(len(self.journal("?limit=1")), 1)
+        self.assertEqual(self.journal("?bearer=" + "arn%3Anobody"), [])
+        self.assertEqual(len(self.journal("?channelArn=" + channel.replace(":", "%3A").replace("/", "%2F"))), 2)
+        self.assertEqual(self.journal("?since=2999-01-01T00:00:00Z"), [])
+
+    def test_journal_is_bounded_and_cleared(self):
+        for _ in range(30):
+            self.identity.list_app_instances()
+        self.assertEqual(len(self.journal()), 20)
+        self.assertEqual(self.raw_request("DELETE", "/_chime-local/requests")[0], 200)
+        self.assertEqual(self.journal(), [])
+        status, _, data = self.raw_request("GET", "/_chime-local/requests?nope=1")
+        self.assertEqual(status, 400, data)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,89 @@
+// Test-fixture state: fault rules (parsing, matching order, count and
+// probability) and the bounded request journal.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "api/control/faults.hpp"
+#include "api/control/journal.hpp"
+
+namespace chime::api {
+namespace {
+
+using nlohmann::json;
+
+const std::string kApp = "arn:aws:chime:us-east-1:123456789012:app-instance/a1";
+const json kSend = {{"ChannelArn", kApp + "/channel/c1"}, {"ChimeBearer", kApp + "/user/u1"}};
+
+TEST(FaultRegistryTest, RejectsUnknownOperationsErrorsAndFields) {
+  FaultRegistry f;
+  EXPECT_THROW(f.Add({{"operation", "Nope"}, {"error", "ConflictException"}}), std::invalid_argument);
+  EXPECT_THROW(f.Add({{"error", "NopeException"}}), std::invalid_argument);
+  EXPECT_THROW(f.Add({{"operation", "SendChannelMessage"}}), std::invalid_argument);  // neither error nor latency
+  EXPECT_THROW(f.Add({{"error", "ConflictException"}, {"probability", 1.5}}), std::invalid_argument);
+  EXPECT_THROW(f.Add({{"error", "ConflictException"}, {"colour", "red"}}), std::invalid_argument);
+  EXPECT_THROW(f.AddAll(json::array({{{"error", "ConflictException"}}, {{"error", "Nope"}}})), std::invalid_argument);
+  EXPECT_TRUE(f.List().empty());  // all or nothing
+}
+
+TEST(FaultRegistryTest, CountRunsOutAndTheFirstMatchingRuleWins) {
+  FaultRegistry f;
+  f.Add({{"operation", "SendChannelMessage"}, {"error", "ServiceUnavailableException"}, {"count", 2}});
+  f.Add({{"error", "ConflictException"}});
+  EXPECT_EQ(f.Match("SendChannelMessage", kSend)->error, ErrorType::kServiceUnavailable);
+  EXPECT_EQ(f.Match("SendChannelMessage", kSend)->error, ErrorType::kServiceUnavailable);
+  EXPECT_EQ(f.Match("SendChannelMessage", kSend)->error, ErrorType::kConflict);  // the first ran out
+  EXPECT_EQ(f.List()[0]["fired"], 2);
+}
+
+TEST(FaultRegistryTest, ProbabilityZeroNeverFiresButCountsItsMatches) {
+  FaultRegistry f;
+  f.Add({{"error", "ConflictException"}, {"probability", 0}, {"count", 3}});
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(f.Match("SendChannelMessage", kSend));
+  EXPECT_EQ(f.List()[0]["matched"], 3);
+  EXPECT_EQ(f.List()[0]["fired"], 0);
+  EXPECT_EQ(f.List()[0]["remaining"], 0);
+}
+
+TEST(FaultRegistryTest, MatchesByBearerChannelAndAppInstance) {
+  FaultRegistry f;
+  f.Add({{"bearer", kApp + "/user/other"}, {"error", "ForbiddenException"}});
+  f.Add({{"appInstanceArn", kApp}, {"latencyMs", 250}});
+  auto hit = f.Match("SendChannelMessage", kSend);
+  ASSERT_TRUE(hit);
+  EXPECT_FALSE(hit->error);
+  EXPECT_EQ(hit->latency_ms, 250);
+  EXPECT_FALSE(f.Match("CreateAppInstance", json{{"Name", "x"}}));
+  EXPECT_EQ(AppInstanceOfInput(kSend), kApp);
+}
+
+TEST(JournalTest, KeepsTheNewestUpToItsCapacityNewestFirst) {
+  Journal j(3);
+  for (int i = 0; i < 5; ++i) {
+    JournalEntry e;
+    e.request_id = std::to_string(i);
+    e.operation = i % 2 ? "SendChannelMessage" : "ListChannels";
+    e.status = i == 4 ? 400 : 200;
+    e.time_ms = 1000 * i;
+    j.Record(e);
+  }
+  json all = j.List({});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]["requestId"], "4");
+  EXPECT_EQ(all[2]["requestId"], "2");
+  JournalFilter f;
+  f.operation = "SendChannelMessage";
+  EXPECT_EQ(j.List(f).size(), 1u);
+  JournalFilter s;
+  s.status = 400;
+  EXPECT_EQ(j.List(s)[0]["requestId"], "4");
+  JournalFilter since;
+  since.since_ms = 3000;
+  EXPECT_EQ(j.List(since).size(), 2u);
+  j.Clear();
+  EXPECT_TRUE(j.List({}).empty());
+}
+
+}  // namespace
+}  // namespace chime::api
