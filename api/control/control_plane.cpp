@@ -10,6 +10,7 @@
 #include "api/control/journal.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
+#include "storage/app_instance_purge.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -195,6 +196,19 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     }
     ControlRequest c;
     c.operation = "Reset";
+    auto query = QueryOf(target);
+    if (auto it = query.find("appInstanceArn"); it != query.end()) {
+      // One app instance and everything under it; other tests' data, the
+      // fault rules and the journal stay.
+      const std::string arn = it->second;
+      c.write = [arn](storage::Database& db) {
+        if (!storage::PurgeAppInstance(db, arn)) {
+          throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
+        }
+        return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
+      };
+      return c;
+    }
     // The in-memory fixture state goes at once; the data with the write unit.
     fixture.faults.Clear();
     fixture.journal.Clear();

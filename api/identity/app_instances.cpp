@@ -9,6 +9,7 @@
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
+#include "storage/app_instance_purge.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/idempotency_repo.hpp"
 #include "storage/principal_repo.hpp"
@@ -76,18 +77,9 @@ json UpdateAppInstance(RequestContext& ctx, const json& in) {
 
 json DeleteAppInstance(RequestContext& ctx, const json& in) {
   const std::string arn = Str(in, "AppInstanceArn");
-  // Channels go by cascade with the instance: forget their tokens first.
-  for (const std::string& channel : storage::ListChannelArnsOfAppInstance(ctx.db, arn)) {
-    storage::ForgetTokensOfContainer(ctx.db, channel);
-  }
-  if (!storage::DeleteAppInstance(ctx.db, arn)) {
+  if (!storage::PurgeAppInstance(ctx.db, arn)) {
     throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
   }
-  // Tags and remembered tokens of the instance and of everything under it
-  // (child ARNs all start with "<app instance arn>/").
-  storage::RemoveAllTags(ctx.db, arn);
-  storage::RemoveTagsUnder(ctx.db, arn + "/");
-  storage::ForgetTokensOfContainer(ctx.db, arn);
   return json::object();
 }
 

@@ -158,6 +158,28 @@ class FaultsFileTests(unittest.TestCase):
                 emu.cleanup()
 
 
+class ResetOneAppInstanceTests(ChimeTestCase):
+    def test_reset_of_one_app_instance_leaves_the_others(self):
+        keep = self.make_app_instance()
+        keep_user = self.make_user(keep)
+        keep_channel = self.make_channel(keep, keep_user)
+        gone = self.make_app_instance()
+        gone_user = self.make_user(gone, "same-id")
+        gone_channel = self.make_channel(gone, gone_user)
+        self.messaging.send_channel_message(ChannelArn=gone_channel, Content="x", Type="STANDARD",
+                                            Persistence="PERSISTENT", ChimeBearer=gone_user)
+        quoted = gone.replace(":", "%3A").replace("/", "%2F")
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?appInstanceArn=" + quoted)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body), {"reset": True, "appInstanceArn": gone})
+        with self.assertClientError("ForbiddenException"):
+            self.identity.describe_app_instance(AppInstanceArn=gone)
+        self.assertEqual(self.messaging.describe_channel(ChannelArn=keep_channel, ChimeBearer=keep_user)
+                         ["Channel"]["ChannelArn"], keep_channel)
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?appInstanceArn=" + quoted)
+        self.assertEqual(status, 404, body)
+
+
 class JournalTests(ChimeTestCase):
     server_args = ("--journal-size", "20")
 
