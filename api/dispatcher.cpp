@@ -1,8 +1,12 @@
 #include "api/dispatcher.hpp"
 
 #include <cstdio>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <thread>
 
+#include "api/common/expiry.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/storage_health.hpp"
@@ -62,6 +66,32 @@ struct Dispatcher::Impl {
   HandlerTable handlers;
   FaultRegistry faults;
   Journal journal;
+  // Async mode: deletes expired channels and users every few seconds.
+  std::mutex sweep_mu;
+  std::condition_variable sweep_cv;
+  bool sweep_stop = false;
+  std::thread sweeper;
+
+  void StartSweeper() {
+    sweeper = std::thread([this] {
+      std::unique_lock lock(sweep_mu);
+      while (!sweep_cv.wait_for(lock, std::chrono::seconds(5), [this] { return sweep_stop; })) {
+        storage::Work work;
+        work.run = [](storage::Database& db) { SweepExpired(db, NowMs()); };
+        work.done = [](std::exception_ptr) {};  // a failed sweep is retried at the next tick
+        pipeline.SubmitWrite(std::move(work));
+      }
+    });
+  }
+  ~Impl() {
+    if (!sweeper.joinable()) return;
+    {
+      std::lock_guard lock(sweep_mu);
+      sweep_stop = true;
+    }
+    sweep_cv.notify_one();
+    sweeper.join();
+  }
 
   Impl(const ServiceConfig& c, std::unique_ptr<storage::InlinePipeline> owned, storage::Pipeline& p, StorageInfo s,
        EventSink* e)
@@ -206,7 +236,9 @@ Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db, Event
 }
 
 Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink)
-    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink)) {}
+    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink)) {
+  impl_->StartSweeper();
+}
 
 Dispatcher::~Dispatcher() = default;
 

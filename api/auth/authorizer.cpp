@@ -1,6 +1,7 @@
 #include "api/auth/authorizer.hpp"
 
 #include "api/common/arn.hpp"
+#include "api/common/expiry.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/principal_repo.hpp"
 
@@ -15,7 +16,8 @@ Caller AuthenticateBearer(RequestContext& ctx, const std::string& bearer_arn) {
   auto parsed = ParseChimeArn(bearer_arn);
   if (!parsed || (parsed->kind != "user" && parsed->kind != "bot")) throw UnauthorizedClient(kInvalidBearer);
   auto principal = storage::FindPrincipalWithAdmin(ctx.db, bearer_arn);
-  if (!principal) throw UnauthorizedClient(kInvalidBearer);
+  // An expired user is gone even before the sweep deletes it (api/common/expiry.hpp).
+  if (!principal || PrincipalExpired(principal->first, ctx.now_ms)) throw UnauthorizedClient(kInvalidBearer);
   Caller c;
   c.is_admin = principal->second;
   c.principal = std::move(principal->first);
@@ -38,7 +40,9 @@ void RequireSameAppInstance(const Caller& caller, std::string_view app_instance_
 
 ChannelAccess LoadChannelAccess(RequestContext& ctx, const Caller& caller, const std::string& channel_arn) {
   auto role = storage::FindChannelRole(ctx.db, channel_arn, caller.arn());
-  if (!role) throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
+  if (!role || ChannelExpired(role->channel, ctx.now_ms)) {
+    throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
+  }
   RequireSameAppInstance(caller, role->channel.app_instance_arn, "channel " + channel_arn);
   ChannelAccess a;
   a.membership = std::move(role->membership);

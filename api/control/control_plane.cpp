@@ -5,12 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "api/common/expiry.hpp"
 #include "api/common/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
-#include "storage/app_instance_purge.hpp"
+#include "storage/purge.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -215,6 +216,43 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     c.write = [](storage::Database& db) {
       db.DeleteAllData();
       return nlohmann::json{{"reset", true}};
+    };
+    return c;
+  }
+  if (name == "clock") {
+    if (request.method == "GET") {
+      return Answer("Clock", ControlJson(200, {{"now", EpochSeconds(NowMs())},
+                                               {"offsetSeconds", EpochSeconds(ClockOffsetMs())}},
+                                         request_id, ""));
+    }
+    if (request.method != "POST") {
+      return Answer("Clock", EncodeError(ErrorType::kBadRequest, "Use GET or POST for " + std::string(path), request_id));
+    }
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_object()) {
+      return Answer("Clock", EncodeError(ErrorType::kBadRequest,
+                                         "Body must be {\"advanceSeconds\": N} or {\"reset\": true}", request_id));
+    }
+    if (body.value("reset", false) == true) {
+      SetClockOffsetMs(0);
+    } else if (auto it = body.find("advanceSeconds"); it != body.end() && it->is_number() &&
+                                                      it->get<double>() >= 0 && it->get<double>() <= 3.2e9) {
+      SetClockOffsetMs(ClockOffsetMs() + static_cast<int64_t>(it->get<double>() * 1000.0));
+    } else {
+      return Answer("Clock", EncodeError(ErrorType::kBadRequest,
+                                         "advanceSeconds must be a number of seconds from 0 to 3.2e9 "
+                                         "(the clock only moves forward; {\"reset\": true} goes back to real time)",
+                                         request_id));
+    }
+    // What expired at the new time is gone before this call answers.
+    ControlRequest c;
+    c.operation = "Clock";
+    c.write = [](storage::Database& db) {
+      const int64_t now = NowMs();
+      SweepResult swept = SweepExpired(db, now);
+      return nlohmann::json{{"now", EpochSeconds(now)},
+                            {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
+                            {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};
     };
     return c;
   }

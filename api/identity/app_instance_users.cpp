@@ -23,6 +23,7 @@
 #include "storage/channel_repo.hpp"
 #include "storage/endpoint_repo.hpp"
 #include "storage/principal_repo.hpp"
+#include "storage/purge.hpp"
 #include "storage/tag_repo.hpp"
 
 namespace chime::api {
@@ -149,14 +150,11 @@ json PutAppInstanceUserExpirationSettings(RequestContext& ctx, const json& in) {
 }
 
 json DeletePrincipal(RequestContext& ctx, const std::string& arn, std::string_view kind) {
-  if (!storage::DeletePrincipal(ctx.db, arn, kind)) {
+  // Memberships, moderator and admin rows and endpoints go by FK cascade; its
+  // bans, tags and endpoint tokens with it (storage/purge.hpp).
+  if (!storage::PurgePrincipal(ctx.db, arn, kind)) {
     throw ResourceMissing(ctx, std::string(KindName(kind)) + " " + arn + " does not exist.");
   }
-  storage::RemoveAllTags(ctx.db, arn);
-  // Memberships and moderator rows went by FK cascade; bans name the member
-  // without a foreign key (a ban outlives a membership), so remove them here.
-  storage::DeleteBansOfMember(ctx.db, arn);
-  if (kind == kUser) storage::ForgetEndpointTokens(ctx.db, arn);  // its endpoints went by FK cascade
   return json::object();
 }
 

@@ -9,7 +9,7 @@
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
-#include "storage/app_instance_purge.hpp"
+#include "storage/purge.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/idempotency_repo.hpp"
 #include "storage/principal_repo.hpp"

@@ -18,6 +18,7 @@
 #include "api/messaging/channel_common.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
+#include "storage/purge.hpp"
 #include "storage/idempotency_repo.hpp"
 #include "storage/tag_repo.hpp"
 
@@ -148,10 +149,9 @@ json DeleteChannel(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
   channels::RequireModerator(caller, a, "delete it");
-  // Memberships, moderators, bans and messages go by ON DELETE CASCADE.
-  storage::DeleteChannelRow(ctx.db, a.channel.arn);
-  storage::RemoveAllTags(ctx.db, a.channel.arn);
-  storage::ForgetTokensOfContainer(ctx.db, a.channel.arn);
+  // Memberships, moderators, bans and messages go by ON DELETE CASCADE; its
+  // tags and tokens with it (storage/purge.hpp).
+  storage::PurgeChannel(ctx.db, a.channel.arn);
   return json::object();
 }
 

@@ -10,7 +10,11 @@
 
 namespace chime::api {
 
+// The emulator's clock: the system clock moved by the test clock's offset
+// (POST /_chime-local/clock); everything time-based reads it.
 int64_t NowMs();
+int64_t ClockOffsetMs();
+void SetClockOffsetMs(int64_t offset_ms);
 
 // Epoch milliseconds -> the JSON number the SDKs read as a timestamp.
 inline double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }

@@ -1,8 +1,9 @@
-#include "storage/app_instance_purge.hpp"
+#include "storage/purge.hpp"
 
 #include <string>
 
 #include "storage/channel_repo.hpp"
+#include "storage/endpoint_repo.hpp"
 #include "storage/idempotency_repo.hpp"
 #include "storage/principal_repo.hpp"
 #include "storage/tag_repo.hpp"
@@ -19,6 +20,21 @@ bool PurgeAppInstance(Database& db, std::string_view app_instance_arn) {
   RemoveAllTags(db, app_instance_arn);
   RemoveTagsUnder(db, std::string(app_instance_arn) + "/");
   ForgetTokensOfContainer(db, app_instance_arn);
+  return true;
+}
+
+bool PurgeChannel(Database& db, std::string_view channel_arn) {
+  if (!DeleteChannelRow(db, channel_arn)) return false;
+  RemoveAllTags(db, channel_arn);
+  ForgetTokensOfContainer(db, channel_arn);
+  return true;
+}
+
+bool PurgePrincipal(Database& db, std::string_view arn, std::string_view kind) {
+  if (!DeletePrincipal(db, arn, kind)) return false;
+  RemoveAllTags(db, arn);
+  DeleteBansOfMember(db, arn);
+  if (kind == "user") ForgetEndpointTokens(db, arn);
   return true;
 }
 
