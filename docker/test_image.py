@@ -80,7 +80,7 @@ class ImageTest(unittest.TestCase):
         print(f"\nimage {IMAGE}: {info['Size'] / 1e6:.1f} MB")
         self.assertLess(info["Size"], MAX_IMAGE_BYTES)
         self.assertEqual(info["Config"]["User"], "10001:10001")
-        health = info.get("HealthCheck") or info["Config"].get("Healthcheck")
+        health = info.get("Healthcheck") or info["Config"].get("Healthcheck")
         self.assertIsNotNone(health, "HEALTHCHECK lost: build with --format docker")
         self.assertIn("/usr/local/bin/chime-local-health", health["Test"])
 
