@@ -100,11 +100,9 @@ def crash_storm(server, db_path, cycles, threads=8, min_acks=100, seed=None, log
             server.start(data_file=db_path)  # the port was taken meanwhile
         figures["restart_s"].append(time.monotonic() - t0)
 
-    for cycle in range(cycles):
-        if not server.running:
-            restart()
+    def retry_in_flight():
+        """A client retrying after the crash: same token, same parameters -> one message."""
         messaging = client_for(0)
-        # A client retrying after the crash: same token, same parameters -> one message.
         for token, (i, content) in list(in_flight.items()):
             resp = messaging.send_channel_message(
                 ChannelArn=channel, ChimeBearer=users[i], Content=content, Type="STANDARD",
@@ -112,6 +110,12 @@ def crash_storm(server, db_path, cycles, threads=8, min_acks=100, seed=None, log
             acked[token] = (resp["MessageId"], content)
             figures["in_flight_retried"] += 1
         in_flight.clear()
+        return messaging
+
+    for cycle in range(cycles):
+        if not server.running:
+            restart()
+        retry_in_flight()
 
         lock = threading.Lock()
         stop = threading.Event()
@@ -159,13 +163,7 @@ def crash_storm(server, db_path, cycles, threads=8, min_acks=100, seed=None, log
                 f"integrity ok")
 
     restart()
-    messaging = client_for(0)
-    for token, (i, content) in list(in_flight.items()):
-        resp = messaging.send_channel_message(
-            ChannelArn=channel, ChimeBearer=users[i], Content=content, Type="STANDARD",
-            Persistence="PERSISTENT", ClientRequestToken=token)
-        acked[token] = (resp["MessageId"], content)
-        figures["in_flight_retried"] += 1
+    messaging = retry_in_flight()
     history = _all_messages(messaging, channel, users[0])
     ids = [m for m, _ in history]
     if len(ids) != len(set(ids)):
