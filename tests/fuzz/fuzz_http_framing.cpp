@@ -14,6 +14,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,13 +51,16 @@ beast::error_code ParseOne(RequestParser& parser, std::string_view stream, size_
   }
 }
 
+std::string Str(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+// As http_server.cpp hands a parsed request to the dispatcher.
 chime::api::HttpRequest ToApiRequest(http::request<http::string_body>& req) {
   chime::api::HttpRequest out;
-  out.method = std::string(req.method_string());
+  out.method = Str(req.method_string());
   for (char& c : out.method)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  out.target = std::string(req.target());
-  for (const auto& field : req) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  out.target = Str(req.target());
+  for (const auto& field : req) out.headers.emplace_back(Str(field.name_string()), Str(field.value()));
   out.body = std::move(req.body());
   return out;
 }

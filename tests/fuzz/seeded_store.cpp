@@ -1,5 +1,6 @@
 #include "tests/fuzz/seeded_store.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
