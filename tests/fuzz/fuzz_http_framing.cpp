@@ -9,8 +9,10 @@
 // once), so the parser's incremental paths run too; the rest is the byte
 // stream a client sent on one connection.
 //
-// When the framing policy moves out of http_server.cpp into its own module,
-// call that module here instead of ParseOne's body.
+// Where server/request_framing.hpp exists (the Beast-free framing policy), the
+// head goes through it first exactly as http_server.cpp does: HeadScanner finds
+// the end of the head in the raw bytes (refusing obs-fold, bare LF, ...), Beast
+// parses those bytes, CheckFraming judges the parsed fields, then the body.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -23,6 +25,13 @@
 #include "server/config.hpp"
 #include "tests/fuzz/seeded_store.hpp"
 
+#if __has_include("server/request_framing.hpp")
+#include "server/request_framing.hpp"
+#define CHIME_FUZZ_FRAMING_POLICY 1
+#else
+#define CHIME_FUZZ_FRAMING_POLICY 0
+#endif
+
 namespace {
 
 namespace beast = boost::beast;
@@ -33,8 +42,43 @@ using RequestParser = http::request_parser<http::string_body>;
 // per simulated read, until the parser is done or fails. Returns the error
 // (need_more is turned into the end-of-stream error put_eof() reports).
 beast::error_code ParseOne(RequestParser& parser, std::string_view stream, size_t read_size, size_t* pos,
-                           size_t* received) {
+                           size_t* received, const chime::server::ServerConfig& config) {
   beast::error_code ec;
+#if CHIME_FUZZ_FRAMING_POLICY
+  // The head, as HttpServer::Impl::ReadHead reads it.
+  chime::server::HeadScanner scanner;
+  for (;;) {
+    std::string_view bytes = stream.substr(*pos, *received - *pos);
+    if (!scanner.started() && bytes.substr(0, 2) == "\r\n") {  // empty lines before a request
+      *pos += 2;
+      continue;
+    }
+    const auto state = scanner.Feed(bytes);
+    if (state == chime::server::HeadScanner::State::kComplete) {
+      if (scanner.head_size() > bytes.size()) __builtin_trap();
+      if (scanner.head_size() > config.max_header_bytes) return http::error::header_limit;
+      break;
+    }
+    if (state == chime::server::HeadScanner::State::kMalformed) {
+      if (scanner.error().empty()) __builtin_trap();  // the 400 must say why
+      return http::error::bad_value;
+    }
+    if (bytes.size() > config.max_header_bytes) return http::error::header_limit;
+    if (*received == stream.size()) return http::error::end_of_stream;
+    *received = std::min(stream.size(), *received + read_size);
+  }
+  // Beast parses exactly those bytes; then the framing rules judge the fields.
+  *pos += parser.put(boost::asio::const_buffer(stream.data() + *pos, scanner.head_size()), ec);
+  if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
+  if (ec) return ec;
+  chime::server::HeaderFields fields;
+  for (const auto& f : parser.get()) {
+    fields.push_back({std::string_view(f.name_string().data(), f.name_string().size()),
+                      std::string_view(f.value().data(), f.value().size())});
+  }
+  if (chime::server::CheckFraming(fields, parser.get().version())) return http::error::bad_value;
+  if (parser.is_done()) return ec;
+#endif
   for (;;) {
     std::string_view avail = stream.substr(*pos, *received - *pos);
     size_t used = parser.put(boost::asio::const_buffer(avail.data(), avail.size()), ec);
@@ -82,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     RequestParser parser;
     parser.header_limit(config.max_header_bytes);
     parser.body_limit(config.max_body_bytes);
-    beast::error_code ec = ParseOne(parser, stream, read_size, &pos, &received);
+    beast::error_code ec = ParseOne(parser, stream, read_size, &pos, &received, config);
     if (ec) return 0;  // the server answers 400/413/431 or just closes
     auto& req = parser.get();
     if (req.body().size() > config.max_body_bytes) __builtin_trap();
