@@ -5,7 +5,7 @@
 #   docker run --rm -p 4590:4590 chime-local --in-memory --log-level info
 #
 # Stage 1 builds a fully static emulator and health probe on debian:bookworm-slim; stage 2 is
-# FROM scratch with only those two files (about 8 MB). See docker/README.md.
+# FROM scratch with only those two files (9.6 MB). See docker/README.md.
 
 FROM debian:bookworm-slim AS build
 ARG DEBIAN_FRONTEND=noninteractive
