@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs whatever chime-local needs to build and test, and nothing else.
 #
-#   scripts/setup.sh            build + test dependencies (apt) and tests/js/node_modules (npm ci)
+#   scripts/setup.sh            build + test dependencies (apt), tests/js and docker/testcontainers
+#                               node_modules (npm ci)
 #   scripts/setup.sh --bench    also wrk (load generator used by bench/)
 #   scripts/setup.sh --no-js    skip the npm part
 #
 # Idempotent: a package is installed only if `dpkg-query` says it is missing, `apt-get update`
-# runs only when something must be installed, and `npm ci` runs only when tests/js/node_modules
+# runs only when something must be installed, and `npm ci` runs only when a node_modules
 # is missing or package-lock.json changed since the last run. Works as root (CI, fresh Debian 12)
 # and as a normal user with sudo. Set CHIME_LOCAL_SKIP_SETUP=1 to skip it entirely (e.g. on a
 # machine where you manage the toolchain yourself).
@@ -37,12 +38,17 @@ fi
 # tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
 # python3-pytest + curl: the README's pytest and curl examples, which
 # integration.test_readme_examples runs as written.
+# clang + libclang-rt-14-dev: the ASan/UBSan build and the libFuzzer runtime (build-sanitize).
+# podman + runc + debootstrap: the container stage (docker/ci_image_test.sh builds a local
+# debian:bookworm-slim base from Debian's archive, since Docker Hub may be unreachable).
 PACKAGES=(
   g++ cmake ninja-build ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev
   python3 python3-boto3 python3-pytest awscli curl
   ca-certificates
+  clang libclang-rt-14-dev
+  podman runc debootstrap
 )
 if (( WANT_BENCH )); then
   PACKAGES+=(wrk)
@@ -92,23 +98,28 @@ else
   say "all apt packages present"
 fi
 
-# --- npm (tests/js) ---------------------------------------------------------------------------
-if (( WANT_JS )); then
-  JS_DIR="$ROOT/tests/js"
-  if [[ -f "$JS_DIR/package-lock.json" ]]; then
-    STAMP="$JS_DIR/node_modules/.chime-local-lock.sha256"
-    WANT_SUM="$(sha256sum "$JS_DIR/package-lock.json" | cut -d' ' -f1)"
-    HAVE_SUM="$(cat "$STAMP" 2>/dev/null || true)"
-    if [[ ! -d "$JS_DIR/node_modules" || "$WANT_SUM" != "$HAVE_SUM" ]]; then
-      NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-      if (( NODE_MAJOR < 20 )); then
-        say "warning: node $(node --version 2>/dev/null || echo '?') is older than 20; the AWS SDK v3 wants >= 20"
-      fi
-      say "npm ci in tests/js"
-      (cd "$JS_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-      echo "$WANT_SUM" >"$STAMP"
-    else
-      say "tests/js/node_modules up to date"
-    fi
+# --- npm (tests/js, docker/testcontainers) ------------------------------------------------------
+npm_ci() {
+  local dir="$1"
+  [[ -f "$dir/package-lock.json" ]] || return 0
+  local stamp="$dir/node_modules/.chime-local-lock.sha256"
+  local want have
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  have="$(cat "$stamp" 2>/dev/null || true)"
+  if [[ -d "$dir/node_modules" && "$want" == "$have" ]]; then
+    say "${dir#"$ROOT"/}/node_modules up to date"
+    return 0
   fi
+  local node_major
+  node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if (( node_major < 20 )); then
+    say "warning: node $(node --version 2>/dev/null || echo '?') is older than 20; the AWS SDK v3 wants >= 20"
+  fi
+  say "npm ci in ${dir#"$ROOT"/}"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+if (( WANT_JS )); then
+  npm_ci "$ROOT/tests/js"
+  npm_ci "$ROOT/docker/testcontainers"
 fi
