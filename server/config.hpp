@@ -35,6 +35,13 @@ struct ServerConfig {
   uint32_t idle_timeout_seconds = 60;
   uint32_t max_connections = 512;
   uint32_t threads = 1;
+  // Messaging session (README "Real-time messaging").
+  std::string public_host;          // host[:port] clients use; empty = the request's Host header
+  std::string tls_cert;             // empty = generated local CA + certificate
+  std::string tls_key;
+  std::string cors_origins = "*";   // comma-separated origins, or *
+  uint32_t max_sessions = 10000;
+  uint32_t max_sessions_per_user = 10;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -48,6 +48,8 @@
 
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
+#include "server/messaging_transport.hpp"
+#include "server/web_access.hpp"
 
 namespace chime::server {
 
@@ -263,6 +265,8 @@ struct HttpServer::Impl {
   // io_context destroys suspended coroutines, whose guards touch these.
   const ServerConfig config;
   api::Dispatcher* dispatcher = nullptr;
+  MessagingTransport* messaging = nullptr;  // messaging-session hook (optional)
+  const WebAccess* web = nullptr;           // CORS / session endpoint hook (optional)
   std::atomic<bool> stopping{false};
   std::atomic<uint32_t> live{0};
   std::atomic<int> rejecting{0};
@@ -433,6 +437,15 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
 
+  // Hook (messaging session): a TLS ClientHello means HTTPS/WSS, served by
+  // MessagingTransport on this same port; the peeked bytes stay in `buffer`.
+  if (messaging) {
+    conn->awaiting_request = true;  // idle until the first byte, as below
+    const bool served_tls = co_await messaging->ServeIfTls(stream, buffer);
+    conn->awaiting_request = false;
+    if (served_tls) co_return;
+  }
+
   for (;;) {
     if (stopping) break;
     RequestParser parser;
@@ -500,9 +513,12 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       co_return;
     }
 
-    // A WebSocket upgrade (GET /connect) is answered by the dispatcher like
-    // any request until messaging sessions exist (README "Operations").
     Request& req = parser.get();
+    // Hook (messaging session): a plain ws:// upgrade.
+    if (messaging && beast::iequals(req[http::field::upgrade], "websocket")) {
+      co_await messaging->ServeUpgrade(stream, parser.release());
+      co_return;
+    }
 
     const bool head_request = req.method() == http::verb::head;
     const unsigned version = req.version();
@@ -512,7 +528,13 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     const std::string request_target = api_request.target;
     // The storage work runs on the pipeline's threads; this coroutine (and
     // with it the I/O thread) is free until the outcome comes back.
-    api::HttpResponse api_response = dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+    // Hook (browser access): CORS preflight and headers, session endpoint host.
+    const WebAccess::Facts facts = web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
+    std::optional<api::HttpResponse> preflight = web ? web->Preflight(api_request) : std::nullopt;
+    api::HttpResponse api_response =
+        preflight ? std::move(*preflight)
+                  : dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+    if (web) web->Decorate(facts, api_response);
     std::string operation = std::move(api_response.operation);
     const bool keep_open = keep_alive && !stopping;
     const WireResponse res = Serialize(std::move(api_response), version, head_request, keep_open);
@@ -580,6 +602,7 @@ void HttpServer::Impl::BeginShutdown() {
   }
   beast::error_code ec;
   acceptor.close(ec);
+  if (messaging) messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
@@ -679,6 +702,11 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
   for (auto& t : pool) t.join();
   s.Log(LogLevel::kInfo, "stopped");
   return s.exit_code;
+}
+
+void HttpServer::SetMessaging(MessagingTransport* messaging, const WebAccess* web) {
+  impl_->messaging = messaging;
+  impl_->web = web;
 }
 
 void HttpServer::Stop() {
