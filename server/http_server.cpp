@@ -531,9 +531,12 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     // Hook (browser access): CORS preflight and headers, session endpoint host.
     const WebAccess::Facts facts = web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
     std::optional<api::HttpResponse> preflight = web ? web->Preflight(api_request) : std::nullopt;
-    api::HttpResponse api_response =
-        preflight ? std::move(*preflight)
-                  : dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+    api::HttpResponse api_response;
+    if (preflight) {  // (no co_await inside ?: -- GCC 12 miscompiles it)
+      api_response = std::move(*preflight);
+    } else {
+      api_response = dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+    }
     if (web) web->Decorate(facts, api_response);
     std::string operation = std::move(api_response.operation);
     const bool keep_open = keep_alive && !stopping;
