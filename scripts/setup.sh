@@ -36,7 +36,8 @@ fi
 # SQLite, OpenSSL: libraries. GoogleTest/GMock: unit tests. python3-boto3 + awscli: client
 # tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
 # python3-pytest + curl: the README's pytest and curl examples, which
-# integration.test_readme_examples runs as written.
+# integration.test_readme_examples runs as written. chromium: the headless browser of
+# js.messaging_browser (driven by playwright-core from npm, which never downloads a browser).
 PACKAGES=(
   g++ cmake ninja-build ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
@@ -44,6 +45,9 @@ PACKAGES=(
   python3 python3-boto3 python3-pytest awscli curl
   ca-certificates
 )
+if (( WANT_JS )); then
+  PACKAGES+=(chromium)
+fi
 if (( WANT_BENCH )); then
   PACKAGES+=(wrk)
 fi
