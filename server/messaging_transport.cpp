@@ -223,6 +223,15 @@ asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_pt
   for (;;) {
     frames.clear();
     const int close = session->Drain(frames);
+    if (frames.empty() && close == 0) {
+      // Nothing between Drain and this wait suspends, so a wake (a post to
+      // this strand that cancels the timer) always finds the wait started.
+      wake->expires_at(asio::steady_timer::time_point::max());
+      co_await wake->async_wait(kUseTuple);
+      auto cs = co_await asio::this_coro::cancellation_state;
+      if (cs.cancelled() != asio::cancellation_type::none) co_return;
+      continue;
+    }
     for (const api::Frame& f : frames) {
       auto [ec, n] = co_await ws.async_write(asio::buffer(*f), kUseTuple);
       if (ec) co_return;
@@ -234,12 +243,6 @@ asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_pt
       co_await ws.async_close(CloseReason(close, why), kUseTuple);
       co_return;
     }
-    // Frames queued between Drain and here wake the timer through a post to
-    // this strand, which runs only after this wait has started.
-    wake->expires_at(asio::steady_timer::time_point::max());
-    co_await wake->async_wait(kUseTuple);
-    auto cs = co_await asio::this_coro::cancellation_state;
-    if (cs.cancelled() != asio::cancellation_type::none) co_return;
   }
 }
 

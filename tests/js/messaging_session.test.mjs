@@ -99,6 +99,24 @@ describe('messaging session (amazon-chime-sdk-js)', () => {
     assert.equal(c.headers['x-amz-chime-message-type'], 'CONTROL');
   });
 
+  test('a burst of messages arrives complete and in order', async () => {
+    const channel = await newChannel('alice', ['bob']);
+    const bob = open('bob');
+    await bob.start();
+    const N = 200;
+    await Promise.all(Array.from({ length: N }, (_, i) => msg(new SendChannelMessageCommand({
+      ChannelArn: channel, Content: `burst ${i}`, Type: 'STANDARD', Persistence: 'PERSISTENT', ChimeBearer: users.alice,
+    }))));
+    const got = () => bob.messages.filter(ofType('CREATE_CHANNEL_MESSAGE', (p) => p.Content.startsWith('burst ')));
+    const deadline = Date.now() + 5000;
+    while (got().length < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const frames = got().map((m) => JSON.parse(m.payload));
+    assert.equal(frames.length, N);
+    const times = frames.map((p) => p.CreatedTimestamp);
+    assert.deepEqual(times, [...times].sort(), 'delivered in commit order');
+    bob.stop();
+  });
+
   test('every channel, membership and message event reaches the members', async () => {
     const carol = open('carol');
     const dave = open('dave');

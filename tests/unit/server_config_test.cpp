@@ -196,9 +196,28 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "--log-level", "CHIME_LOCAL_LOG_LEVEL", "--max-body-bytes", "CHIME_LOCAL_MAX_BODY_BYTES", "1048576",
         "--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "16384", "--idle-timeout",
         "CHIME_LOCAL_IDLE_TIMEOUT", "--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "512", "--threads",
-        "CHIME_LOCAL_THREADS", "--help", "--version"}) {
+        "CHIME_LOCAL_THREADS", "--public-host", "CHIME_LOCAL_PUBLIC_HOST", "--tls-cert", "CHIME_LOCAL_TLS_CERT",
+        "--tls-key", "CHIME_LOCAL_TLS_KEY", "--cors-origins", "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions",
+        "CHIME_LOCAL_MAX_SESSIONS", "10000", "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER",
+        "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
+}
+
+TEST(ServerConfigTest, MessagingSessionFlags) {
+  auto r = Parse({"--public-host", "localhost:8443", "--cors-origins", "http://a.test", "--max-sessions", "5",
+                  "--max-sessions-per-user", "2", "--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.config.public_host, "localhost:8443");
+  EXPECT_EQ(r.config.cors_origins, "http://a.test");
+  EXPECT_EQ(r.config.max_sessions, 5u);
+  EXPECT_EQ(r.config.max_sessions_per_user, 2u);
+  EXPECT_EQ(r.config.tls_cert, "c.pem");
+  EXPECT_EQ(r.config.tls_key, "k.pem");
+  EXPECT_EQ(ParseResult().config.cors_origins, "*");
+  auto bad = Parse({"--public-host", "http://x/"});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.error.find("--public-host"), std::string::npos);
 }
 
 }  // namespace

@@ -146,16 +146,16 @@ class HubDispatchTest : public ApiFixture {
   void SetUp() override {
     ApiFixture::SetUp();
     dispatcher_ = std::make_unique<api::Dispatcher>(api::ServiceConfig{}, *db_, &hub_);
-    app_ = Call("POST", "/app-instances", {{"Name", "app"}, {"ClientRequestToken", "t"}}).body["AppInstanceArn"];
+    app_ = Call("POST", "/app-instances", {{"Name", "app"}, {"ClientRequestToken", "token-app"}}).body["AppInstanceArn"];
     for (const char* id : {"alice", "bob", "carol"}) {
       users_[id] = Call("POST", "/app-instance-users",
-                        {{"AppInstanceArn", app_}, {"AppInstanceUserId", id}, {"Name", id}, {"ClientRequestToken", id}})
+                        {{"AppInstanceArn", app_}, {"AppInstanceUserId", id}, {"Name", id}, {"ClientRequestToken", std::string("token-") + id}})
                        .body["AppInstanceUserArn"];
     }
     channel_ = Call("POST", "/channels",
                     {{"AppInstanceArn", app_},
                      {"Name", "c"},
-                     {"ClientRequestToken", "c"},
+                     {"ClientRequestToken", "token-channel"},
                      {"MemberArns", json::array({users_["bob"], users_["carol"]})}},
                     users_["alice"])
                    .body["ChannelArn"];
@@ -186,7 +186,7 @@ TEST_F(HubDispatchTest, ACommittedSendReachesConnectedMembersAndARefusedOneNothi
   // Refused inside the transaction (size rule, not a member): nothing leaves.
   EXPECT_EQ(Send("alice", {{"Content", std::string(5000, 'x')}}).status, 400);
   EXPECT_EQ(Call("POST", "/channels/" + Enc(channel_) + "/messages",
-                 {{"Content", "x"}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"}, {"ClientRequestToken", "z"}},
+                 {{"Content", "x"}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"}, {"ClientRequestToken", "token-refused"}},
                  app_ + "/user/nobody")
                 .status / 100,
             4);
