@@ -6,7 +6,9 @@
 //   3. throughput: messages sent as fast as 8 concurrent senders go, deliveries per second.
 // Usage (after `./scripts/setup.sh`, which npm-installs tests/js):
 //   node bench/messaging_session.mjs [--bin build/chime-local] [--sessions 1000] [--rate 100]
-//        [--seconds 10] [--burst 2000]
+//        [--seconds 10] [--burst 2000] [--plain 1]
+// --plain 1 connects with ws:// instead of wss:// (same session code, no TLS on either side), to
+// see what TLS costs; amazon-chime-sdk-js itself always uses wss://.
 // It starts its own in-memory emulator. Sessions are plain `ws` clients (what the SDK uses under
 // Node) so the client side stays cheap; the server cannot tell them from the SDK.
 import { spawn } from 'node:child_process';
@@ -29,6 +31,7 @@ const SESSIONS = Number(args.sessions ?? 1000);
 const RATE = Number(args.rate ?? 100);
 const SECONDS = Number(args.seconds ?? 10);
 const BURST = Number(args.burst ?? 2000);
+const PLAIN = args.plain === '1';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const server = spawn(BIN, ['--port', '0', '--in-memory', '--log-level', 'warn',
@@ -46,6 +49,10 @@ const { port, ca } = await new Promise((resolve) => {
   });
 });
 const base = `http://127.0.0.1:${port}`;
+const cpuSeconds = () => {
+  const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;  // utime + stime, in clock ticks of 10 ms
+};
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024;
 
 async function call(method, url, body, bearer) {
@@ -82,7 +89,7 @@ const latencies = [];
 let delivered = 0;
 let measuring = false;
 const sockets = await Promise.all(users.map((u, i) => new Promise((resolve, reject) => {
-  const ws = new WebSocket(`wss://127.0.0.1:${port}/connect?userArn=${encodeURIComponent(u)}&sessionId=${i}`, { ca });
+  const ws = new WebSocket(`${PLAIN ? 'ws' : 'wss'}://127.0.0.1:${port}/connect?userArn=${encodeURIComponent(u)}&sessionId=${i}`, { ca });
   ws.on('message', (data) => {
     const s = data.toString();
     if (s.includes('SESSION_ESTABLISHED')) return resolve(ws);
@@ -96,7 +103,7 @@ const sockets = await Promise.all(users.map((u, i) => new Promise((resolve, reje
 })));
 await sleep(1000);
 const rssAfter = rss();
-console.log(`sessions: ${sockets.length}; server RSS ${rssBefore.toFixed(1)} MB -> ${rssAfter.toFixed(1)} MB ` +
+console.log(`${PLAIN ? 'ws://' : 'wss://'} sessions: ${sockets.length}; server RSS ${rssBefore.toFixed(1)} MB -> ${rssAfter.toFixed(1)} MB ` +
   `(+${(rssAfter - rssBefore).toFixed(1)} MB, ${((rssAfter - rssBefore) * 1024 / SESSIONS).toFixed(1)} KB per session)`);
 
 let seq = 0;
@@ -130,6 +137,7 @@ console.log(`latency at ${RATE} msg/s for ${SECONDS} s: ${latencies.length}/${wa
 // 2. Throughput.
 delivered = 0;
 const burstStart = performance.now();
+const cpuStart = cpuSeconds();
 let next = 0;
 await Promise.all(Array.from({ length: 8 }, async () => {
   while (next < BURST) { next++; await send(); }
@@ -139,7 +147,7 @@ for (let t = 0; t < 600 && delivered < wantBurst; t++) await sleep(50);
 const secs = (performance.now() - burstStart) / 1000;
 console.log(`throughput: ${BURST} messages to ${SESSIONS} sessions, ${delivered}/${wantBurst} deliveries in ` +
   `${secs.toFixed(2)} s = ${Math.round(delivered / secs)} deliveries/s (${Math.round(BURST / secs)} messages/s); ` +
-  `RSS ${rss().toFixed(1)} MB`);
+  `RSS ${rss().toFixed(1)} MB; server CPU ${(cpuSeconds() - cpuStart).toFixed(2)} s of those ${secs.toFixed(2)} s`);
 
 for (const ws of sockets) ws.terminate();
 server.kill('SIGTERM');

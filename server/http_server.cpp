@@ -48,6 +48,7 @@
 
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
+#include "server/async_dispatch.hpp"
 #include "server/messaging_transport.hpp"
 #include "server/web_access.hpp"
 
@@ -205,23 +206,6 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
   }
   h += "\r\n";
   return out;
-}
-
-// Starts `request` on the dispatcher and completes, on the awaiting
-// coroutine's executor, when its storage work is done (the pipeline calls back
-// from its own thread). The tracked executor keeps the io_context running
-// while a request is in the pipeline.
-template <typename CompletionToken>
-auto AsyncBegin(api::Dispatcher& dispatcher, api::HttpRequest request, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(api::Outcome)>(
-      [&dispatcher](auto handler, api::HttpRequest req) {
-        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        dispatcher.Begin(std::move(req), [shared, ex](api::Outcome outcome) {
-          asio::post(ex, [shared, outcome = std::move(outcome)]() mutable { (*shared)(std::move(outcome)); });
-        });
-      },
-      token, std::move(request));
 }
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -535,7 +519,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     if (preflight) {  // (no co_await inside ?: -- GCC 12 miscompiles it)
       api_response = std::move(*preflight);
     } else {
-      api_response = dispatcher->Finish(co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable));
+      api_response = dispatcher->Finish(co_await AsyncDispatch(*dispatcher, std::move(api_request), asio::use_awaitable));
     }
     if (web) web->Decorate(facts, api_response);
     std::string operation = std::move(api_response.operation);

@@ -28,6 +28,7 @@
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
+#include "server/async_dispatch.hpp"
 #include "server/web_access.hpp"
 #include "storage/pipeline.hpp"
 
@@ -134,20 +135,6 @@ api::HttpRequest ToApiRequest(MessagingTransport::Request& req) {
   return out;
 }
 
-// Runs `request` through the dispatcher; completes on the caller's executor.
-template <typename CompletionToken>
-auto AsyncDispatch(api::Dispatcher& dispatcher, api::HttpRequest request, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(api::Outcome)>(
-      [&dispatcher](auto handler, api::HttpRequest req) {
-        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        dispatcher.Begin(std::move(req), [shared, ex](api::Outcome outcome) {
-          asio::post(ex, [shared, outcome = std::move(outcome)]() mutable { (*shared)(std::move(outcome)); });
-        });
-      },
-      token, std::move(request));
-}
-
 // Looks the user up and builds the prefetch frames on a storage reader.
 template <typename CompletionToken>
 auto AsyncSessionStart(storage::Pipeline& pipeline, ConnectTarget target, CompletionToken&& token) {
@@ -177,6 +164,8 @@ struct MessagingTransport::Impl {
   explicit Impl(Options o) : options(std::move(o)) {
     ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    // Idle sessions are the common case: let OpenSSL free its record buffers between writes.
+    SSL_CTX_set_mode(ssl.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     try {
       ssl.use_certificate_chain_file(options.cert_chain_file);
     } catch (const std::exception& e) {
