@@ -41,6 +41,8 @@ fi
 # clang + libclang-rt-14-dev: the ASan/UBSan build and the libFuzzer runtime (build-sanitize).
 # podman + runc + debootstrap: the container stage (docker/ci_image_test.sh builds a local
 # debian:bookworm-slim base from Debian's archive, since Docker Hub may be unreachable).
+# chromium: the headless browser of js.messaging_browser (driven by playwright-core from npm,
+# which never downloads a browser).
 PACKAGES=(
   g++ cmake ninja-build ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
@@ -50,6 +52,9 @@ PACKAGES=(
   clang libclang-rt-14-dev
   podman runc debootstrap
 )
+if (( WANT_JS )); then
+  PACKAGES+=(chromium)
+fi
 if (( WANT_BENCH )); then
   PACKAGES+=(wrk)
 fi

@@ -141,8 +141,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 21>& Options() {
-  static const std::array<Option, 21> kOptions = {{
+const std::array<Option, 26>& Options() {
+  static const std::array<Option, 26> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -223,8 +223,9 @@ const std::array<Option, 21>& Options() {
          return {};
        }},
       {"--public-host", "CHIME_LOCAL_PUBLIC_HOST", "HOST[:PORT]",
-       "Name clients use to reach the emulator when not localhost; accepted as a Host header.",
-       [](const ServerConfig&) { return std::string("(none)"); },
+       "Name clients use to reach the emulator when not localhost (a proxy, a container port mapping):\n"
+       "      accepted as a Host header, and returned by GetMessagingSessionEndpoint.",
+       [](const ServerConfig& c) { return c.public_host.empty() ? std::string("(the request's Host)") : c.public_host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
          if (std::string why = CheckHostPort(v); !why.empty()) return why;
          c.public_host = std::string(v);
@@ -282,6 +283,35 @@ const std::array<Option, 21>& Options() {
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},
+      {"--tls-cert", "CHIME_LOCAL_TLS_CERT", "FILE",
+       "PEM certificate (chain) for wss:// and https:// (e.g. from mkcert); needs --tls-key.",
+       [](const ServerConfig& c) { return c.tls_cert.empty() ? std::string("(generated: <data-dir>/tls/server.pem)") : c.tls_cert; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         c.tls_cert = std::string(v);
+         return {};
+       }},
+      {"--tls-key", "CHIME_LOCAL_TLS_KEY", "FILE", "PEM private key of --tls-cert.",
+       [](const ServerConfig& c) { return c.tls_key.empty() ? std::string("(generated)") : c.tls_key; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         c.tls_key = std::string(v);
+         return {};
+       }},
+      {"--cors-origins", "CHIME_LOCAL_CORS_ORIGINS", "LIST",
+       "Comma-separated browser origins allowed by CORS (e.g. http://localhost:3000), or * for any.",
+       [](const ServerConfig& c) { return c.cors_origins; },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.cors_origins = std::string(v);
+         return {};
+       }},
+      {"--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "N",
+       "Open messaging sessions (WebSockets) in total; more are closed with 1013.",
+       [](const ServerConfig& c) { return std::to_string(c.max_sessions); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_sessions, v, 1, 1000000); }},
+      {"--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "N",
+       "Open messaging sessions per AppInstanceUser; more are closed with 4003.",
+       [](const ServerConfig& c) { return std::to_string(c.max_sessions_per_user); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_sessions_per_user, v, 1, 1000000); }},
   }};
   return kOptions;
 }

@@ -60,6 +60,13 @@ struct ServerConfig {
   std::string faults_file;
   // Requests kept by the journal (/_chime-local/requests).
   uint32_t journal_size = 1000;
+  // Messaging session (README "Real-time messaging"); public_host above also
+  // names the WebSocket endpoint (empty = the request's Host header).
+  std::string tls_cert;             // empty = generated local CA + certificate
+  std::string tls_key;
+  std::string cors_origins = "*";   // comma-separated origins, or *
+  uint32_t max_sessions = 10000;
+  uint32_t max_sessions_per_user = 10;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

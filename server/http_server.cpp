@@ -55,6 +55,9 @@
 #include "server/cross_site_policy.hpp"
 #include "server/log.hpp"
 #include "server/request_framing.hpp"
+#include "server/async_dispatch.hpp"
+#include "server/messaging_transport.hpp"
+#include "server/web_access.hpp"
 
 namespace chime::server {
 
@@ -217,23 +220,6 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
   return out;
 }
 
-// Starts `request` on the dispatcher and completes, on the awaiting
-// coroutine's executor, when its storage work is done (the pipeline calls back
-// from its own thread). The tracked executor keeps the io_context running
-// while a request is in the pipeline.
-template <typename CompletionToken>
-auto AsyncBegin(api::Dispatcher& dispatcher, api::HttpRequest request, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(api::Outcome)>(
-      [&dispatcher](auto handler, api::HttpRequest req) {
-        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        dispatcher.Begin(std::move(req), [shared, ex](api::Outcome outcome) {
-          asio::post(ex, [shared, outcome = std::move(outcome)]() mutable { (*shared)(std::move(outcome)); });
-        });
-      },
-      token, std::move(request));
-}
-
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 bool IsHttpParseError(const beast::error_code& ec) {
@@ -302,6 +288,8 @@ struct HttpServer::Impl {
   const Logger logger;
   const CrossSitePolicy cross_site;
   api::Dispatcher* dispatcher = nullptr;
+  MessagingTransport* messaging = nullptr;  // messaging-session hook (optional)
+  const WebAccess* web = nullptr;           // CORS / session endpoint hook (optional)
   std::atomic<bool> stopping{false};
   std::atomic<uint32_t> live{0};
   std::atomic<int> rejecting{0};
@@ -609,6 +597,20 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
 
+  // Hook (messaging session): a TLS ClientHello means HTTPS/WSS, served by
+  // MessagingTransport on this same port; the peeked bytes stay in `buffer`.
+  if (messaging) {
+    // Until its first byte the connection is idle (it may make room at the
+    // connection limit, and shutdown may close it), as in ReadHead.
+    conn->waiting_first_byte = true;
+    conn->idle_since = Clock::now().time_since_epoch().count();
+    conn->idle = true;
+    const bool served_tls = co_await messaging->ServeIfTls(stream, buffer);
+    conn->idle = false;
+    conn->waiting_first_byte = false;
+    if (served_tls) co_return;
+  }
+
   for (bool first_request = true;; first_request = false) {
     if (stopping) break;
     ec = {};
@@ -698,27 +700,35 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       co_return;
     }
 
-    // A WebSocket upgrade (GET /connect) is answered by the dispatcher like
-    // any request until messaging sessions exist (README "Operations").
     Request& req = parser.get();
+    // Hook (messaging session): a plain ws:// upgrade.
+    if (messaging && beast::iequals(req[http::field::upgrade], "websocket")) {
+      co_await messaging->ServeUpgrade(stream, parser.release());
+      co_return;
+    }
 
     const bool head_request = req.method() == http::verb::head;
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     api::HttpRequest api_request = ToApiRequest(req);
+    // Hook (browser access): CORS preflight and headers, session endpoint host.
+    const WebAccess::Facts facts = web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
+    std::optional<api::HttpResponse> preflight = web ? web->Preflight(api_request) : std::nullopt;
     api::HttpResponse api_response;
     std::optional<api::HttpResponse> refused;
-    if (config.read_only) refused = api::RefuseWriteWhenReadOnly(api_request);
+    if (!preflight && config.read_only) refused = api::RefuseWriteWhenReadOnly(api_request);
     // Debug logs re-bind the request after the answer: keep a copy only then.
     std::optional<api::HttpRequest> logged_request;
     if (LogEnabled(LogLevel::kDebug)) logged_request = api_request;
-    if (refused) {
+    if (preflight) {  // (no co_await inside ?: -- GCC 12 miscompiles it)
+      api_response = std::move(*preflight);
+    } else if (refused) {
       api_response = std::move(*refused);
     } else {
       // The storage work runs on the pipeline's threads; this coroutine (and
       // with it the I/O thread) is free until the outcome comes back.
       // Begin and Finish never throw.
-      api::Outcome outcome = co_await AsyncBegin(*dispatcher, std::move(api_request), asio::use_awaitable);
+      api::Outcome outcome = co_await AsyncDispatch(*dispatcher, std::move(api_request), asio::use_awaitable);
       if (outcome.delay_ms > 0) {
         // An injected fault's latency: this connection waits, nothing else does.
         asio::steady_timer delay(stream.get_executor());
@@ -727,6 +737,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       }
       api_response = dispatcher->Finish(std::move(outcome));
     }
+    if (web) web->Decorate(facts, api_response);
     const bool log_request = LogEnabled(LogLevel::kInfo) || (LogEnabled(LogLevel::kError) && api_response.status >= 500);
     if (log_request) PrepareRequestLog(record, logged_request ? &*logged_request : nullptr, api_response);
     const bool keep_open = keep_alive && !stopping;
@@ -785,6 +796,7 @@ void HttpServer::Impl::BeginShutdown() {
   }
   beast::error_code ec;
   acceptor.close(ec);
+  if (messaging) messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
@@ -883,6 +895,11 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
   for (auto& t : pool) t.join();
   s.Log(LogLevel::kInfo, "stopped");
   return s.exit_code;
+}
+
+void HttpServer::SetMessaging(MessagingTransport* messaging, const WebAccess* web) {
+  impl_->messaging = messaging;
+  impl_->web = web;
 }
 
 void HttpServer::Stop() {

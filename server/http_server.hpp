@@ -28,6 +28,9 @@ class Dispatcher;
 
 namespace chime::server {
 
+class MessagingTransport;
+class WebAccess;
+
 class HttpServer {
  public:
   // Called from Run() once the server accepts connections, with the bound port.
@@ -51,6 +54,11 @@ class HttpServer {
   // finish for up to 5 s, then close the rest. Call at most once.
   // `dispatcher` must outlive Run().
   int Run(api::Dispatcher& dispatcher, OnListening on_listening = {});
+
+  // Hooks of the messaging session and browser access (both optional; set
+  // before Run(), must outlive it): TLS/WebSocket connections go to
+  // `messaging`, CORS and the session endpoint host to `web`.
+  void SetMessaging(MessagingTransport* messaging, const WebAccess* web);
 
   // Starts the same graceful shutdown as SIGTERM. Thread-safe; may be called
   // before or during Run() (a second call, like a second signal, skips the

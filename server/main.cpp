@@ -10,6 +10,9 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <cstdlib>
+#include <stdexcept>
+#include <string_view>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -22,11 +25,15 @@
 
 #include "api/common/storage_health.hpp"
 #include "api/dispatcher.hpp"
+#include "api/events/session_hub.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
 #include "storage/migrations.hpp"
+#include "server/local_ca.hpp"
+#include "server/messaging_transport.hpp"
+#include "server/web_access.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -48,6 +55,28 @@ void RaiseDescriptorLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// The certificate of wss:// and https://: the user's own (--tls-cert/--tls-key),
+// or the local CA's under <data dir>/tls (a fresh temp dir for --in-memory and
+// --read-only, removed at exit through `temp_dir`).
+chime::server::TlsFiles ResolveTls(const ServerConfig& config, std::filesystem::path& temp_dir) {
+  if (!config.tls_cert.empty() || !config.tls_key.empty()) {
+    if (config.tls_cert.empty() || config.tls_key.empty()) {
+      throw std::runtime_error("--tls-cert and --tls-key must be given together");
+    }
+    return {"", config.tls_cert, config.tls_key, false};
+  }
+  std::filesystem::path dir;
+  // --read-only must not write the data directory either.
+  if (config.InMemory() || config.read_only) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "chime-local-tls-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory for the TLS CA");
+    temp_dir = dir = pattern;
+  } else {
+    dir = DataDirectory(config) / "tls";
+  }
+  return chime::server::EnsureLocalCertificates(dir);
 }
 
 int Fail(const std::string& message) {
@@ -133,9 +162,14 @@ int main(int argc, char** argv) {
         has_port ? config.public_host : config.public_host + ":" + std::to_string(http->port());
   }
 
+  api::SessionHub::Options hub_options;
+  hub_options.max_sessions = config.max_sessions;
+  hub_options.max_sessions_per_user = config.max_sessions_per_user;
+  api::SessionHub hub(hub_options);
+
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()});
+    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()}, &hub);
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }
@@ -151,13 +185,54 @@ int main(int argc, char** argv) {
     }
   }
 
-  int rc = http->Run(*dispatcher);
+  // Messaging session (wss:// on the same port) and browser access (CORS).
+  std::filesystem::path tls_temp_dir;
+  server::TlsFiles tls;
+  std::unique_ptr<server::MessagingTransport> messaging;
+  server::WebAccess web(config.cors_origins, config.public_host);
+  try {
+    tls = ResolveTls(config, tls_temp_dir);
+    server::MessagingTransport::Options options;
+    options.cert_chain_file = tls.cert_chain;
+    options.private_key_file = tls.private_key;
+    options.config = &config;
+    options.hub = &hub;
+    options.pipeline = store.get();
+    options.dispatcher = dispatcher.get();
+    options.web = &web;
+    options.log = [&config](server::LogLevel level, std::string_view message) {
+      if (level > config.log_level) return;
+      static constexpr std::string_view kNames[] = {"ERROR ", "WARN ", "INFO ", "DEBUG "};
+      std::string line(kNames[static_cast<int>(level)]);
+      line += message;
+      line += '\n';
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    };
+    messaging = std::make_unique<server::MessagingTransport>(std::move(options));
+  } catch (const std::exception& e) {
+    return Fail(std::string("cannot set up TLS for the messaging session: ") + e.what());
+  }
+  http->SetMessaging(messaging.get(), &web);
+
+  int rc = http->Run(*dispatcher, [&tls](uint16_t) {
+    // After the "listening" line, which tools read first.
+    std::string line = tls.ca_cert.empty() ? "chime-local TLS certificate: " + tls.cert_chain + "\n"
+                                           : "chime-local TLS CA: " + tls.ca_cert +
+                                                 " (trust it for wss://; Node: NODE_EXTRA_CA_CERTS)\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+  });
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.
   store->Stop();
   http.reset();
+  messaging.reset();
   dispatcher.reset();
   store.reset();
+  if (!tls_temp_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(tls_temp_dir, ec);
+  }
   return rc;
 }

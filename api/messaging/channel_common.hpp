@@ -12,6 +12,7 @@
 #include "api/auth/authorizer.hpp"
 #include "api/common/pagination.hpp"
 #include "api/handler.hpp"
+#include "storage/message_repo.hpp"
 #include "storage/records.hpp"
 
 namespace chime::api::channels {
@@ -21,6 +22,8 @@ json IdentityJson(storage::Database& db, const std::string& arn);
 json ChannelJson(storage::Database& db, const storage::ChannelRecord& c);  // Channel
 json ChannelSummaryJson(const storage::ChannelRecord& c);                 // ChannelSummary
 json MembershipJson(storage::Database& db, const storage::MembershipRecord& m);  // ChannelMembership
+json MessageSummaryJson(const storage::MessageRecord& m);                       // ChannelMessageSummary
+json ChannelMessageJson(const storage::MessageRecord& m);                       // ChannelMessage
 
 // The AppInstanceUser/Bot `arn` of `app_instance_arn`, named by request member
 // `member`. Unknown (or of another app instance) -> ResourceMissing.

@@ -14,6 +14,7 @@
 #include "api/common/pagination.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/principal_repo.hpp"
@@ -49,6 +50,11 @@ json CreateChannelMembership(RequestContext& ctx, const json& in) {
   const std::string member = Str(in, "MemberArn");
   channels::RequireAppInstancePrincipal(ctx, a.channel.app_instance_arn, member, "MemberArn");
   auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, OptStr(in, "SubChannelId"));
+  if (ctx.outbox.events_wanted()) {
+    const std::string sub = m.sub_channel_id.value_or("");
+    channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, sub, channels::MembershipJson(ctx.db, m),
+                         channel_events::Members(ctx, a.channel.arn, sub));
+  }
   json out = {{"ChannelArn", a.channel.arn}, {"Member", IdentityJson(ctx.db, member)}};
   if (m.sub_channel_id) out["SubChannelId"] = *m.sub_channel_id;
   return out;
@@ -79,6 +85,7 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
   json members = json::array();
   json errors = json::array();
   std::optional<std::string> batch_sub;
+  std::vector<storage::MembershipRecord> added;
   for (const auto& v : in.value("MemberArns", json::array())) {
     const std::string member = v.get<std::string>();
     try {
@@ -89,6 +96,7 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
       }
       auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, sub);
       if (!batch_sub && m.sub_channel_id) batch_sub = m.sub_channel_id;
+      added.push_back(m);
       members.push_back(IdentityJson(ctx.db, member));
     } catch (const ApiError& e) {
       errors.push_back({{"MemberArn", member}, {"ErrorCode", BatchErrorCode(e.type())}, {"ErrorMessage", e.what()}});
@@ -100,6 +108,19 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
                 {"ChannelArn", a.channel.arn}};
   if (sub) batch["SubChannelId"] = *sub;
   else if (batch_sub) batch["SubChannelId"] = *batch_sub;
+  if (ctx.outbox.events_wanted() && !added.empty()) {
+    if (a.channel.is_elastic()) {
+      // Elastic channels have no batch event: one CREATE_CHANNEL_MEMBERSHIP each (developer guide).
+      for (const auto& m : added) {
+        const std::string msub = m.sub_channel_id.value_or("");
+        channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, msub,
+                             channels::MembershipJson(ctx.db, m), channel_events::Members(ctx, a.channel.arn, msub));
+      }
+    } else {
+      channel_events::Emit(ctx, "BATCH_CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, "", batch,
+                           channel_events::Members(ctx, a.channel.arn, ""));
+    }
+  }
   json out = {{"BatchChannelMemberships", std::move(batch)}};
   if (!errors.empty()) out["Errors"] = std::move(errors);
   return out;
@@ -146,6 +167,7 @@ json DeleteChannelMembership(RequestContext& ctx, const json& in) {
     throw Forbidden("Only AppInstanceAdmins and moderators can remove other members from channel " + a.channel.arn +
                     "; a member can only remove itself.");
   }
+  channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
   if (!storage::DeleteMembership(ctx.db, a.channel.arn, member)) {
     throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");
   }

@@ -24,6 +24,8 @@
 #include "api/common/pagination.hpp"
 #include "api/common/retention.hpp"
 #include "api/handler.hpp"
+#include "api/messaging/channel_common.hpp"
+#include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/message_repo.hpp"
@@ -126,6 +128,19 @@ json StatusOf(const storage::MessageRecord& m) {
   return s;
 }
 
+// Who gets a message's events: sender and target of a targeted message, else
+// the members (of its sub-channel).
+std::vector<std::string> MessageRecipients(RequestContext& ctx, const storage::MessageRecord& m) {
+  if (m.target_arn) {
+    std::vector<std::string> r{m.sender_arn};
+    if (*m.target_arn != m.sender_arn) r.push_back(*m.target_arn);
+    return r;
+  }
+  return channel_events::Members(ctx, m.channel_arn, m.sub_channel_id);
+}
+
+json MessageEventJson(const storage::MessageRecord& m);
+
 // The members ChannelMessage and ChannelMessageSummary share.
 json MessageCommon(const storage::MessageRecord& m) {
   json out = {{"MessageId", m.message_id},
@@ -144,6 +159,15 @@ json MessageCommon(const storage::MessageRecord& m) {
   if (m.content_type) out["ContentType"] = *m.content_type;
   if (m.target_arn) out["Target"] = json::array({{{"MemberArn", *m.target_arn}}});
   return out;
+}
+
+// The ChannelMessage shape of message events.
+json MessageEventJson(const storage::MessageRecord& m) {
+  json msg = MessageCommon(m);
+  msg["ChannelArn"] = m.channel_arn;
+  msg["Persistence"] = m.persistence;
+  if (!m.sub_channel_id.empty()) msg["SubChannelId"] = m.sub_channel_id;
+  return msg;
 }
 
 json SendChannelMessage(RequestContext& ctx, const json& in) {
@@ -215,10 +239,7 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
     e.message_type = type;
     e.channel_arn = channel_arn;
     e.sub_channel_id = sub;
-    e.payload = MessageCommon(m);
-    e.payload["ChannelArn"] = channel_arn;
-    e.payload["Persistence"] = persistence;
-    if (!sub.empty()) e.payload["SubChannelId"] = sub;
+    e.payload = MessageEventJson(m);
     if (target) {
       e.recipients = {caller.arn()};
       if (*target != caller.arn()) e.recipients.push_back(*target);
@@ -325,6 +346,12 @@ json UpdateChannelMessage(RequestContext& ctx, const json& in) {
   auto content_type = OptStr(in, "ContentType");
   storage::UpdateMessageContent(ctx.db, m.id, content, metadata, content_type ? content_type : m.content_type,
                                 ctx.now_ms);
+  if (ctx.outbox.events_wanted()) {
+    if (auto updated = storage::FindMessage(ctx.db, m.channel_arn, m.message_id)) {
+      channel_events::Emit(ctx, "UPDATE_CHANNEL_MESSAGE", m.channel_arn, m.sub_channel_id, MessageEventJson(*updated),
+                           MessageRecipients(ctx, *updated), updated->type);
+    }
+  }
   json out = {{"ChannelArn", m.channel_arn}, {"MessageId", m.message_id}, {"Status", StatusOf(m)}};
   if (!sub.empty()) out["SubChannelId"] = sub;
   return out;
@@ -340,7 +367,15 @@ json RedactChannelMessage(RequestContext& ctx, const json& in) {
   if (!access.can_moderate() && m.sender_arn != caller.arn()) {
     throw Forbidden("Only the sender, a channel moderator or an AppInstanceAdmin can redact message " + m.message_id);
   }
-  if (!m.redacted) storage::RedactMessage(ctx.db, m.id, ctx.now_ms);
+  if (!m.redacted) {
+    storage::RedactMessage(ctx.db, m.id, ctx.now_ms);
+    if (ctx.outbox.events_wanted()) {
+      if (auto redacted = storage::FindMessage(ctx.db, m.channel_arn, m.message_id)) {
+        channel_events::Emit(ctx, "REDACT_CHANNEL_MESSAGE", m.channel_arn, m.sub_channel_id,
+                             MessageEventJson(*redacted), MessageRecipients(ctx, *redacted), redacted->type);
+      }
+    }
+  }
   json out = {{"ChannelArn", m.channel_arn}, {"MessageId", m.message_id}};
   if (!sub.empty()) out["SubChannelId"] = sub;
   return out;
@@ -359,11 +394,25 @@ json DeleteChannelMessage(RequestContext& ctx, const json& in) {
   if (!m || m->sub_channel_id != sub || m->created_ms < RetainedSinceMs(ctx, access.channel.app_instance_arn)) {
     throw ResourceMissing(ctx, "Message " + message_id + " does not exist in channel " + access.channel.arn);
   }
+  if (ctx.outbox.events_wanted()) {
+    // The deleted message's identifiers, sender and type; not its content.
+    json payload = MessageEventJson(*m);
+    payload.erase("Content");
+    payload.erase("Metadata");
+    payload.erase("MessageAttributes");
+    channel_events::Emit(ctx, "DELETE_CHANNEL_MESSAGE", m->channel_arn, m->sub_channel_id, std::move(payload),
+                         MessageRecipients(ctx, *m), m->type);
+  }
   storage::DeleteMessage(ctx.db, m->id);
   return json::object();
 }
 
 }  // namespace
+
+namespace channels {
+json MessageSummaryJson(const storage::MessageRecord& m) { return MessageCommon(m); }
+json ChannelMessageJson(const storage::MessageRecord& m) { return MessageEventJson(m); }
+}  // namespace channels
 
 void RegisterChannelMessageHandlers(HandlerTable& t) {
   t.Add(Op::kSendChannelMessage, SendChannelMessage);

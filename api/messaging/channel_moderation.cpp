@@ -12,6 +12,7 @@
 #include "api/common/pagination.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/principal_repo.hpp"
@@ -109,6 +110,7 @@ json CreateChannelBan(RequestContext& ctx, const json& in) {
   r.created_by_arn = caller.arn();
   r.created_ms = ctx.now_ms;
   storage::InsertBan(ctx.db, r);
+  channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
   storage::DeleteMembership(ctx.db, a.channel.arn, member);  // a ban kicks the member
   return {{"ChannelArn", a.channel.arn}, {"Member", IdentityJson(ctx.db, member)}};
 }

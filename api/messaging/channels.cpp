@@ -15,7 +15,9 @@
 #include "api/common/pagination.hpp"
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
+#include "api/messaging/messaging_session.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/purge.hpp"
@@ -102,6 +104,9 @@ json CreateChannel(RequestContext& ctx, const json& in) {
   }
 
   storage::PutTags(ctx.db, c.arn, TagsFromInput(in));
+  if (ctx.outbox.events_wanted()) {
+    channel_events::Emit(ctx, "CREATE_CHANNEL", c.arn, "", ChannelJson(ctx.db, c), channel_events::Members(ctx, c.arn, ""));
+  }
 
   json out = {{"ChannelArn", c.arn}};
   RememberIdempotent(ctx, scope, token, hash, out);
@@ -142,6 +147,12 @@ json UpdateChannel(RequestContext& ctx, const json& in) {
   channels::RequireModerator(caller, a, "update it");
   storage::UpdateChannelAttributes(ctx.db, a.channel.arn, OptStr(in, "Name"), OptStr(in, "Mode"),
                                    OptStr(in, "Metadata"), ctx.now_ms);
+  if (ctx.outbox.events_wanted()) {
+    if (auto updated = storage::FindChannel(ctx.db, a.channel.arn)) {
+      channel_events::Emit(ctx, "UPDATE_CHANNEL", a.channel.arn, "", ChannelJson(ctx.db, *updated),
+                           channel_events::Members(ctx, a.channel.arn, ""));
+    }
+  }
   return {{"ChannelArn", a.channel.arn}};
 }
 
@@ -149,6 +160,11 @@ json DeleteChannel(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
   channels::RequireModerator(caller, a, "delete it");
+  // Read before the delete: the members it removes still get DELETE_CHANNEL.
+  if (ctx.outbox.events_wanted()) {
+    channel_events::Emit(ctx, "DELETE_CHANNEL", a.channel.arn, "", ChannelJson(ctx.db, a.channel),
+                         channel_events::Members(ctx, a.channel.arn, ""));
+  }
   // Memberships, moderators, bans and messages go by ON DELETE CASCADE; its
   // tags and tokens with it (storage/purge.hpp).
   storage::PurgeChannel(ctx.db, a.channel.arn);
@@ -184,6 +200,7 @@ json ListSubChannels(RequestContext& ctx, const json& in) {
 
 void RegisterChannelHandlers(HandlerTable& t) {
   t.Add(Op::kCreateChannel, CreateChannel);
+  t.Add(Op::kGetMessagingSessionEndpoint, GetMessagingSessionEndpoint);  // api/messaging/messaging_session.cpp
   t.Add(Op::kDescribeChannel, DescribeChannel);
   t.Add(Op::kListChannels, ListChannels);
   t.Add(Op::kUpdateChannel, UpdateChannel);

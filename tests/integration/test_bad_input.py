@@ -150,11 +150,20 @@ class TargetAndHeaderTests(BadInputBase):
             self.assertTrue(r.json()["Message"])
 
     def test_not_http(self):
-        for data in (b"HELLO\r\n\r\n", b"GET / HTTP/9.9\r\nHost: a\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n",
+        # (Bytes that start like a TLS record go to the HTTPS/WSS side of the same port:
+        # test_tls_garbage_is_closed_without_harm.)
+        for data in (b"HELLO\r\n\r\n", b"GET / HTTP/9.9\r\nHost: a\r\n\r\n",
                      b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n"):
             r, closed = self.one(data)
             self.assertAwsError(r, 400, "BadRequestException", "Malformed HTTP request")
             self.assertTrue(closed)
+
+    def test_tls_garbage_is_closed_without_harm(self):
+        # A truncated TLS ClientHello: no HTTP answer (the TLS side waits for the rest of the
+        # record, bounded by the header timeout, then closes), and the server lives on.
+        responses, _ = self.send(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n")
+        self.assertEqual(responses, [])
+        self.assertEqual(self.server.health()[0], 200)
 
     def test_http10_without_host_is_served_and_http11_without_host_is_not(self):
         r, closed = self.one(b"GET /_chime-local/health HTTP/1.0\r\n\r\n")

@@ -76,7 +76,11 @@ class TextLogTests(LogFormatBase):
         self.assertNotIn("error_type", line)
         ready = [l for l in self.server.stdout_lines if "chime-local listening on http://" in l]
         self.assertEqual(len(ready), 1, self.server.stdout_lines)
-        self.assertEqual(len(self.server.stdout_lines), 1, "stdout carries only the ready line")
+        # stdout: the ready line first, then only the path of the TLS CA for wss:// (README).
+        self.assertIn("chime-local listening on http://", self.server.stdout_lines[0])
+        self.assertTrue(all(l.startswith("chime-local TLS ") for l in self.server.stdout_lines[1:]),
+                        self.server.stdout_lines)
+        self.assertLessEqual(len(self.server.stdout_lines), 2, self.server.stdout_lines)
         self.assertNotIn("listening on", self.server.log_text())
 
     def test_transport_errors_are_logged_too(self):

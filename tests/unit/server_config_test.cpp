@@ -205,7 +205,10 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "CHIME_LOCAL_THREADS", "--header-timeout", "CHIME_LOCAL_HEADER_TIMEOUT", "--log-format",
         "CHIME_LOCAL_LOG_FORMAT", "--read-only", "CHIME_LOCAL_READ_ONLY", "--public-host", "CHIME_LOCAL_PUBLIC_HOST",
         "--allowed-hosts", "CHIME_LOCAL_ALLOWED_HOSTS", "--control-origins", "CHIME_LOCAL_CONTROL_ORIGINS",
-        "stderr", "--help", "--version"}) {
+        "stderr", "--tls-cert", "CHIME_LOCAL_TLS_CERT", "--tls-key", "CHIME_LOCAL_TLS_KEY", "--cors-origins",
+        "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
+        "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "--faults-file", "CHIME_LOCAL_FAULTS_FILE",
+        "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }
@@ -248,6 +251,22 @@ TEST(ServerConfigTest, RejectsBadCrossSiteLoggingAndTimeoutValues) {
     ParseResult r = Parse(args);
     EXPECT_FALSE(r.ok()) << "accepted " << args[0] << " " << (args.size() > 1 ? args[1] : "");
   }
+}
+
+TEST(ServerConfigTest, MessagingSessionFlags) {
+  auto r = Parse({"--public-host", "localhost:8443", "--cors-origins", "http://a.test", "--max-sessions", "5",
+                  "--max-sessions-per-user", "2", "--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.config.public_host, "localhost:8443");
+  EXPECT_EQ(r.config.cors_origins, "http://a.test");
+  EXPECT_EQ(r.config.max_sessions, 5u);
+  EXPECT_EQ(r.config.max_sessions_per_user, 2u);
+  EXPECT_EQ(r.config.tls_cert, "c.pem");
+  EXPECT_EQ(r.config.tls_key, "k.pem");
+  EXPECT_EQ(ParseResult().config.cors_origins, "*");
+  auto bad = Parse({"--public-host", "http://x/"});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.error.find("--public-host"), std::string::npos);
 }
 
 }  // namespace

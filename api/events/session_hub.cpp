@@ -1,0 +1,170 @@
+#include "api/events/session_hub.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+namespace chime::api {
+
+// ---------------------------------------------------------------------------
+// HubSession
+
+int HubSession::Drain(std::vector<Frame>& out) {
+  std::lock_guard lock(mu_);
+  while (!queue_.empty()) {
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  wake_pending_ = false;
+  return close_code_;
+}
+
+void HubSession::WakeLocked(std::unique_lock<std::mutex>& lock) {
+  if (wake_pending_) return;
+  wake_pending_ = true;
+  lock.unlock();
+  if (wake_) wake_();
+}
+
+bool HubSession::Push(const Frame& frame) {
+  std::unique_lock lock(mu_);
+  if (close_code_ != 0) return true;  // closing: nothing more to send
+  if (queue_.size() >= max_queue_) {
+    // A slow or dead reader: drop what it has not taken and close it, so a
+    // session never holds more than max_queue_ frames.
+    queue_.clear();
+    close_code_ = close_code::kTryAgainLater;
+    WakeLocked(lock);
+    return false;
+  }
+  queue_.push_back(frame);
+  WakeLocked(lock);
+  return true;
+}
+
+void HubSession::Close(int code) {
+  std::unique_lock lock(mu_);
+  if (close_code_ != 0) return;
+  close_code_ = code;
+  WakeLocked(lock);
+}
+
+// ---------------------------------------------------------------------------
+// SessionHub
+
+SessionHub::Admission SessionHub::Open(const std::string& user_arn, const std::string& session_id,
+                                       std::function<void()> wake) {
+  Admission a;
+  std::lock_guard lock(mu_);
+  if (count_.load() >= options_.max_sessions) {
+    a.refuse_code = close_code::kTryAgainLater;
+    a.reason = "Too many messaging sessions (limit " + std::to_string(options_.max_sessions) + ")";
+    return a;
+  }
+  auto& list = by_user_[user_arn];
+  if (list.size() >= options_.max_sessions_per_user) {
+    a.refuse_code = close_code::kForbidden;
+    a.reason = "Too many messaging sessions for this user (limit " +
+               std::to_string(options_.max_sessions_per_user) + ")";
+    return a;
+  }
+  a.session = std::make_shared<HubSession>(user_arn, session_id, options_.max_queue_frames, std::move(wake));
+  list.push_back(a.session);
+  ++count_;
+  return a;
+}
+
+void SessionHub::Remove(const std::shared_ptr<HubSession>& session) {
+  if (!session) return;
+  std::lock_guard lock(mu_);
+  auto it = by_user_.find(session->user_arn());
+  if (it == by_user_.end()) return;
+  auto& list = it->second;
+  auto pos = std::find(list.begin(), list.end(), session);
+  if (pos == list.end()) return;
+  list.erase(pos);
+  --count_;
+  if (list.empty()) by_user_.erase(it);
+}
+
+void SessionHub::CloseAll(int code) {
+  std::vector<std::shared_ptr<HubSession>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [user, list] : by_user_) all.insert(all.end(), list.begin(), list.end());
+  }
+  for (auto& s : all) s->Close(code);
+}
+
+void SessionHub::Publish(std::vector<Event>&& events) {
+  std::vector<std::shared_ptr<HubSession>> targets;
+  for (const Event& e : events) {
+    targets.clear();
+    {
+      std::lock_guard lock(mu_);
+      for (const std::string& arn : e.recipients) {
+        auto it = by_user_.find(arn);
+        if (it != by_user_.end()) targets.insert(targets.end(), it->second.begin(), it->second.end());
+      }
+    }
+    if (targets.empty()) continue;
+    // Encoded once, shared by every session that receives it.
+    Frame frame = std::make_shared<const std::string>(EncodeEventFrame(e));
+    for (auto& s : targets) {
+      if (!s->Push(frame)) ++overflows_;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Frames
+
+std::string IsoTimestampMs(int64_t epoch_ms) {
+  std::time_t secs = static_cast<std::time_t>(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
+  int ms = static_cast<int>(epoch_ms - static_cast<int64_t>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+nlohmann::json WithIsoTimestamps(nlohmann::json payload) {
+  if (payload.is_object()) {
+    for (auto it = payload.begin(); it != payload.end(); ++it) {
+      const std::string& key = it.key();
+      const bool is_timestamp = key.size() >= 9 && key.compare(key.size() - 9, 9, "Timestamp") == 0;
+      if (is_timestamp && it.value().is_number()) {
+        it.value() = IsoTimestampMs(static_cast<int64_t>(std::llround(it.value().get<double>() * 1000.0)));
+      } else if (it.value().is_structured()) {
+        it.value() = WithIsoTimestamps(std::move(it.value()));
+      }
+    }
+  } else if (payload.is_array()) {
+    for (auto& v : payload) v = WithIsoTimestamps(std::move(v));
+  }
+  return payload;
+}
+
+namespace {
+
+std::string EncodeFrame(nlohmann::json headers, const nlohmann::json& payload) {
+  nlohmann::json frame = {{"Headers", std::move(headers)}};
+  if (!payload.is_null()) frame["Payload"] = WithIsoTimestamps(payload).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string EncodeEventFrame(const Event& event) {
+  nlohmann::json headers = {{"x-amz-chime-event-type", event.type},
+                            {"x-amz-chime-message-type", event.message_type.empty() ? "SYSTEM" : event.message_type}};
+  return EncodeFrame(std::move(headers), event.payload);
+}
+
+std::string EncodeSystemFrame(const std::string& event_type, const nlohmann::json& payload) {
+  return EncodeFrame({{"x-amz-chime-event-type", event_type}, {"x-amz-chime-message-type", "SYSTEM"}}, payload);
+}
+
+}  // namespace chime::api

@@ -1,0 +1,36 @@
+#include "api/messaging/channel_events.hpp"
+
+#include "api/messaging/channel_common.hpp"
+#include "storage/channel_repo.hpp"
+#include "storage/recipient_repo.hpp"
+
+namespace chime::api::channel_events {
+
+std::vector<std::string> Members(RequestContext& ctx, const std::string& channel_arn,
+                                 const std::string& sub_channel_id) {
+  return storage::ListChannelMemberArns(ctx.db, channel_arn, sub_channel_id);
+}
+
+void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,
+          json payload, std::vector<std::string> recipients, const std::string& message_type) {
+  if (!ctx.outbox.events_wanted() || recipients.empty()) return;
+  Event e;
+  e.type = type;
+  e.message_type = message_type;
+  e.channel_arn = channel_arn;
+  e.sub_channel_id = sub_channel_id;
+  e.payload = std::move(payload);
+  e.recipients = std::move(recipients);
+  ctx.outbox.Emit(std::move(e));
+}
+
+void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn) {
+  if (!ctx.outbox.events_wanted()) return;
+  auto m = storage::FindMembership(ctx.db, channel_arn, member_arn);
+  if (!m) return;
+  const std::string sub = m->sub_channel_id.value_or("");
+  Emit(ctx, "DELETE_CHANNEL_MEMBERSHIP", channel_arn, sub, channels::MembershipJson(ctx.db, *m),
+       Members(ctx, channel_arn, sub));
+}
+
+}  // namespace chime::api::channel_events

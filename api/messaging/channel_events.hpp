@@ -1,0 +1,27 @@
+// Real-time events of channel changes (README "Real-time messaging"), emitted
+// into the request's outbox: they reach the SessionHub only if the change
+// commits. Recipients are read here, inside the change's transaction, so a
+// DeleteChannel or DeleteChannelMembership still reaches the members it
+// removes when they are read before the delete.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/handler.hpp"
+
+namespace chime::api::channel_events {
+
+// The channel's members (of `sub_channel_id` only, when non-empty).
+std::vector<std::string> Members(RequestContext& ctx, const std::string& channel_arn,
+                                 const std::string& sub_channel_id);
+
+// Emits a SYSTEM event (or `message_type` for message events) to `recipients`.
+void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,
+          json payload, std::vector<std::string> recipients, const std::string& message_type = "SYSTEM");
+
+// DELETE_CHANNEL_MEMBERSHIP for `member_arn` (if a member), to the members of
+// its sub-channel, the removed member included. Call before the delete.
+void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn);
+
+}  // namespace chime::api::channel_events

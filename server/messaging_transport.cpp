@@ -1,0 +1,397 @@
+// Includes Beast's WebSocket and Asio's SSL: the most expensive TU to compile
+// after http_server.cpp; keep everything else out of it.
+#include "server/messaging_transport.hpp"
+
+#include <chrono>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "api/dispatcher.hpp"
+#include "api/events/session_hub.hpp"
+#include "api/messaging/messaging_session.hpp"
+#include "server/async_dispatch.hpp"
+#include "server/web_access.hpp"
+#include "storage/pipeline.hpp"
+
+namespace chime::server {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// WebSocket keep-alive: a ping after half of this without traffic from the
+// client; no answer within the other half closes the session.
+constexpr std::chrono::seconds kWebSocketIdle{30};
+constexpr std::chrono::seconds kHandshakeTimeout{10};
+// Client frames are ignored; bound what one may cost.
+constexpr size_t kMaxClientMessage = 64 * 1024;
+// The close reason of a WebSocket close frame is at most 123 bytes.
+constexpr size_t kMaxCloseReason = 123;
+
+using SslStream = asio::ssl::stream<beast::tcp_stream&>;
+
+std::string ToStd(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+// The /connect URL's parameters the emulator uses (the signature is not checked).
+struct ConnectTarget {
+  std::string path;
+  std::string user_arn;
+  std::string session_id;
+  bool prefetch = false;
+  std::string sort_by;
+};
+
+ConnectTarget ParseConnectTarget(std::string_view target) {
+  ConnectTarget t;
+  size_t q = target.find('?');
+  t.path = std::string(target.substr(0, q));
+  if (q == std::string_view::npos) return t;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = pair.find('=');
+    std::string key = PercentDecode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+    if (key == "userArn") {
+      t.user_arn = std::move(value);
+    } else if (key == "sessionId") {
+      t.session_id = std::move(value);
+    } else if (key == "prefetch-on") {
+      t.prefetch = value == "connect";
+    } else if (key == "prefetch-sort-by") {
+      t.sort_by = std::move(value);
+    }
+  }
+  return t;
+}
+
+websocket::close_reason CloseReason(int code, std::string reason) {
+  if (reason.size() > kMaxCloseReason) reason.resize(kMaxCloseReason);
+  websocket::close_reason r(static_cast<websocket::close_code>(code));
+  r.reason = std::move(reason);
+  return r;
+}
+
+api::HttpRequest ToApiRequest(MessagingTransport::Request& req) {
+  api::HttpRequest out;
+  out.method = ToStd(req.method_string());
+  for (char& c : out.method) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  out.target = ToStd(req.target());
+  for (const auto& field : req) out.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
+  out.body = std::move(req.body());
+  return out;
+}
+
+// Looks the user up and builds the prefetch frames on a storage reader.
+template <typename CompletionToken>
+auto AsyncSessionStart(storage::Pipeline& pipeline, ConnectTarget target, CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(std::exception_ptr, api::SessionStart)>(
+      [&pipeline](auto handler, ConnectTarget t) {
+        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto result = std::make_shared<api::SessionStart>();
+        storage::Work work;
+        work.run = [result, t = std::move(t)](storage::Database& db) {
+          *result = api::PrepareMessagingSession(db, t.user_arn, t.prefetch, t.sort_by);
+        };
+        work.done = [shared, ex, result](std::exception_ptr error) {
+          asio::post(ex, [shared, result, error]() mutable { (*shared)(error, std::move(*result)); });
+        };
+        pipeline.SubmitRead(std::move(work));
+      },
+      token, std::move(target));
+}
+
+}  // namespace
+
+struct MessagingTransport::Impl {
+  Options options;
+  asio::ssl::context ssl{asio::ssl::context::tls_server};
+
+  explicit Impl(Options o) : options(std::move(o)) {
+    ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    // Idle sessions are the common case: let OpenSSL free its record buffers between writes.
+    SSL_CTX_set_mode(ssl.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    try {
+      ssl.use_certificate_chain_file(options.cert_chain_file);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load TLS certificate " + options.cert_chain_file + ": " + e.what());
+    }
+    try {
+      ssl.use_private_key_file(options.private_key_file, asio::ssl::context::pem);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load TLS key " + options.private_key_file + ": " + e.what());
+    }
+  }
+
+  void Log(LogLevel level, std::string_view message) const {
+    if (options.log) options.log(level, message);
+  }
+
+  template <class Ws>
+  asio::awaitable<void> RunSession(Ws& ws, Request req);
+  template <class Ws>
+  asio::awaitable<void> ReadLoop(Ws& ws);
+  template <class Ws>
+  asio::awaitable<void> WriteLoop(Ws& ws, std::shared_ptr<api::HubSession> session,
+                                  std::shared_ptr<asio::steady_timer> wake);
+  template <class Stream>
+  asio::awaitable<beast::error_code> WriteHttp(Stream& stream, api::HttpResponse&& r, unsigned version,
+                                               bool keep_alive);
+  asio::awaitable<void> ServeHttps(SslStream& stream, beast::flat_buffer& buffer);
+};
+
+template <class Ws>
+asio::awaitable<void> MessagingTransport::Impl::ReadLoop(Ws& ws) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
+    if (ec) co_return;
+    buffer.consume(buffer.size());  // the session is receive-only: client data is ignored
+  }
+}
+
+template <class Ws>
+asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_ptr<api::HubSession> session,
+                                                          std::shared_ptr<asio::steady_timer> wake) {
+  std::vector<api::Frame> frames;
+  for (;;) {
+    frames.clear();
+    const int close = session->Drain(frames);
+    if (frames.empty() && close == 0) {
+      // Nothing between Drain and this wait suspends, so a wake (a post to
+      // this strand that cancels the timer) always finds the wait started.
+      wake->expires_at(asio::steady_timer::time_point::max());
+      co_await wake->async_wait(kUseTuple);
+      auto cs = co_await asio::this_coro::cancellation_state;
+      if (cs.cancelled() != asio::cancellation_type::none) co_return;
+      continue;
+    }
+    for (const api::Frame& f : frames) {
+      auto [ec, n] = co_await ws.async_write(asio::buffer(*f), kUseTuple);
+      if (ec) co_return;
+    }
+    if (close != 0) {
+      Log(LogLevel::kDebug, "messaging session of " + session->user_arn() + " closed with " + std::to_string(close));
+      const char* why = close == api::close_code::kServiceRestart ? "Service restart"
+                                                                    : "Outgoing queue overflow: reconnect";
+      co_await ws.async_close(CloseReason(close, why), kUseTuple);
+      co_return;
+    }
+  }
+}
+
+template <class Ws>
+asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) {
+  beast::get_lowest_layer(ws).expires_never();  // the WebSocket has its own timeouts
+  ConnectTarget target = ParseConnectTarget(std::string_view(req.target().data(), req.target().size()));
+  if (target.path != "/connect") {
+    api::HttpResponse r;
+    r.status = 404;
+    r.headers = {{"Content-Type", "application/json"}, {"x-amzn-ErrorType", "NotFoundException"}};
+    r.body = R"({"Code":"NotFound","Message":"WebSocket sessions are served on /connect only"})";
+    co_await WriteHttp(ws.next_layer(), std::move(r), req.version(), false);
+    co_return;
+  }
+  websocket::stream_base::timeout timeouts{kHandshakeTimeout, kWebSocketIdle, true};
+  ws.set_option(timeouts);
+  ws.read_message_max(kMaxClientMessage);
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "chime-local"); }));
+  auto [accept_ec] = co_await ws.async_accept(req, kUseTuple);
+  if (accept_ec) {
+    Log(LogLevel::kDebug, "WebSocket handshake failed: " + accept_ec.message());
+    co_return;
+  }
+  ws.text(true);
+
+  auto ex = co_await asio::this_coro::executor;
+  auto wake = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+  std::weak_ptr<asio::steady_timer> weak_wake = wake;
+  api::SessionHub& hub = *options.hub;
+  // Registered before the user lookup: whatever commits from now on queues
+  // for this session, so SESSION_ESTABLISHED means "nothing is missed".
+  auto admission = hub.Open(target.user_arn, target.session_id, [weak_wake, ex] {
+    asio::post(ex, [weak_wake] {
+      if (auto t = weak_wake.lock()) t->cancel();
+    });
+  });
+  if (!admission.session) {
+    Log(LogLevel::kWarn, "messaging session of " + target.user_arn + " refused: " + admission.reason);
+    co_await ws.async_close(CloseReason(admission.refuse_code, admission.reason), kUseTuple);
+    co_return;
+  }
+  struct Unregister {
+    api::SessionHub& hub;
+    std::shared_ptr<api::HubSession> session;
+    ~Unregister() { hub.Remove(session); }
+  } unregister{hub, admission.session};
+
+  auto [error, start] = co_await AsyncSessionStart(*options.pipeline, target, kUseTuple);
+  if (error) {
+    Log(LogLevel::kError, "messaging session of " + target.user_arn + ": cannot read the store");
+    co_await ws.async_close(CloseReason(1011, "Internal error: retry"), kUseTuple);
+    co_return;
+  }
+  if (!start.known) {
+    Log(LogLevel::kInfo, "messaging session refused (4401): unknown user " + target.user_arn);
+    co_await ws.async_close(
+        CloseReason(api::close_code::kUnauthorized,
+                    target.user_arn.empty() ? "Unauthorized: userArn is missing" : "Unauthorized: unknown userArn"),
+        kUseTuple);
+    co_return;
+  }
+  Log(LogLevel::kInfo, "messaging session opened for " + target.user_arn + " (session " + target.session_id + ")");
+  const std::string established = api::EncodeSystemFrame("SESSION_ESTABLISHED", nullptr);
+  if (auto [ec, n] = co_await ws.async_write(asio::buffer(established), kUseTuple); ec) co_return;
+  for (const std::string& frame : start.prefetch) {
+    if (auto [ec, n] = co_await ws.async_write(asio::buffer(frame), kUseTuple); ec) co_return;
+  }
+  co_await (ReadLoop(ws) || WriteLoop(ws, admission.session, wake));
+  Log(LogLevel::kDebug, "messaging session of " + target.user_arn + " ended");
+}
+
+template <class Stream>
+asio::awaitable<beast::error_code> MessagingTransport::Impl::WriteHttp(Stream& stream, api::HttpResponse&& r,
+                                                                      unsigned version, bool keep_alive) {
+  http::response<http::string_body> res;
+  res.version(version);
+  res.result(static_cast<unsigned>(r.status >= 100 && r.status <= 599 ? r.status : 500));
+  for (auto& [name, value] : r.headers) {
+    if (beast::iequals(name, "content-length") || beast::iequals(name, "connection") ||
+        beast::iequals(name, "transfer-encoding")) {
+      continue;
+    }
+    res.insert(name, value);
+  }
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  auto [ec, n] = co_await http::async_write(stream, res, kUseTuple);
+  co_return ec;
+}
+
+asio::awaitable<void> MessagingTransport::Impl::ServeHttps(SslStream& stream, beast::flat_buffer& buffer) {
+  const ServerConfig& config = *options.config;
+  auto& tcp = beast::get_lowest_layer(stream);
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(config.max_header_bytes);
+    parser.body_limit(config.max_body_bytes);
+    tcp.expires_after(std::chrono::seconds(config.idle_timeout_seconds));
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (ec) break;
+    Request req = parser.release();
+    if (websocket::is_upgrade(req)) {
+      websocket::stream<SslStream&> ws(stream);
+      co_await RunSession(ws, std::move(req));
+      co_return;
+    }
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    api::HttpRequest api_request = ToApiRequest(req);
+    const WebAccess::Facts facts = WebAccess::Capture(api_request);
+    const std::string method = api_request.method;
+    const std::string path = api_request.target.substr(0, api_request.target.find('?'));
+    api::HttpResponse response;
+    if (auto preflight = options.web->Preflight(api_request)) {
+      response = std::move(*preflight);
+    } else {
+      response = options.dispatcher->Finish(
+          co_await AsyncDispatch(*options.dispatcher, std::move(api_request), asio::use_awaitable));
+    }
+    options.web->Decorate(facts, response);
+    const std::string line = method + " " + path + " " + response.operation + " " + std::to_string(response.status) +
+                             " (https)";
+    tcp.expires_after(std::chrono::seconds(config.idle_timeout_seconds));
+    beast::error_code write_ec = co_await WriteHttp(stream, std::move(response), version, keep_alive);
+    Log(LogLevel::kInfo, line);
+    if (write_ec || !keep_alive) break;
+  }
+  tcp.expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(kUseTuple);
+}
+
+MessagingTransport::MessagingTransport(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+MessagingTransport::~MessagingTransport() = default;
+
+asio::awaitable<bool> MessagingTransport::ServeIfTls(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+  // The first bytes of a connection are part of its first request head: they
+  // get the head's deadline (--header-timeout), not the idle timeout.
+  stream.expires_after(std::chrono::seconds(impl_->options.config->header_timeout_seconds));
+  auto [ec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kUseTuple);
+  if (ec || !is_tls) co_return false;  // plain HTTP (or nothing): HttpServer carries on
+  SslStream ssl(stream, impl_->ssl);
+  stream.expires_after(std::chrono::seconds(impl_->options.config->header_timeout_seconds));
+  auto [hs_ec, used] = co_await ssl.async_handshake(asio::ssl::stream_base::server, buffer.data(), kUseTuple);
+  if (hs_ec) {
+    impl_->Log(LogLevel::kDebug, "TLS handshake failed: " + hs_ec.message());
+    co_return true;
+  }
+  buffer.consume(used);
+  co_await impl_->ServeHttps(ssl, buffer);
+  co_return true;
+}
+
+asio::awaitable<void> MessagingTransport::ServeUpgrade(beast::tcp_stream& stream, Request request) {
+  websocket::stream<beast::tcp_stream&> ws(stream);
+  co_await impl_->RunSession(ws, std::move(request));
+}
+
+void MessagingTransport::Shutdown() { impl_->options.hub->CloseAll(api::close_code::kServiceRestart); }
+
+}  // namespace chime::server

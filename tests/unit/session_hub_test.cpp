@@ -1,0 +1,219 @@
+// SessionHub (api/events/session_hub.hpp): fan-out to sessions, the bounded
+// per-session queue and its overflow close, session limits, shutdown close,
+// frame encoding; and, through the dispatcher, that only committed requests
+// reach a connected session.
+#include "api/events/session_hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+
+#include "api_fixture.hpp"
+
+namespace chime::testing {
+namespace {
+
+using api::Event;
+using api::Frame;
+using api::SessionHub;
+
+Event MessageEvent(std::vector<std::string> recipients, const std::string& content = "hi") {
+  Event e;
+  e.type = "CREATE_CHANNEL_MESSAGE";
+  e.message_type = "STANDARD";
+  e.channel_arn = "arn:c";
+  e.payload = {{"Content", content}, {"CreatedTimestamp", 1700000000.123}, {"Sender", {{"Arn", "a"}}}};
+  e.recipients = std::move(recipients);
+  return e;
+}
+
+std::vector<std::string> DrainText(api::HubSession& s, int* close = nullptr) {
+  std::vector<Frame> frames;
+  int code = s.Drain(frames);
+  if (close) *close = code;
+  std::vector<std::string> out;
+  for (auto& f : frames) out.push_back(*f);
+  return out;
+}
+
+TEST(SessionHub, AnEventReachesEveryOpenSessionOfEachRecipientOnly) {
+  SessionHub hub;
+  auto a1 = hub.Open("a", "1", {}).session;
+  auto a2 = hub.Open("a", "2", {}).session;
+  auto b1 = hub.Open("b", "1", {}).session;
+  auto c1 = hub.Open("c", "1", {}).session;
+  ASSERT_TRUE(a1 && a2 && b1 && c1);
+  std::vector<Event> events{MessageEvent({"a", "b", "nobody"})};
+  hub.Publish(std::move(events));
+  EXPECT_EQ(DrainText(*a1).size(), 1u);
+  EXPECT_EQ(DrainText(*a2).size(), 1u);
+  EXPECT_EQ(DrainText(*b1).size(), 1u);
+  EXPECT_TRUE(DrainText(*c1).empty());
+}
+
+TEST(SessionHub, FramesAreHeadersPlusAJsonStringPayloadWithIsoTimestamps) {
+  SessionHub hub;
+  auto s = hub.Open("a", "1", {}).session;
+  hub.Publish({MessageEvent({"a"}, "héllo")});
+  auto frames = DrainText(*s);
+  ASSERT_EQ(frames.size(), 1u);
+  json f = json::parse(frames[0]);
+  EXPECT_EQ(f["Headers"]["x-amz-chime-event-type"], "CREATE_CHANNEL_MESSAGE");
+  EXPECT_EQ(f["Headers"]["x-amz-chime-message-type"], "STANDARD");
+  ASSERT_TRUE(f["Payload"].is_string());
+  json p = json::parse(f["Payload"].get<std::string>());
+  EXPECT_EQ(p["Content"], "héllo");
+  EXPECT_EQ(p["CreatedTimestamp"], "2023-11-14T22:13:20.123Z");
+  json sys = json::parse(api::EncodeSystemFrame("SESSION_ESTABLISHED", nullptr));
+  EXPECT_EQ(sys["Headers"]["x-amz-chime-message-type"], "SYSTEM");
+  EXPECT_FALSE(sys.contains("Payload"));
+}
+
+TEST(SessionHub, WakeIsCalledOnceUntilTheSessionDrains) {
+  SessionHub hub;
+  std::atomic<int> wakes{0};
+  auto s = hub.Open("a", "1", [&] { ++wakes; }).session;
+  hub.Publish({MessageEvent({"a"}), MessageEvent({"a"})});
+  hub.Publish({MessageEvent({"a"})});
+  EXPECT_EQ(wakes.load(), 1);
+  EXPECT_EQ(DrainText(*s).size(), 3u);
+  hub.Publish({MessageEvent({"a"})});
+  EXPECT_EQ(wakes.load(), 2);
+}
+
+TEST(SessionHub, ASessionThatFallsBehindIsClosedWith1013AndHoldsNoMoreThanTheBound) {
+  SessionHub::Options o;
+  o.max_queue_frames = 3;
+  SessionHub hub(o);
+  auto slow = hub.Open("a", "slow", {}).session;
+  auto fast = hub.Open("a", "fast", {}).session;
+  for (int i = 0; i < 5; ++i) {
+    hub.Publish({MessageEvent({"a"}, std::to_string(i))});
+    EXPECT_EQ(DrainText(*fast).size(), 1u) << i;
+  }
+  int close = 0;
+  auto left = DrainText(*slow, &close);
+  EXPECT_EQ(close, api::close_code::kTryAgainLater);
+  EXPECT_TRUE(left.empty()) << "an overflowing session's queue is dropped";
+  EXPECT_EQ(hub.overflow_closes(), 1u);
+  int fast_close = -1;
+  DrainText(*fast, &fast_close);
+  EXPECT_EQ(fast_close, 0);
+}
+
+TEST(SessionHub, SessionLimitsPerUserAndInTotal) {
+  SessionHub::Options o;
+  o.max_sessions_per_user = 2;
+  o.max_sessions = 3;
+  SessionHub hub(o);
+  EXPECT_TRUE(hub.Open("a", "1", {}).session);
+  EXPECT_TRUE(hub.Open("a", "2", {}).session);
+  auto third = hub.Open("a", "3", {});
+  EXPECT_FALSE(third.session);
+  EXPECT_EQ(third.refuse_code, api::close_code::kForbidden);
+  auto b = hub.Open("b", "1", {}).session;
+  EXPECT_TRUE(b);
+  auto over = hub.Open("c", "1", {});
+  EXPECT_FALSE(over.session);
+  EXPECT_EQ(over.refuse_code, api::close_code::kTryAgainLater);
+  hub.Remove(b);
+  EXPECT_TRUE(hub.Open("c", "1", {}).session);
+}
+
+TEST(SessionHub, ShutdownClosesEverySessionWith1012AndRemovedSessionsGetNothing) {
+  SessionHub hub;
+  EXPECT_FALSE(hub.Wanted());
+  auto a = hub.Open("a", "1", {}).session;
+  auto b = hub.Open("b", "1", {}).session;
+  EXPECT_TRUE(hub.Wanted());
+  hub.Remove(b);
+  hub.Publish({MessageEvent({"b"})});
+  EXPECT_TRUE(DrainText(*b).empty());
+  hub.CloseAll(api::close_code::kServiceRestart);
+  int close = 0;
+  DrainText(*a, &close);
+  EXPECT_EQ(close, 1012);
+  hub.Remove(a);
+  EXPECT_FALSE(hub.Wanted());
+  EXPECT_EQ(hub.session_count(), 0u);
+}
+
+// --- through the dispatcher: only committed requests reach a session ---------------------
+
+class HubDispatchTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    dispatcher_ = std::make_unique<api::Dispatcher>(api::ServiceConfig{}, *db_, &hub_);
+    app_ = Call("POST", "/app-instances", {{"Name", "app"}, {"ClientRequestToken", "token-app"}}).body["AppInstanceArn"];
+    for (const char* id : {"alice", "bob", "carol"}) {
+      users_[id] = Call("POST", "/app-instance-users",
+                        {{"AppInstanceArn", app_}, {"AppInstanceUserId", id}, {"Name", id}, {"ClientRequestToken", std::string("token-") + id}})
+                       .body["AppInstanceUserArn"];
+    }
+    channel_ = Call("POST", "/channels",
+                    {{"AppInstanceArn", app_},
+                     {"Name", "c"},
+                     {"ClientRequestToken", "token-channel"},
+                     {"MemberArns", json::array({users_["bob"], users_["carol"]})}},
+                    users_["alice"])
+                   .body["ChannelArn"];
+    ASSERT_FALSE(channel_.empty());
+  }
+  Reply Send(const std::string& from, json body) {
+    body["Type"] = body.value("Type", "STANDARD");
+    body["Persistence"] = body.value("Persistence", "PERSISTENT");
+    body["ClientRequestToken"] = "tok-" + std::to_string(++tokens_);
+    return Call("POST", "/channels/" + Enc(channel_) + "/messages", body, users_[from]);
+  }
+  SessionHub hub_;
+  std::string app_, channel_;
+  std::map<std::string, std::string> users_;
+  int tokens_ = 0;
+};
+
+TEST_F(HubDispatchTest, ACommittedSendReachesConnectedMembersAndARefusedOneNothing) {
+  auto bob = hub_.Open(users_["bob"], "1", {}).session;
+  auto carol = hub_.Open(users_["carol"], "1", {}).session;
+  DrainText(*bob);
+  ASSERT_EQ(Send("alice", {{"Content", "hello"}}).status, 201);
+  auto frames = DrainText(*bob);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(json::parse(json::parse(frames[0])["Payload"].get<std::string>())["Content"], "hello");
+  DrainText(*carol);
+
+  // Refused inside the transaction (size rule, not a member): nothing leaves.
+  EXPECT_EQ(Send("alice", {{"Content", std::string(5000, 'x')}}).status, 400);
+  EXPECT_EQ(Call("POST", "/channels/" + Enc(channel_) + "/messages",
+                 {{"Content", "x"}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"}, {"ClientRequestToken", "token-refused"}},
+                 app_ + "/user/nobody")
+                .status / 100,
+            4);
+  EXPECT_TRUE(DrainText(*bob).empty());
+
+  // Targeted: only sender and target.
+  ASSERT_EQ(Send("alice", {{"Content", "psst"}, {"Target", json::array({{{"MemberArn", users_["bob"]}}})}}).status, 201);
+  EXPECT_EQ(DrainText(*bob).size(), 1u);
+  EXPECT_TRUE(DrainText(*carol).empty());
+}
+
+TEST_F(HubDispatchTest, MembershipChangesReachTheRemovedMemberAndTheRest) {
+  auto bob = hub_.Open(users_["bob"], "1", {}).session;
+  auto carol = hub_.Open(users_["carol"], "1", {}).session;
+  ASSERT_EQ(Call("DELETE", "/channels/" + Enc(channel_) + "/memberships/" + Enc(users_["carol"]), nullptr,
+                 users_["alice"])
+                .status,
+            204);
+  auto c = DrainText(*carol);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(json::parse(c[0])["Headers"]["x-amz-chime-event-type"], "DELETE_CHANNEL_MEMBERSHIP");
+  EXPECT_EQ(DrainText(*bob).size(), 1u);
+  // Carol is no longer a member: a later message does not reach her.
+  ASSERT_EQ(Send("alice", {{"Content", "after"}}).status, 201);
+  EXPECT_TRUE(DrainText(*carol).empty());
+  EXPECT_EQ(DrainText(*bob).size(), 1u);
+}
+
+}  // namespace
+}  // namespace chime::testing
