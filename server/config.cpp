@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -141,8 +142,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 19>& Options() {
-  static const std::array<Option, 19> kOptions = {{
+const std::array<Option, 21>& Options() {
+  static const std::array<Option, 21> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -267,6 +268,34 @@ const std::array<Option, 19>& Options() {
        "      new ones get 503. Worst-case request memory is N x (max-body-bytes + max-header-bytes).",
        [](const ServerConfig& c) { return std::to_string(c.max_connections); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_connections, v, 1, 1000000); }},
+      {"--channel-flow-timeout", "CHIME_LOCAL_CHANNEL_FLOW_TIMEOUT", "SECONDS",
+       "Channel flows: a message whose processor has not called back this long after its\n"
+       "      invocation becomes FAILED (AWS: 48 hours). Fractions allowed (0.5).",
+       [](const ServerConfig& c) {
+         char buf[32];
+         std::snprintf(buf, sizeof buf, "%g", c.channel_flow_timeout_ms / 1000.0);
+         return std::string(buf);
+       },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         const std::string text(v);
+         char* end = nullptr;
+         const double seconds = std::strtod(text.c_str(), &end);
+         if (text.empty() || end != text.c_str() + text.size() || !(seconds >= 0.05 && seconds <= 172800)) {
+           return "must be a number of seconds between 0.05 and 172800 (48 hours)";
+         }
+         c.channel_flow_timeout_ms = static_cast<uint32_t>(seconds * 1000.0 + 0.5);
+         return {};
+       }},
+      {"--lambda-endpoint", "CHIME_LOCAL_LAMBDA_ENDPOINT", "URL",
+       "http://HOST:PORT of an AWS Lambda API (e.g. LocalStack) that runs channel-flow processors\n"
+       "      (Invoke, InvocationType Event, SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).",
+       [](const ServerConfig&) { return std::string("(none: invocations wait in /_chime-local/channel-flow-invocations)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.rfind("http://", 0) != 0 || v.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
+         c.lambda_endpoint = std::string(v);
+         while (!c.lambda_endpoint.empty() && c.lambda_endpoint.back() == '/') c.lambda_endpoint.pop_back();
+         return {};
+       }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},

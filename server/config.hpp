@@ -56,6 +56,13 @@ struct ServerConfig {
   // Comma-separated origins (e.g. http://localhost:3000, or "*") whose web
   // pages may call /_chime-local/ endpoints.
   std::string control_origins;
+  // Channel flows: a processor that has not called back this long after its
+  // invocation leaves its message FAILED (AWS waits up to 48 hours).
+  uint32_t channel_flow_timeout_ms = 30000;
+  // http://HOST:PORT of an AWS Lambda API (LocalStack, ...) that runs the
+  // channel-flow processors; empty = invocations only wait in the queue of
+  // GET /_chime-local/channel-flow-invocations.
+  std::string lambda_endpoint;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -7,6 +7,7 @@
 // server cannot start, 2 for bad flags or environment variables.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -18,10 +19,12 @@
 
 #include "api/common/storage_health.hpp"
 #include "api/dispatcher.hpp"
+#include "api/messaging/flow_runner.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "server/lambda_invoker.hpp"
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
 
@@ -129,6 +132,29 @@ int main(int argc, char** argv) {
         has_port ? config.public_host : config.public_host + ":" + std::to_string(http->port());
   }
 
+  // Channel flows: the timeout sweep and, with --lambda-endpoint, the Lambda
+  // invoker whose undeliverable invocations the runner turns into FallbackActions.
+  service.channel_flow_timeout_ms = config.channel_flow_timeout_ms;
+  api::ChannelFlowRunner flow_runner(service, *store, nullptr);
+  std::unique_ptr<server::LambdaInvoker> lambda;
+  if (!config.lambda_endpoint.empty()) {
+    server::LambdaInvoker::Options options;
+    options.endpoint = config.lambda_endpoint;
+    options.region = config.region;
+    auto env = [](const char* name, const char* fallback) {
+      const char* v = std::getenv(name);
+      return std::string(v && *v ? v : fallback);
+    };
+    options.credentials = {env("AWS_ACCESS_KEY_ID", "test"), env("AWS_SECRET_ACCESS_KEY", "test"),
+                           env("AWS_SESSION_TOKEN", "")};
+    lambda = std::make_unique<server::LambdaInvoker>(
+        options, [&flow_runner](const std::string& callback_id, const std::string& detail) {
+          flow_runner.ReportFailure(callback_id, detail);
+        });
+    service.processor_invoker = lambda.get();
+  }
+  flow_runner.Start();
+
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
     dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()});
@@ -137,6 +163,8 @@ int main(int argc, char** argv) {
   }
 
   int rc = http->Run(*dispatcher);
+  flow_runner.Stop();
+  if (lambda) lambda->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

@@ -171,9 +171,52 @@ CREATE TABLE app_instance_user_endpoints (
 ALTER TABLE app_instances ADD COLUMN retention_set_ms INTEGER;
 )sql";
 
+// Version 3: channel flows (processor chains a channel may be associated
+// with), the processor invocations of messages waiting in a flow (the queue
+// GET /_chime-local/channel-flow-invocations lists, and what
+// ChannelFlowCallback answers by CallbackId), and the messaging streaming
+// configurations of app instances.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE channel_flows (
+  id               INTEGER PRIMARY KEY,
+  arn              TEXT NOT NULL UNIQUE,
+  app_instance_arn TEXT NOT NULL REFERENCES app_instances(arn) ON DELETE CASCADE,
+  name             TEXT NOT NULL,
+  processors       TEXT NOT NULL,           -- JSON list of Processor, by ExecutionOrder
+  created_ms       INTEGER NOT NULL,
+  updated_ms       INTEGER NOT NULL
+);
+CREATE INDEX channel_flows_by_instance ON channel_flows(app_instance_arn, id);
+CREATE INDEX channels_by_flow ON channels(channel_flow_arn, id);
+
+CREATE TABLE channel_flow_invocations (
+  id              INTEGER PRIMARY KEY,
+  callback_id     TEXT NOT NULL UNIQUE,
+  channel_arn     TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  message_id      TEXT NOT NULL,
+  flow_arn        TEXT NOT NULL,
+  action          TEXT NOT NULL,            -- CREATE | UPDATE
+  processor_index INTEGER NOT NULL,         -- position in the flow's processors
+  function_arn    TEXT NOT NULL,
+  event           TEXT NOT NULL,            -- the JSON the processor gets
+  previous        TEXT,                     -- UPDATE: the message before the edit (JSON)
+  state           TEXT NOT NULL,            -- PENDING | DONE | FAILED
+  created_ms      INTEGER NOT NULL,
+  deadline_ms     INTEGER NOT NULL
+);
+CREATE INDEX channel_flow_invocations_by_state ON channel_flow_invocations(state, deadline_ms);
+
+CREATE TABLE messaging_streaming_configurations (
+  app_instance_arn TEXT PRIMARY KEY REFERENCES app_instances(arn) ON DELETE CASCADE,
+  configurations   TEXT NOT NULL,           -- JSON list of StreamingConfiguration
+  updated_ms       INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 int UserVersion(Database& db) {

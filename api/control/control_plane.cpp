@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/common/storage_health.hpp"
+#include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/database.hpp"
@@ -73,6 +74,18 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
       db.DeleteAllData();
       return nlohmann::json{{"reset", true}};
     };
+    return c;
+  }
+  if (name == "channel-flow-invocations") {
+    // Channel-flow processor invocations waiting for their ChannelFlowCallback
+    // (each with the exact event a processor Lambda gets), oldest first.
+    if (request.method != "GET") {
+      return Answer("ChannelFlowInvocations",
+                    EncodeError(ErrorType::kBadRequest, "Use GET for " + std::string(path), request_id));
+    }
+    ControlRequest c;
+    c.operation = "ChannelFlowInvocations";
+    c.read = [](storage::Database& db) { return flows::PendingInvocationsJson(db); };
     return c;
   }
   if (name == "operations") {
