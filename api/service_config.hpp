@@ -7,7 +7,8 @@
 
 namespace chime::api {
 
-class ProcessorInvoker;  // api/messaging/processor_invoker.hpp
+class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
+class StreamingDirectory;  // api/events/streaming_sink.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
@@ -21,6 +22,10 @@ struct ServiceConfig {
   // GET /_chime-local/channel-flow-invocations lists (--lambda-endpoint); null:
   // the queue only. Owned by main(), outlives the dispatcher.
   ProcessorInvoker* processor_invoker = nullptr;
+  // --kinesis-endpoint: the streaming configurations the StreamingEventSink
+  // routes by, updated after each committed Put/DeleteMessagingStreaming-
+  // Configurations; null when nothing streams. Owned by main().
+  StreamingDirectory* streaming = nullptr;
 };
 
 }  // namespace chime::api

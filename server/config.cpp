@@ -71,6 +71,14 @@ std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max
   return {};
 }
 
+// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint): plain http://, no trailing '/'.
+std::string SetHttpEndpoint(std::string& field, std::string_view value) {
+  if (value.rfind("http://", 0) != 0 || value.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
+  field = std::string(value);
+  while (!field.empty() && field.back() == '/') field.pop_back();
+  return {};
+}
+
 std::optional<bool> ParseBool(std::string_view value) {
   std::string v = ToLower(value);
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
@@ -142,8 +150,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 21>& Options() {
-  static const std::array<Option, 21> kOptions = {{
+const std::array<Option, 22>& Options() {
+  static const std::array<Option, 22> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -290,12 +298,12 @@ const std::array<Option, 21>& Options() {
        "http://HOST:PORT of an AWS Lambda API (e.g. LocalStack) that runs channel-flow processors\n"
        "      (Invoke, InvocationType Event, SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).",
        [](const ServerConfig&) { return std::string("(none: invocations wait in /_chime-local/channel-flow-invocations)"); },
-       [](ServerConfig& c, std::string_view v) -> std::string {
-         if (v.rfind("http://", 0) != 0 || v.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
-         c.lambda_endpoint = std::string(v);
-         while (!c.lambda_endpoint.empty() && c.lambda_endpoint.back() == '/') c.lambda_endpoint.pop_back();
-         return {};
-       }},
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.lambda_endpoint, v); }},
+      {"--kinesis-endpoint", "CHIME_LOCAL_KINESIS_ENDPOINT", "URL",
+       "http://HOST:PORT of a Kinesis API (e.g. LocalStack, moto) that gets the messaging streaming\n"
+       "      records of PutMessagingStreamingConfigurations (PutRecord, SigV4 like --lambda-endpoint).",
+       [](const ServerConfig&) { return std::string("(none: streaming configurations are only stored)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.kinesis_endpoint, v); }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},

@@ -63,6 +63,9 @@ struct ServerConfig {
   // channel-flow processors; empty = invocations only wait in the queue of
   // GET /_chime-local/channel-flow-invocations.
   std::string lambda_endpoint;
+  // http://HOST:PORT of a Kinesis API that gets the messaging streaming
+  // records; empty = streaming configurations are only stored.
+  std::string kinesis_endpoint;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -19,12 +20,15 @@
 
 #include "api/common/storage_health.hpp"
 #include "api/dispatcher.hpp"
+#include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_runner.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "server/kinesis_streamer.hpp"
 #include "server/lambda_invoker.hpp"
+#include "storage/channel_flow_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
 
@@ -47,6 +51,21 @@ void RaiseDescriptorLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint) sign with the
+// credentials of the emulator's environment, test/test when unset.
+chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config, const std::string& endpoint) {
+  auto env = [](const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return std::string(v && *v ? v : fallback);
+  };
+  chime::server::AwsHttpClient::Options options;
+  options.endpoint = endpoint;
+  options.region = config.region;
+  options.credentials = {env("AWS_ACCESS_KEY_ID", "test"), env("AWS_SECRET_ACCESS_KEY", "test"),
+                         env("AWS_SESSION_TOKEN", "")};
+  return options;
 }
 
 int Fail(const std::string& message) {
@@ -135,20 +154,40 @@ int main(int argc, char** argv) {
   // Channel flows: the timeout sweep and, with --lambda-endpoint, the Lambda
   // invoker whose undeliverable invocations the runner turns into FallbackActions.
   service.channel_flow_timeout_ms = config.channel_flow_timeout_ms;
-  api::ChannelFlowRunner flow_runner(service, *store, nullptr);
+  // Where committed events go: the messaging session's hub (not built yet:
+  // null) and, with --kinesis-endpoint, the streaming sink around it.
+  api::EventSink* sink = nullptr;
+  api::StreamingDirectory streaming;
+  std::unique_ptr<server::KinesisStreamer> kinesis;
+  std::unique_ptr<api::StreamingEventSink> streaming_sink;
+  if (!config.kinesis_endpoint.empty()) {
+    try {
+      std::promise<void> loaded;
+      storage::Work load;
+      load.run = [&streaming](storage::Database& db) {
+        for (const auto& [app, list] : storage::ListAllStreamingConfigurations(db)) {
+          streaming.Set(app, nlohmann::json::parse(list));
+        }
+      };
+      load.done = [&loaded](std::exception_ptr e) { e ? loaded.set_exception(e) : loaded.set_value(); };
+      store->SubmitRead(std::move(load));
+      loaded.get_future().get();
+    } catch (const std::exception& e) {
+      return Fail(std::string("cannot load the streaming configurations: ") + e.what());
+    }
+    kinesis = std::make_unique<server::KinesisStreamer>(OutgoingClient(config, config.kinesis_endpoint),
+                                                        server::RetryingQueue::Options{});
+    streaming_sink = std::make_unique<api::StreamingEventSink>(sink, *kinesis, streaming);
+    sink = streaming_sink.get();
+    service.streaming = &streaming;
+  }
+
+  api::ChannelFlowRunner flow_runner(service, *store, sink);
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
-    server::LambdaInvoker::Options options;
-    options.endpoint = config.lambda_endpoint;
-    options.region = config.region;
-    auto env = [](const char* name, const char* fallback) {
-      const char* v = std::getenv(name);
-      return std::string(v && *v ? v : fallback);
-    };
-    options.credentials = {env("AWS_ACCESS_KEY_ID", "test"), env("AWS_SECRET_ACCESS_KEY", "test"),
-                           env("AWS_SESSION_TOKEN", "")};
     lambda = std::make_unique<server::LambdaInvoker>(
-        options, [&flow_runner](const std::string& callback_id, const std::string& detail) {
+        OutgoingClient(config, config.lambda_endpoint), server::RetryingQueue::Options{},
+        [&flow_runner](const std::string& callback_id, const std::string& detail) {
           flow_runner.ReportFailure(callback_id, detail);
         });
     service.processor_invoker = lambda.get();
@@ -157,7 +196,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()});
+    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()}, sink);
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }
@@ -165,6 +204,7 @@ int main(int argc, char** argv) {
   int rc = http->Run(*dispatcher);
   flow_runner.Stop();
   if (lambda) lambda->Stop();
+  if (kinesis) kinesis->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

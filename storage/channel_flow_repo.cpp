@@ -170,4 +170,11 @@ bool DeleteStreamingConfigurations(Database& db, std::string_view app_instance_a
   return db.Changes() > 0;
 }
 
+std::vector<std::pair<std::string, std::string>> ListAllStreamingConfigurations(Database& db) {
+  auto st = db.Prepare("SELECT app_instance_arn, configurations FROM messaging_streaming_configurations");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (st.Step()) out.emplace_back(st.Text(0), st.Text(1));
+  return out;
+}
+
 }  // namespace chime::storage

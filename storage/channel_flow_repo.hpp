@@ -73,5 +73,7 @@ std::optional<std::string> FindStreamingConfigurations(Database& db, std::string
 void PutStreamingConfigurations(Database& db, std::string_view app_instance_arn, std::string_view configurations,
                                 int64_t now_ms);
 bool DeleteStreamingConfigurations(Database& db, std::string_view app_instance_arn);
+// Every app instance's (arn, configurations JSON): loaded once at start.
+std::vector<std::pair<std::string, std::string>> ListAllStreamingConfigurations(Database& db);
 
 }  // namespace chime::storage

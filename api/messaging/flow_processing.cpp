@@ -203,9 +203,9 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
     EmitMessageEvent(env, "DENIED_" + inv->action + "_CHANNEL_MESSAGE", *m, true);
     return out;
   }
-  // The processor's values replace the pending ones.
-  if (auto v = OptStr(cm, "Content")) m->content = *v;
-  if (auto v = OptStr(cm, "Metadata")) m->metadata = *v;
+  // The processor's values replace the pending ones (a message redacted meanwhile stays empty).
+  if (auto v = OptStr(cm, "Content"); v && !m->redacted) m->content = *v;
+  if (auto v = OptStr(cm, "Metadata"); v && !m->redacted) m->metadata = *v;
   if (auto v = OptStr(cm, "ContentType")) m->content_type = *v;
   if (auto it = cm.find("MessageAttributes"); it != cm.end()) m->message_attributes = it->dump();
   if (auto it = cm.find("PushNotification"); it != cm.end()) m->push_notification = it->dump();

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api/common/resources.hpp"
+#include "api/events/streaming_sink.hpp"
 #include "api/handler.hpp"
 #include "storage/channel_flow_repo.hpp"
 
@@ -42,6 +43,7 @@ json PutMessagingStreamingConfigurations(RequestContext& ctx, const json& in) {
   const json& list = in.at("StreamingConfigurations");
   CheckStreamingConfigurations(list);
   storage::PutStreamingConfigurations(ctx.db, app_arn, list.dump(), ctx.now_ms);
+  if (StreamingDirectory* d = ctx.config.streaming) ctx.outbox.AfterCommit([d, app_arn, list] { d->Set(app_arn, list); });
   return {{"StreamingConfigurations", list}};
 }
 
@@ -57,6 +59,9 @@ json DeleteMessagingStreamingConfigurations(RequestContext& ctx, const json& in)
   const std::string app_arn = Str(in, "AppInstanceArn");
   RequireAppInstance(ctx, app_arn);
   storage::DeleteStreamingConfigurations(ctx.db, app_arn);
+  if (StreamingDirectory* d = ctx.config.streaming) {
+    ctx.outbox.AfterCommit([d, app_arn] { d->Set(app_arn, json::array()); });
+  }
   return json::object();
 }
 

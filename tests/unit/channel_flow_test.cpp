@@ -6,19 +6,11 @@
 
 #include "api/messaging/flow_processing.hpp"
 #include "api_fixture.hpp"
+#include "recording_sink.hpp"
 #include "server/sigv4.hpp"
 
 namespace chime::testing {
 namespace {
-
-class RecordingSink : public api::EventSink {
- public:
-  bool Wanted() const override { return true; }
-  void Publish(std::vector<api::Event>&& events) override {
-    for (auto& e : events) published.push_back(std::move(e));
-  }
-  std::vector<api::Event> published;
-};
 
 std::set<std::string> Recipients(const api::Event& e) { return {e.recipients.begin(), e.recipients.end()}; }
 
