@@ -148,14 +148,15 @@ class WireFormatTest(ChimeTestCase):
         self.assertIn("x-amz-chime-bearer", doc["Message"])
 
     def test_unimplemented_operation_names_itself(self):
-        # ChannelFlows are not emulated yet: a clear 501 naming the operation.
-        status, hdrs, raw = self.raw_request("GET", "/channel-flows?app-instance-arn=x")
+        # GetMessagingSessionEndpoint is the last operation built (with the WebSocket): until
+        # then a clear 501 naming the operation.
+        status, hdrs, raw = self.raw_request("GET", "/endpoints/messaging-session")
         doc = json.loads(raw)
         if status == 501:
-            self.assertIn("ListChannelFlows", doc["Message"])
+            self.assertIn("GetMessagingSessionEndpoint", doc["Message"])
             self.assertTrue(hdrs.get("x-amzn-errortype"))
         else:
-            self.assertNotEqual(status, 404, "ListChannelFlows must be routed")
+            self.assertNotEqual(status, 404, "GetMessagingSessionEndpoint must be routed")
 
 
 class ControlPlaneTest(ChimeTestCase):
