@@ -424,5 +424,21 @@ class TimeoutTests(FlowFixtures, ChimeTestCase):
             self.callback(channel, inv)
 
 
+class RestartTests(FlowFixtures, ChimeTestCase):
+    persistent = True
+
+    def test_pending_invocations_survive_a_restart(self):
+        _, channel = self.flow_channel()
+        mid = self.send(channel, self.alice, "before the restart")["MessageId"]
+        inv = self.invocation_of(channel, mid)
+        self.assertEqual(self.restart_server(), 0)
+        self.assertEqual(self.invocation_of(channel, mid), inv)
+        self.assertEqual(self.status(channel, mid, self.alice)["Value"], "PENDING")
+        self.callback(channel, inv, Content="after the restart")
+        m = self.messaging.get_channel_message(ChannelArn=channel, MessageId=mid,
+                                               ChimeBearer=self.owner)["ChannelMessage"]
+        self.assertEqual((m["Content"], m["Status"]["Value"]), ("after the restart", "SENT"))
+
+
 if __name__ == "__main__":
     unittest.main()
