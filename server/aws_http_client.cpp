@@ -27,7 +27,8 @@ AwsHttpClient::AwsHttpClient(Options options) : options_(std::move(options)) {
   if (host_.size() > 2 && host_.front() == '[') host_ = host_.substr(1, host_.size() - 2);
 }
 
-HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& path, const std::string& query,
+HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& path,
+                                const std::string& query,
                                 std::vector<std::pair<std::string, std::string>> headers,
                                 const std::string& content_type, const std::string& body) const {
   SigV4Request sig;
@@ -43,7 +44,8 @@ HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& p
   }
   sig.payload = body;
 
-  http::request<http::string_body> req{http::verb::post, path + (query.empty() ? "" : "?" + query), 11};
+  http::request<http::string_body> req{http::verb::post, path + (query.empty() ? "" : "?" + query),
+                                       11};
   for (const auto& [k, v] : sig.headers) req.set(k, v);
   req.set(http::field::content_type, content_type);
   req.set(http::field::authorization,

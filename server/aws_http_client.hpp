@@ -35,8 +35,8 @@ class AwsHttpClient {
   // POST `path`?`query` (both already canonical: no characters needing
   // encoding) with `headers` signed besides host and x-amz-date.
   HttpAttempt Post(const std::string& service, const std::string& path, const std::string& query,
-                   std::vector<std::pair<std::string, std::string>> headers, const std::string& content_type,
-                   const std::string& body) const;
+                   std::vector<std::pair<std::string, std::string>> headers,
+                   const std::string& content_type, const std::string& body) const;
   const std::string& endpoint() const { return options_.endpoint; }
 
  private:

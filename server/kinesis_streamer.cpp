@@ -24,11 +24,14 @@ void Warn(const std::string& message) { std::fprintf(stderr, "WARN %s\n", messag
 KinesisStreamer::KinesisStreamer(AwsHttpClient::Options client, RetryingQueue::Options queue)
     : client_(std::move(client)), queue_(queue) {}
 
-void KinesisStreamer::Write(const std::string& stream_arn, const std::string& partition_key, std::string data) {
+void KinesisStreamer::Write(const std::string& stream_arn, const std::string& partition_key,
+                            std::string data) {
   const auto at = stream_arn.find(":stream/");
   const std::string stream = at == std::string::npos ? stream_arn : stream_arn.substr(at + 8);
-  const std::string body =
-      nlohmann::json{{"StreamName", stream}, {"PartitionKey", partition_key}, {"Data", Base64(data)}}.dump();
+  const std::string body = nlohmann::json{
+      {"StreamName", stream},
+      {"PartitionKey", partition_key},
+      {"Data", Base64(data)}}.dump();
   RetryingQueue::Job job;
   job.attempt = [this, body] {
     return client_.Post("kinesis", "/", "", {{"x-amz-target", "Kinesis_20131202.PutRecord"}},
@@ -37,7 +40,9 @@ void KinesisStreamer::Write(const std::string& stream_arn, const std::string& pa
   job.failed = [stream](const HttpAttempt& last) {
     Warn("streaming record for Kinesis stream " + stream + " dropped: " + last.detail);
   };
-  if (!queue_.Push(std::move(job))) Warn("streaming record for Kinesis stream " + stream + " dropped: the queue is full or the emulator is stopping");
+  if (!queue_.Push(std::move(job)))
+    Warn("streaming record for Kinesis stream " + stream +
+         " dropped: the queue is full or the emulator is stopping");
 }
 
 }  // namespace chime::server

@@ -19,7 +19,8 @@ namespace chime::server {
 class KinesisStreamer : public api::StreamRecordWriter {
  public:
   KinesisStreamer(AwsHttpClient::Options client, RetryingQueue::Options queue);
-  void Write(const std::string& stream_arn, const std::string& partition_key, std::string data) override;
+  void Write(const std::string& stream_arn, const std::string& partition_key,
+             std::string data) override;
   void Stop() { queue_.Stop(); }
 
  private:

@@ -33,7 +33,8 @@ std::string QueryEncode(const std::string& v) {
 
 }  // namespace
 
-LambdaInvoker::LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue, OnFailure on_failure)
+LambdaInvoker::LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue,
+                             OnFailure on_failure)
     : client_(std::move(client)), on_failure_(std::move(on_failure)), queue_(queue) {}
 
 void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {
@@ -43,11 +44,15 @@ void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {
   const std::string callback_id = inv.callback_id;
   RetryingQueue::Job job;
   job.attempt = [this, path, query, event = inv.event] {
-    return client_.Post("lambda", path, query, {{"x-amz-invocation-type", "Event"}}, "application/json", event);
+    return client_.Post("lambda", path, query, {{"x-amz-invocation-type", "Event"}},
+                        "application/json", event);
   };
-  job.failed = [this, callback_id](const HttpAttempt& last) { on_failure_(callback_id, last.detail); };
+  job.failed = [this, callback_id](const HttpAttempt& last) {
+    on_failure_(callback_id, last.detail);
+  };
   if (!queue_.Push(std::move(job))) {
-    on_failure_(callback_id, "the Lambda invocation queue is full (" + std::to_string(queue_.options().max_queue) +
+    on_failure_(callback_id, "the Lambda invocation queue is full (" +
+                                 std::to_string(queue_.options().max_queue) +
                                  " waiting) or stopping; the invocation was dropped");
   }
 }

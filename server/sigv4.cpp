@@ -31,15 +31,16 @@ std::string Sha256Hex(const std::string& data) {
 std::string Hmac(const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 }  // namespace
 
 std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentials& credentials,
-                               const std::string& region, const std::string& service, const std::string& amz_date) {
+                               const std::string& region, const std::string& service,
+                               const std::string& amz_date) {
   auto headers = request.headers;
   std::sort(headers.begin(), headers.end());
   std::string canonical_headers, signed_headers;
@@ -48,9 +49,9 @@ std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentia
     if (!signed_headers.empty()) signed_headers += ";";
     signed_headers += name;
   }
-  const std::string canonical_request = request.method + "\n" + request.path + "\n" + request.query + "\n" +
-                                        canonical_headers + "\n" + signed_headers + "\n" +
-                                        Sha256Hex(request.payload);
+  const std::string canonical_request = request.method + "\n" + request.path + "\n" +
+                                        request.query + "\n" + canonical_headers + "\n" +
+                                        signed_headers + "\n" + Sha256Hex(request.payload);
   const std::string date = amz_date.substr(0, 8);
   const std::string scope = date + "/" + region + "/" + service + "/aws4_request";
   const std::string string_to_sign =

@@ -20,8 +20,9 @@ ChannelFlowRecord ReadFlow(const Statement& st) {
   return r;
 }
 
-#define CHIME_INVOCATION_COLUMNS                                                                            \
-  "id, callback_id, channel_arn, message_id, flow_arn, action, processor_index, function_arn, event, previous, " \
+#define CHIME_INVOCATION_COLUMNS                                                                \
+  "id, callback_id, channel_arn, message_id, flow_arn, action, processor_index, function_arn, " \
+  "event, previous, "                                                                           \
   "state, created_ms, deadline_ms"
 
 FlowInvocationRecord ReadInvocation(const Statement& st) {
@@ -58,9 +59,10 @@ std::optional<ChannelFlowRecord> FindChannelFlow(Database& db, std::string_view 
   return ReadFlow(st);
 }
 
-void UpdateChannelFlow(Database& db, std::string_view arn, std::string_view name, std::string_view processors,
-                       int64_t now_ms) {
-  auto st = db.Prepare("UPDATE channel_flows SET name = ?, processors = ?, updated_ms = ? WHERE arn = ?");
+void UpdateChannelFlow(Database& db, std::string_view arn, std::string_view name,
+                       std::string_view processors, int64_t now_ms) {
+  auto st =
+      db.Prepare("UPDATE channel_flows SET name = ?, processors = ?, updated_ms = ? WHERE arn = ?");
   st.BindAll(name, processors, now_ms, arn);
   st.Run();
 }
@@ -72,25 +74,28 @@ bool DeleteChannelFlow(Database& db, std::string_view arn) {
   return db.Changes() > 0;
 }
 
-std::vector<ChannelFlowRecord> ListChannelFlowsPage(Database& db, std::string_view app_instance_arn, int64_t after_id,
-                                                    int limit) {
-  auto st = db.Prepare("SELECT " CHIME_FLOW_COLUMNS
-                       " FROM channel_flows WHERE app_instance_arn = ? AND id > ? ORDER BY id LIMIT ?");
+std::vector<ChannelFlowRecord> ListChannelFlowsPage(Database& db, std::string_view app_instance_arn,
+                                                    int64_t after_id, int limit) {
+  auto st =
+      db.Prepare("SELECT " CHIME_FLOW_COLUMNS
+                 " FROM channel_flows WHERE app_instance_arn = ? AND id > ? ORDER BY id LIMIT ?");
   st.BindAll(app_instance_arn, after_id, static_cast<int64_t>(limit));
   std::vector<ChannelFlowRecord> out;
   while (st.Step()) out.push_back(ReadFlow(st));
   return out;
 }
 
-void SetChannelFlowArn(Database& db, std::string_view channel_arn, const std::optional<std::string>& flow_arn) {
+void SetChannelFlowArn(Database& db, std::string_view channel_arn,
+                       const std::optional<std::string>& flow_arn) {
   auto st = db.Prepare("UPDATE channels SET channel_flow_arn = ? WHERE arn = ?");
   st.BindAll(flow_arn, channel_arn);
   st.Run();
 }
 
-std::vector<ChannelRecord> ListChannelsOfFlowPage(Database& db, std::string_view flow_arn, int64_t after_id,
-                                                  int limit) {
-  auto st = db.Prepare("SELECT arn FROM channels WHERE channel_flow_arn = ? AND id > ? ORDER BY id LIMIT ?");
+std::vector<ChannelRecord> ListChannelsOfFlowPage(Database& db, std::string_view flow_arn,
+                                                  int64_t after_id, int limit) {
+  auto st = db.Prepare(
+      "SELECT arn FROM channels WHERE channel_flow_arn = ? AND id > ? ORDER BY id LIMIT ?");
   st.BindAll(flow_arn, after_id, static_cast<int64_t>(limit));
   std::vector<std::string> arns;
   while (st.Step()) arns.push_back(st.Text(0));
@@ -108,16 +113,18 @@ bool FlowHasChannels(Database& db, std::string_view flow_arn) {
 
 void InsertFlowInvocation(Database& db, const FlowInvocationRecord& r) {
   auto st = db.Prepare(
-      "INSERT INTO channel_flow_invocations (callback_id, channel_arn, message_id, flow_arn, action, "
+      "INSERT INTO channel_flow_invocations (callback_id, channel_arn, message_id, flow_arn, "
+      "action, "
       "processor_index, function_arn, event, previous, state, created_ms, deadline_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.BindAll(r.callback_id, r.channel_arn, r.message_id, r.flow_arn, r.action, r.processor_index, r.function_arn,
-             r.event, r.previous, r.state, r.created_ms, r.deadline_ms);
+  st.BindAll(r.callback_id, r.channel_arn, r.message_id, r.flow_arn, r.action, r.processor_index,
+             r.function_arn, r.event, r.previous, r.state, r.created_ms, r.deadline_ms);
   st.Run();
 }
 
 std::optional<FlowInvocationRecord> FindFlowInvocation(Database& db, std::string_view callback_id) {
-  auto st = db.Prepare("SELECT " CHIME_INVOCATION_COLUMNS " FROM channel_flow_invocations WHERE callback_id = ?");
+  auto st = db.Prepare("SELECT " CHIME_INVOCATION_COLUMNS
+                       " FROM channel_flow_invocations WHERE callback_id = ?");
   st.BindAll(callback_id);
   if (!st.Step()) return std::nullopt;
   return ReadInvocation(st);
@@ -129,8 +136,9 @@ void SetFlowInvocationState(Database& db, std::string_view callback_id, std::str
   st.Run();
 }
 
-std::vector<FlowInvocationRecord> ListPendingFlowInvocations(Database& db, std::optional<int64_t> deadline_before,
-                                                              int limit) {
+std::vector<FlowInvocationRecord> ListPendingFlowInvocations(Database& db,
+                                                             std::optional<int64_t> deadline_before,
+                                                             int limit) {
   auto st = db.Prepare("SELECT " CHIME_INVOCATION_COLUMNS
                        " FROM channel_flow_invocations WHERE state = 'PENDING' AND deadline_ms <= ?"
                        " ORDER BY deadline_ms, id LIMIT ?");
@@ -141,22 +149,27 @@ std::vector<FlowInvocationRecord> ListPendingFlowInvocations(Database& db, std::
 }
 
 bool AnyFlowInvocationDue(Database& db, int64_t now_ms) {
-  auto st = db.Prepare("SELECT 1 FROM channel_flow_invocations WHERE state = 'PENDING' AND deadline_ms <= ? LIMIT 1");
+  auto st = db.Prepare(
+      "SELECT 1 FROM channel_flow_invocations WHERE state = 'PENDING' AND deadline_ms <= ? LIMIT "
+      "1");
   st.BindAll(now_ms);
   return st.Step();
 }
 
-std::optional<std::string> FindStreamingConfigurations(Database& db, std::string_view app_instance_arn) {
-  auto st = db.Prepare("SELECT configurations FROM messaging_streaming_configurations WHERE app_instance_arn = ?");
+std::optional<std::string> FindStreamingConfigurations(Database& db,
+                                                       std::string_view app_instance_arn) {
+  auto st = db.Prepare(
+      "SELECT configurations FROM messaging_streaming_configurations WHERE app_instance_arn = ?");
   st.BindAll(app_instance_arn);
   if (!st.Step()) return std::nullopt;
   return st.Text(0);
 }
 
-void PutStreamingConfigurations(Database& db, std::string_view app_instance_arn, std::string_view configurations,
-                                int64_t now_ms) {
+void PutStreamingConfigurations(Database& db, std::string_view app_instance_arn,
+                                std::string_view configurations, int64_t now_ms) {
   auto st = db.Prepare(
-      "INSERT INTO messaging_streaming_configurations (app_instance_arn, configurations, updated_ms) VALUES (?, ?, ?) "
+      "INSERT INTO messaging_streaming_configurations (app_instance_arn, configurations, "
+      "updated_ms) VALUES (?, ?, ?) "
       "ON CONFLICT(app_instance_arn) DO UPDATE SET configurations = excluded.configurations, "
       "updated_ms = excluded.updated_ms");
   st.BindAll(app_instance_arn, configurations, now_ms);
@@ -171,7 +184,8 @@ bool DeleteStreamingConfigurations(Database& db, std::string_view app_instance_a
 }
 
 std::vector<std::pair<std::string, std::string>> ListAllStreamingConfigurations(Database& db) {
-  auto st = db.Prepare("SELECT app_instance_arn, configurations FROM messaging_streaming_configurations");
+  auto st =
+      db.Prepare("SELECT app_instance_arn, configurations FROM messaging_streaming_configurations");
   std::vector<std::pair<std::string, std::string>> out;
   while (st.Step()) out.emplace_back(st.Text(0), st.Text(1));
   return out;

@@ -27,18 +27,19 @@ struct ChannelFlowRecord {
 
 void InsertChannelFlow(Database& db, const ChannelFlowRecord& r);
 std::optional<ChannelFlowRecord> FindChannelFlow(Database& db, std::string_view arn);
-void UpdateChannelFlow(Database& db, std::string_view arn, std::string_view name, std::string_view processors,
-                       int64_t now_ms);
+void UpdateChannelFlow(Database& db, std::string_view arn, std::string_view name,
+                       std::string_view processors, int64_t now_ms);
 bool DeleteChannelFlow(Database& db, std::string_view arn);
 // Flows of an app instance with id > after_id, by id.
-std::vector<ChannelFlowRecord> ListChannelFlowsPage(Database& db, std::string_view app_instance_arn, int64_t after_id,
-                                                    int limit);
+std::vector<ChannelFlowRecord> ListChannelFlowsPage(Database& db, std::string_view app_instance_arn,
+                                                    int64_t after_id, int limit);
 
 // channels.channel_flow_arn (nullopt disassociates).
-void SetChannelFlowArn(Database& db, std::string_view channel_arn, const std::optional<std::string>& flow_arn);
+void SetChannelFlowArn(Database& db, std::string_view channel_arn,
+                       const std::optional<std::string>& flow_arn);
 // Channels associated with `flow_arn` with id > after_id, by id.
-std::vector<ChannelRecord> ListChannelsOfFlowPage(Database& db, std::string_view flow_arn, int64_t after_id,
-                                                  int limit);
+std::vector<ChannelRecord> ListChannelsOfFlowPage(Database& db, std::string_view flow_arn,
+                                                  int64_t after_id, int limit);
 bool FlowHasChannels(Database& db, std::string_view flow_arn);
 
 struct FlowInvocationRecord {
@@ -62,16 +63,18 @@ std::optional<FlowInvocationRecord> FindFlowInvocation(Database& db, std::string
 void SetFlowInvocationState(Database& db, std::string_view callback_id, std::string_view state);
 // PENDING invocations, oldest first (all when deadline_before is nullopt,
 // else those whose deadline is <= it).
-std::vector<FlowInvocationRecord> ListPendingFlowInvocations(Database& db, std::optional<int64_t> deadline_before,
-                                                              int limit);
+std::vector<FlowInvocationRecord> ListPendingFlowInvocations(Database& db,
+                                                             std::optional<int64_t> deadline_before,
+                                                             int limit);
 
 // Whether a PENDING invocation's deadline is <= now_ms (the timeout sweep's cheap check).
 bool AnyFlowInvocationDue(Database& db, int64_t now_ms);
 
 // Streaming configurations: the JSON list, or nullopt when none is put.
-std::optional<std::string> FindStreamingConfigurations(Database& db, std::string_view app_instance_arn);
-void PutStreamingConfigurations(Database& db, std::string_view app_instance_arn, std::string_view configurations,
-                                int64_t now_ms);
+std::optional<std::string> FindStreamingConfigurations(Database& db,
+                                                       std::string_view app_instance_arn);
+void PutStreamingConfigurations(Database& db, std::string_view app_instance_arn,
+                                std::string_view configurations, int64_t now_ms);
 bool DeleteStreamingConfigurations(Database& db, std::string_view app_instance_arn);
 // Every app instance's (arn, configurations JSON): loaded once at start.
 std::vector<std::pair<std::string, std::string>> ListAllStreamingConfigurations(Database& db);

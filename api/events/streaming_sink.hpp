@@ -31,7 +31,8 @@ class StreamRecordWriter {
  public:
   virtual ~StreamRecordWriter() = default;
   // Queues one record for `stream_arn`; never blocks.
-  virtual void Write(const std::string& stream_arn, const std::string& partition_key, std::string data) = 0;
+  virtual void Write(const std::string& stream_arn, const std::string& partition_key,
+                     std::string data) = 0;
 };
 
 class StreamingDirectory {
@@ -51,7 +52,8 @@ class StreamingEventSink : public EventSink {
  public:
   // `inner` (may be null): the messaging session's sink. `writer` and
   // `directory` must outlive the sink.
-  StreamingEventSink(EventSink* inner, StreamRecordWriter& writer, const StreamingDirectory& directory);
+  StreamingEventSink(EventSink* inner, StreamRecordWriter& writer,
+                     const StreamingDirectory& directory);
   bool Wanted() const override;
   void Publish(std::vector<Event>&& events) override;
 

@@ -92,20 +92,25 @@ json ListChannelFlows(RequestContext& ctx, const json& in) {
   const std::string scope = "ListChannelFlows|" + app_arn;
   auto cursor = NextTokenCursor(in, scope);
   const int limit = MaxResults(in);
-  auto rows = storage::ListChannelFlowsPage(ctx.db, app_arn, cursor ? cursor->tiebreak : 0, limit + 1);
+  auto rows =
+      storage::ListChannelFlowsPage(ctx.db, app_arn, cursor ? cursor->tiebreak : 0, limit + 1);
   json out = json::object();
   channels::EmitPage(
       out, "ChannelFlows", rows, limit, scope,
       [](const storage::ChannelFlowRecord& f) {
-        return json{{"ChannelFlowArn", f.arn}, {"Name", f.name}, {"Processors", json::parse(f.processors)}};
+        return json{
+            {"ChannelFlowArn", f.arn}, {"Name", f.name}, {"Processors", json::parse(f.processors)}};
       },
-      [](const storage::ChannelFlowRecord& f) { return PageCursor{0, f.id}; });
+      [](const storage::ChannelFlowRecord& f) {
+        return PageCursor{0, f.id};
+      });
   return out;
 }
 
 json UpdateChannelFlow(RequestContext& ctx, const json& in) {
   auto f = RequireFlow(ctx, Str(in, "ChannelFlowArn"));
-  storage::UpdateChannelFlow(ctx.db, f.arn, Str(in, "Name"), SortedProcessors(in).dump(), ctx.now_ms);
+  storage::UpdateChannelFlow(ctx.db, f.arn, Str(in, "Name"), SortedProcessors(in).dump(),
+                             ctx.now_ms);
   return {{"ChannelFlowArn", f.arn}};
 }
 
@@ -113,7 +118,8 @@ json DeleteChannelFlow(RequestContext& ctx, const json& in) {
   auto f = RequireFlow(ctx, Str(in, "ChannelFlowArn"));
   if (storage::FlowHasChannels(ctx.db, f.arn)) {
     throw Conflict("ChannelFlow " + f.arn +
-                   " is associated with channels; disassociate them (DisassociateChannelFlow) before deleting it");
+                   " is associated with channels; disassociate them (DisassociateChannelFlow) "
+                   "before deleting it");
   }
   storage::DeleteChannelFlow(ctx.db, f.arn);
   storage::RemoveAllTags(ctx.db, f.arn);
@@ -126,7 +132,8 @@ json AssociateChannelFlow(RequestContext& ctx, const json& in) {
   channels::RequireModerator(caller, a, "associate a channel flow with it");
   auto f = RequireFlow(ctx, Str(in, "ChannelFlowArn"));
   if (f.app_instance_arn != a.channel.app_instance_arn) {
-    throw BadRequest("ChannelFlow " + f.arn + " belongs to another app instance than channel " + a.channel.arn);
+    throw BadRequest("ChannelFlow " + f.arn + " belongs to another app instance than channel " +
+                     a.channel.arn);
   }
   if (a.channel.channel_flow_arn && *a.channel.channel_flow_arn != f.arn) {
     throw Conflict("Channel " + a.channel.arn + " is already associated with channel flow " +
@@ -142,7 +149,8 @@ json DisassociateChannelFlow(RequestContext& ctx, const json& in) {
   channels::RequireModerator(caller, a, "disassociate its channel flow");
   const std::string flow_arn = Str(in, "ChannelFlowArn");
   if (a.channel.channel_flow_arn != flow_arn) {
-    throw ResourceMissing(ctx, "Channel " + a.channel.arn + " is not associated with channel flow " + flow_arn + ".");
+    throw ResourceMissing(
+        ctx, "Channel " + a.channel.arn + " is not associated with channel flow " + flow_arn + ".");
   }
   storage::SetChannelFlowArn(ctx.db, a.channel.arn, std::nullopt);
   return json::object();
@@ -153,22 +161,27 @@ json ListChannelsAssociatedWithChannelFlow(RequestContext& ctx, const json& in) 
   const std::string scope = "ListChannelsAssociatedWithChannelFlow|" + f.arn;
   auto cursor = NextTokenCursor(in, scope);
   const int limit = MaxResults(in);
-  auto rows = storage::ListChannelsOfFlowPage(ctx.db, f.arn, cursor ? cursor->tiebreak : 0, limit + 1);
+  auto rows =
+      storage::ListChannelsOfFlowPage(ctx.db, f.arn, cursor ? cursor->tiebreak : 0, limit + 1);
   json out = json::object();
   channels::EmitPage(
       out, "Channels", rows, limit, scope,
       [](const storage::ChannelRecord& c) {
-        json j = {{"Name", c.name}, {"ChannelArn", c.arn}, {"Mode", c.mode}, {"Privacy", c.privacy}};
+        json j = {
+            {"Name", c.name}, {"ChannelArn", c.arn}, {"Mode", c.mode}, {"Privacy", c.privacy}};
         if (c.metadata) j["Metadata"] = *c.metadata;
         return j;
       },
-      [](const storage::ChannelRecord& c) { return PageCursor{0, c.id}; });
+      [](const storage::ChannelRecord& c) {
+        return PageCursor{0, c.id};
+      });
   return out;
 }
 
 json ChannelFlowCallback(RequestContext& ctx, const json& in) {
   const std::string channel_arn = Str(in, "ChannelArn");
-  if (!storage::FindChannel(ctx.db, channel_arn)) throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
+  if (!storage::FindChannel(ctx.db, channel_arn))
+    throw ResourceMissing(ctx, "Channel " + channel_arn + " does not exist.");
   auto env = flows::EnvOf(ctx);
   return flows::Callback(env, channel_arn, in);
 }

@@ -21,8 +21,9 @@ std::string IsoTime(int64_t ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[96];  // room for any int the compiler cannot rule out
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -41,7 +42,9 @@ json ProcessorEvent(const std::string& callback_id, const storage::MessageRecord
   if (m.content_type) msg["ContentType"] = *m.content_type;
   if (m.message_attributes) msg["MessageAttributes"] = json::parse(*m.message_attributes);
   if (!m.sub_channel_id.empty()) msg["SubChannelId"] = m.sub_channel_id;
-  return {{"EventType", "CHANNEL_MESSAGE_EVENT"}, {"CallbackId", callback_id}, {"ChannelMessage", std::move(msg)}};
+  return {{"EventType", "CHANNEL_MESSAGE_EVENT"},
+          {"CallbackId", callback_id},
+          {"ChannelMessage", std::move(msg)}};
 }
 
 json ProcessorsOf(storage::Database& db, const std::string& flow_arn) {
@@ -77,10 +80,12 @@ void Restore(storage::MessageRecord& m, const json& s) {
   m.message_attributes = get("messageAttributes");
   m.push_notification = get("pushNotification");
   m.status_detail = get("statusDetail");
-  m.edited_ms = s.contains("editedMs") ? std::optional<int64_t>(s["editedMs"].get<int64_t>()) : std::nullopt;
+  m.edited_ms =
+      s.contains("editedMs") ? std::optional<int64_t>(s["editedMs"].get<int64_t>()) : std::nullopt;
 }
 
-void EmitMessageEvent(FlowEnv& env, const std::string& type, const storage::MessageRecord& m, bool sender_only) {
+void EmitMessageEvent(FlowEnv& env, const std::string& type, const storage::MessageRecord& m,
+                      bool sender_only) {
   if (!env.outbox.events_wanted()) return;
   Event e;
   e.type = type;
@@ -103,8 +108,8 @@ void EmitMessageEvent(FlowEnv& env, const std::string& type, const storage::Mess
 }
 
 // Invokes processor `index` of the flow for `m` (stored PENDING).
-void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& processors, size_t index,
-                     const storage::MessageRecord& m, const std::string& action,
+void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& processors,
+                     size_t index, const storage::MessageRecord& m, const std::string& action,
                      const std::optional<std::string>& previous) {
   storage::FlowInvocationRecord inv;
   inv.callback_id = NewMessageId();  // 64 hex characters (CallbackIdType: 32-64)
@@ -120,13 +125,15 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
   inv.deadline_ms = env.now_ms + env.config.channel_flow_timeout_ms;
   storage::InsertFlowInvocation(env.db, inv);
   if (ProcessorInvoker* invoker = env.config.processor_invoker) {
-    env.outbox.AfterCommit([invoker, call = ProcessorInvocation{inv.callback_id, inv.function_arn, inv.event}] {
-      invoker->Invoke(call);
-    });
+    env.outbox.AfterCommit(
+        [invoker, call = ProcessorInvocation{inv.callback_id, inv.function_arn, inv.event}] {
+          invoker->Invoke(call);
+        });
   }
 }
 
-void Fail(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::MessageRecord m, const std::string& detail) {
+void Fail(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::MessageRecord m,
+          const std::string& detail) {
   m.status = "FAILED";
   m.status_detail = detail;
   m.updated_ms = env.now_ms;
@@ -149,18 +156,21 @@ void Advance(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::Me
   m.status_detail.reset();
   storage::SaveProcessedMessage(env.db, m);
   // Targeted messages do not move the channel's last-message time (as in SendChannelMessage).
-  if (inv.action == "CREATE" && !m.target_arn) storage::TouchChannelLastMessage(env.db, m.channel_arn, m.created_ms);
+  if (inv.action == "CREATE" && !m.target_arn)
+    storage::TouchChannelLastMessage(env.db, m.channel_arn, m.created_ms);
   EmitMessageEvent(env, inv.action + "_CHANNEL_MESSAGE", m, false);
 }
 
 }  // namespace
 
 bool Processes(const storage::ChannelRecord& channel, const storage::MessageRecord& m) {
-  return channel.channel_flow_arn.has_value() && m.type == "STANDARD" && m.persistence == "PERSISTENT";
+  return channel.channel_flow_arn.has_value() && m.type == "STANDARD" &&
+         m.persistence == "PERSISTENT";
 }
 
 void StartProcessing(FlowEnv& env, const std::string& flow_arn, const storage::MessageRecord& m,
-                     const std::string& action, const std::optional<storage::MessageRecord>& before) {
+                     const std::string& action,
+                     const std::optional<storage::MessageRecord>& before) {
   const json processors = ProcessorsOf(env.db, flow_arn);
   EmitMessageEvent(env, "PENDING_" + action + "_CHANNEL_MESSAGE", m, true);
   std::optional<std::string> previous;
@@ -172,13 +182,15 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
   const std::string callback_id = Str(in, "CallbackId");
   const json& cm = in.at("ChannelMessage");
   auto inv = storage::FindFlowInvocation(env.db, callback_id);
-  if (!inv) throw BadRequest("CallbackId " + callback_id + " does not name a channel flow invocation");
+  if (!inv)
+    throw BadRequest("CallbackId " + callback_id + " does not name a channel flow invocation");
   if (inv->channel_arn != channel_arn) {
-    throw BadRequest("CallbackId " + callback_id + " belongs to channel " + inv->channel_arn + ", not " + channel_arn);
+    throw BadRequest("CallbackId " + callback_id + " belongs to channel " + inv->channel_arn +
+                     ", not " + channel_arn);
   }
   if (Str(cm, "MessageId") != inv->message_id) {
-    throw BadRequest("ChannelMessage.MessageId must be " + inv->message_id + ", the message of CallbackId " +
-                     callback_id);
+    throw BadRequest("ChannelMessage.MessageId must be " + inv->message_id +
+                     ", the message of CallbackId " + callback_id);
   }
   const json out = {{"ChannelArn", channel_arn}, {"CallbackId", callback_id}};
   if (inv->state == "DONE") return out;  // a retried callback: answered already
@@ -221,7 +233,8 @@ void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::st
   if (!m) return;
   const json processors = ProcessorsOf(env.db, inv->flow_arn);
   const auto index = static_cast<size_t>(inv->processor_index);
-  const bool carry_on = index < processors.size() && processors[index].value("FallbackAction", "") == "CONTINUE";
+  const bool carry_on =
+      index < processors.size() && processors[index].value("FallbackAction", "") == "CONTINUE";
   if (carry_on) return Advance(env, *inv, *m);
   Fail(env, *inv, *m, "Processor " + inv->function_arn + " failed: " + detail);
 }
@@ -233,9 +246,11 @@ int ExpireOverdue(FlowEnv& env) {
     auto m = storage::FindMessage(env.db, inv.channel_arn, inv.message_id);
     if (!m) continue;
     char limit[32];
-    std::snprintf(limit, sizeof limit, "%g", static_cast<double>(env.config.channel_flow_timeout_ms) / 1000.0);
+    std::snprintf(limit, sizeof limit, "%g",
+                  static_cast<double>(env.config.channel_flow_timeout_ms) / 1000.0);
     Fail(env, inv, *m,
-         "Processor " + inv.function_arn + " did not call back within " + limit + " s (--channel-flow-timeout)");
+         "Processor " + inv.function_arn + " did not call back within " + limit +
+             " s (--channel-flow-timeout)");
   }
   return static_cast<int>(overdue.size());
 }

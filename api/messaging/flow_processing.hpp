@@ -29,7 +29,9 @@ struct FlowEnv {
   int64_t now_ms;
   Outbox& outbox;
 };
-inline FlowEnv EnvOf(RequestContext& ctx) { return FlowEnv{ctx.db, ctx.config, ctx.now_ms, ctx.outbox}; }
+inline FlowEnv EnvOf(RequestContext& ctx) {
+  return FlowEnv{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
+}
 
 // Whether `m` goes through the flow of `channel` (a flow is associated, the
 // message is STANDARD and stored; CONTROL messages are never processed).
@@ -39,7 +41,8 @@ bool Processes(const storage::ChannelRecord& channel, const storage::MessageReco
 // tells the sender. `action` is "CREATE" or "UPDATE"; for UPDATE, `before` is
 // the message as it was before the edit (restored if a processor denies it).
 void StartProcessing(FlowEnv& env, const std::string& flow_arn, const storage::MessageRecord& m,
-                     const std::string& action, const std::optional<storage::MessageRecord>& before);
+                     const std::string& action,
+                     const std::optional<storage::MessageRecord>& before);
 
 // ChannelFlowCallback: answers invocation `CallbackId` of channel `channel_arn`.
 // A CallbackId already answered returns the same response and changes nothing.

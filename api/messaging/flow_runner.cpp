@@ -10,12 +10,15 @@
 
 namespace chime::api {
 
-ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink)
+ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline,
+                                     EventSink* sink)
     : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_) {}
 
 ChannelFlowRunner::~ChannelFlowRunner() { Stop(); }
 
-void ChannelFlowRunner::Start() { thread_ = std::thread([this] { SweepLoop(); }); }
+void ChannelFlowRunner::Start() {
+  thread_ = std::thread([this] { SweepLoop(); });
+}
 
 void ChannelFlowRunner::Stop() {
   {
@@ -57,13 +60,15 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
 }
 
 void ChannelFlowRunner::ReportFailure(const std::string& callback_id, const std::string& detail) {
-  Submit([callback_id, detail](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id, detail); });
+  Submit([callback_id, detail](flows::FlowEnv& env) {
+    flows::ProcessorFailed(env, callback_id, detail);
+  });
 }
 
 void ChannelFlowRunner::SweepLoop() {
   // Often enough that a short test timeout is met closely, at most every 50 ms.
-  const auto interval = std::chrono::milliseconds(
-      std::clamp<int64_t>(config_.channel_flow_timeout_ms / 4, 50, 1000));
+  const auto interval =
+      std::chrono::milliseconds(std::clamp<int64_t>(config_.channel_flow_timeout_ms / 4, 50, 1000));
   while (true) {
     {
       std::unique_lock lock(mu_);
@@ -73,9 +78,7 @@ void ChannelFlowRunner::SweepLoop() {
     if (sweep_in_flight_.exchange(true)) continue;  // the previous check is still queued
     auto due = std::make_shared<bool>(false);
     storage::Work check;
-    check.run = [due](storage::Database& db) {
-      *due = storage::AnyFlowInvocationDue(db, NowMs());
-    };
+    check.run = [due](storage::Database& db) { *due = storage::AnyFlowInvocationDue(db, NowMs()); };
     check.done = [this, due](std::exception_ptr error) {
       if (!error && *due) Submit([](flows::FlowEnv& env) { flows::ExpireOverdue(env); });
       sweep_in_flight_ = false;

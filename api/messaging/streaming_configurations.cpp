@@ -27,12 +27,14 @@ void CheckStreamingConfigurations(const json& list) {
     // arn:aws:kinesis:REGION:ACCOUNT:stream/chime-messaging-NAME
     const auto stream = arn.find(":stream/");
     if (arn.rfind("arn:aws:kinesis:", 0) != 0 || stream == std::string::npos) {
-      throw BadRequest("StreamingConfigurations: ResourceArn " + arn +
-                       " must be a Kinesis data stream ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)");
+      throw BadRequest(
+          "StreamingConfigurations: ResourceArn " + arn +
+          " must be a Kinesis data stream ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)");
     }
     if (arn.compare(stream + 8, 16, "chime-messaging-") != 0) {
-      throw BadRequest("StreamingConfigurations: the name of Kinesis stream " + arn +
-                       " must start with chime-messaging- (Amazon Chime SDK developer guide, streaming export)");
+      throw BadRequest(
+          "StreamingConfigurations: the name of Kinesis stream " + arn +
+          " must start with chime-messaging- (Amazon Chime SDK developer guide, streaming export)");
     }
   }
 }
@@ -43,7 +45,8 @@ json PutMessagingStreamingConfigurations(RequestContext& ctx, const json& in) {
   const json& list = in.at("StreamingConfigurations");
   CheckStreamingConfigurations(list);
   storage::PutStreamingConfigurations(ctx.db, app_arn, list.dump(), ctx.now_ms);
-  if (StreamingDirectory* d = ctx.config.streaming) ctx.outbox.AfterCommit([d, app_arn, list] { d->Set(app_arn, list); });
+  if (StreamingDirectory* d = ctx.config.streaming)
+    ctx.outbox.AfterCommit([d, app_arn, list] { d->Set(app_arn, list); });
   return {{"StreamingConfigurations", list}};
 }
 
@@ -51,7 +54,9 @@ json GetMessagingStreamingConfigurations(RequestContext& ctx, const json& in) {
   const std::string app_arn = Str(in, "AppInstanceArn");
   RequireAppInstance(ctx, app_arn);
   auto stored = storage::FindStreamingConfigurations(ctx.db, app_arn);
-  if (!stored) throw ResourceMissing(ctx, "AppInstance " + app_arn + " has no messaging streaming configurations.");
+  if (!stored)
+    throw ResourceMissing(ctx,
+                          "AppInstance " + app_arn + " has no messaging streaming configurations.");
   return {{"StreamingConfigurations", json::parse(*stored)}};
 }
 

@@ -12,7 +12,9 @@
 namespace chime::testing {
 namespace {
 
-std::set<std::string> Recipients(const api::Event& e) { return {e.recipients.begin(), e.recipients.end()}; }
+std::set<std::string> Recipients(const api::Event& e) {
+  return {e.recipients.begin(), e.recipients.end()};
+}
 
 class ChannelFlowTest : public ChannelCastFixture {
  protected:
@@ -34,24 +36,30 @@ class ChannelFlowTest : public ChannelCastFixture {
   // A channel of owner_ with member alice_, associated with a flow of `processors`.
   void MakeFlowChannel(const json& processors) {
     auto f = Call("POST", "/channel-flows",
-                  {{"AppInstanceArn", app_}, {"Name", "flow"}, {"Processors", processors},
+                  {{"AppInstanceArn", app_},
+                   {"Name", "flow"},
+                   {"Processors", processors},
                    {"ClientRequestToken", NextToken()}});
     ASSERT_EQ(f.status, 201) << f.raw_body;
     flow_ = f.body["ChannelFlowArn"];
-    auto c = Call("POST", "/channels", {{"AppInstanceArn", app_}, {"Name", "c"}, {"ClientRequestToken", NextToken()}},
+    auto c = Call("POST", "/channels",
+                  {{"AppInstanceArn", app_}, {"Name", "c"}, {"ClientRequestToken", NextToken()}},
                   owner_);
     ASSERT_EQ(c.status, 201) << c.raw_body;
     channel_ = c.body["ChannelArn"];
-    auto m = Call("POST", "/channels/" + Enc(channel_) + "/memberships", {{"MemberArn", alice_}, {"Type", "DEFAULT"}},
-                  owner_);
+    auto m = Call("POST", "/channels/" + Enc(channel_) + "/memberships",
+                  {{"MemberArn", alice_}, {"Type", "DEFAULT"}}, owner_);
     ASSERT_EQ(m.status, 201) << m.raw_body;
-    auto a = Call("PUT", "/channels/" + Enc(channel_) + "/channel-flow", {{"ChannelFlowArn", flow_}}, owner_);
+    auto a = Call("PUT", "/channels/" + Enc(channel_) + "/channel-flow",
+                  {{"ChannelFlowArn", flow_}}, owner_);
     ASSERT_EQ(a.status, 200) << a.raw_body;
   }
 
   std::string Send(const std::string& content) {
     auto r = Call("POST", "/channels/" + Enc(channel_) + "/messages",
-                  {{"Content", content}, {"Type", "STANDARD"}, {"Persistence", "PERSISTENT"},
+                  {{"Content", content},
+                   {"Type", "STANDARD"},
+                   {"Persistence", "PERSISTENT"},
                    {"ClientRequestToken", NextToken()}},
                   alice_);
     EXPECT_EQ(r.status, 201) << r.raw_body;
@@ -63,12 +71,14 @@ class ChannelFlowTest : public ChannelCastFixture {
 
   Reply Callback(const json& inv, json message, bool deny = false) {
     message["MessageId"] = inv["MessageId"];
-    return Call("POST", "/channels/" + Enc(channel_) + "?operation=channel-flow-callback",
-                {{"CallbackId", inv["CallbackId"]}, {"DeleteResource", deny}, {"ChannelMessage", message}});
+    return Call(
+        "POST", "/channels/" + Enc(channel_) + "?operation=channel-flow-callback",
+        {{"CallbackId", inv["CallbackId"]}, {"DeleteResource", deny}, {"ChannelMessage", message}});
   }
 
   std::string StatusOf(const std::string& id) {
-    auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status", nullptr, alice_);
+    auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status",
+                  nullptr, alice_);
     return r.status == 200 ? r.body["Status"]["Value"].get<std::string>() : r.error;
   }
 
@@ -130,7 +140,9 @@ TEST_F(ChannelFlowTest, AnOverdueInvocationFailsItsMessage) {
   // Not yet due: nothing happens.
   Background(0, [](api::flows::FlowEnv& env) { EXPECT_EQ(api::flows::ExpireOverdue(env), 0); });
   EXPECT_EQ(StatusOf(id), "PENDING");
-  auto late = Background(INT64_MAX / 2, [](api::flows::FlowEnv& env) { EXPECT_EQ(api::flows::ExpireOverdue(env), 1); });
+  auto late = Background(INT64_MAX / 2, [](api::flows::FlowEnv& env) {
+    EXPECT_EQ(api::flows::ExpireOverdue(env), 1);
+  });
   EXPECT_EQ(StatusOf(id), "FAILED");
   ASSERT_EQ(late.events().size(), 1u);
   EXPECT_EQ(late.events()[0].type, "FAILED_CREATE_CHANNEL_MESSAGE");
@@ -139,10 +151,12 @@ TEST_F(ChannelFlowTest, AnOverdueInvocationFailsItsMessage) {
 }
 
 TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
-  MakeFlowChannel(json::array({Processor("first", 1, "CONTINUE"), Processor("second", 2, "ABORT")}));
+  MakeFlowChannel(
+      json::array({Processor("first", 1, "CONTINUE"), Processor("second", 2, "ABORT")}));
   const std::string id = Send("hello");
   const std::string first = Pending()[0]["CallbackId"];
-  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, first, "refused"); });
+  Background(0,
+             [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, first, "refused"); });
   // CONTINUE: the second processor gets the message.
   json pending = Pending();
   ASSERT_EQ(pending.size(), 1u);
@@ -150,10 +164,14 @@ TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
   EXPECT_EQ(StatusOf(id), "PENDING");
   // ABORT: FAILED with the reason.
   const std::string second = pending[0]["CallbackId"];
-  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, second, "answered 500"); });
+  Background(0, [&](api::flows::FlowEnv& env) {
+    api::flows::ProcessorFailed(env, second, "answered 500");
+  });
   EXPECT_EQ(StatusOf(id), "FAILED");
-  auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status", nullptr, alice_);
-  EXPECT_NE(r.body["Status"].value("Detail", "").find("answered 500"), std::string::npos) << r.raw_body;
+  auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status",
+                nullptr, alice_);
+  EXPECT_NE(r.body["Status"].value("Detail", "").find("answered 500"), std::string::npos)
+      << r.raw_body;
   // A late callback for a failed invocation is a conflict.
   EXPECT_EQ(Callback(pending[0], json::object()).error, "ConflictException");
 }
@@ -168,8 +186,9 @@ TEST(SigV4Test, MatchesTheDocumentedExample) {
   r.headers = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"},
                {"host", "iam.amazonaws.com"},
                {"x-amz-date", "20150830T123600Z"}};
-  const std::string auth = server::SigV4Authorization(
-      r, {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""}, "us-east-1", "iam", "20150830T123600Z");
+  const std::string auth =
+      server::SigV4Authorization(r, {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""},
+                                 "us-east-1", "iam", "20150830T123600Z");
   EXPECT_EQ(auth,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
             "SignedHeaders=content-type;host;x-amz-date, "

@@ -1,10 +1,10 @@
 // StreamingEventSink: which committed events become Kinesis records, where they go, and the
 // record format (README "Messaging streaming").
+#include "api/events/streaming_sink.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "api/events/streaming_sink.hpp"
 
 namespace chime::api {
 namespace {
@@ -46,13 +46,15 @@ TEST(StreamingEventSinkTest, RoutesByAppInstanceAndDataType) {
   CountingSink inner;
   StreamingEventSink sink(&inner, writer, directory);
   EXPECT_FALSE(sink.Wanted());  // nothing configured, no session
-  directory.Set(kApp, nlohmann::json::array({{{"DataType", "ChannelMessage"}, {"ResourceArn", "arn:msgs"}},
-                                             {{"DataType", "Channel"}, {"ResourceArn", "arn:chans"}}}));
+  directory.Set(
+      kApp, nlohmann::json::array({{{"DataType", "ChannelMessage"}, {"ResourceArn", "arn:msgs"}},
+                                   {{"DataType", "Channel"}, {"ResourceArn", "arn:chans"}}}));
   EXPECT_TRUE(sink.Wanted());
 
-  std::vector<Event> events = {MakeEvent("CREATE_CHANNEL_MESSAGE"), MakeEvent("PENDING_CREATE_CHANNEL_MESSAGE"),
-                               MakeEvent("UPDATE_CHANNEL"),
-                               MakeEvent("CREATE_CHANNEL_MESSAGE", "arn:aws:chime:us-east-1:1:app-instance/b/channel/x")};
+  std::vector<Event> events = {
+      MakeEvent("CREATE_CHANNEL_MESSAGE"), MakeEvent("PENDING_CREATE_CHANNEL_MESSAGE"),
+      MakeEvent("UPDATE_CHANNEL"),
+      MakeEvent("CREATE_CHANNEL_MESSAGE", "arn:aws:chime:us-east-1:1:app-instance/b/channel/x")};
   sink.Publish(std::move(events));
   ASSERT_EQ(writer.written.size(), 2u);
   EXPECT_EQ(writer.written[0].stream, "arn:msgs");
