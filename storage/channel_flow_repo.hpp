@@ -1,5 +1,5 @@
 // Channel flows, the processor invocations of messages waiting in a flow, and
-// the messaging streaming configurations of app instances (schema v3).
+// the messaging streaming configurations of app instances (schema v4).
 // JSON columns are stored as text; the api/ layer owns their shape.
 // Call under an open transaction.
 #pragma once

@@ -171,12 +171,14 @@ CREATE TABLE app_instance_user_endpoints (
 ALTER TABLE app_instances ADD COLUMN retention_set_ms INTEGER;
 )sql";
 
-// Version 3: channel flows (processor chains a channel may be associated
+// Version 4: channel flows (processor chains a channel may be associated
 // with), the processor invocations of messages waiting in a flow (the queue
 // GET /_chime-local/channel-flow-invocations lists, and what
 // ChannelFlowCallback answers by CallbackId), and the messaging streaming
-// configurations of app instances.
-constexpr std::string_view kSchemaV3 = R"sql(
+// configurations of app instances. (Version 3, the compact client-token table,
+// was built on another branch at the same time; numbered after it so the
+// merge keeps both, in order.)
+constexpr std::string_view kSchemaV4 = R"sql(
 CREATE TABLE channel_flows (
   id               INTEGER PRIMARY KEY,
   arn              TEXT NOT NULL UNIQUE,
@@ -216,7 +218,7 @@ CREATE TABLE messaging_streaming_configurations (
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
-    {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 int UserVersion(Database& db) {

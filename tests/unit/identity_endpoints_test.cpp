@@ -424,7 +424,7 @@ TEST(SchemaMigrationTest, VersionOneFileIsUpgradedInPlace) {
     };
     EXPECT_GE(storage::LatestSchemaVersion(), 3);
     EXPECT_EQ(q("PRAGMA user_version"), storage::LatestSchemaVersion());
-    // Version 3's tables (channel flows, streaming configurations) exist too.
+    // Version 4's tables (channel flows, streaming configurations) exist too.
     EXPECT_EQ(q("SELECT count(*) FROM channel_flows"), 0);
     EXPECT_EQ(q("SELECT count(*) FROM messaging_streaming_configurations"), 0);
     EXPECT_EQ(q("SELECT count(*) FROM principals"), 1);
