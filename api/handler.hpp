@@ -63,6 +63,9 @@ void RegisterChannelMessageHandlers(HandlerTable& t);
 void RegisterChannelPreferenceHandlers(HandlerTable& t);
 void RegisterChannelSearchHandlers(HandlerTable& t);
 void RegisterTagHandlers(HandlerTable& t);
+// Registered by RegisterChannelHandlers (dispatcher.cpp lists one per resource file it knows).
+void RegisterChannelFlowHandlers(HandlerTable& t);
+void RegisterStreamingConfigurationHandlers(HandlerTable& t);
 
 // Small input accessors for handlers.
 inline std::string Str(const json& in, const char* member) {

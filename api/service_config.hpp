@@ -2,15 +2,30 @@
 // settings, such as host and port, live in server/config.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace chime::api {
+
+class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
+class StreamingDirectory;  // api/events/streaming_sink.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   // Host[:port] handed out by GetMessagingSessionEndpoint.
   std::string messaging_endpoint_host = "127.0.0.1:4590";
+  // Channel flows: a message whose processor has not called back this long
+  // after its invocation becomes FAILED (--channel-flow-timeout).
+  int64_t channel_flow_timeout_ms = 30000;
+  // Where processor invocations go besides the queue that
+  // GET /_chime-local/channel-flow-invocations lists (--lambda-endpoint); null:
+  // the queue only. Owned by main(), outlives the dispatcher.
+  ProcessorInvoker* processor_invoker = nullptr;
+  // --kinesis-endpoint: the streaming configurations the StreamingEventSink
+  // routes by, updated after each committed Put/DeleteMessagingStreaming-
+  // Configurations; null when nothing streams. Owned by main().
+  StreamingDirectory* streaming = nullptr;
 };
 
 }  // namespace chime::api

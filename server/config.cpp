@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -67,6 +68,14 @@ std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max
   auto v = ParseUint(value, min, max);
   if (!v) return RangeError(min, max);
   field = static_cast<T>(*v);
+  return {};
+}
+
+// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint): plain http://, no trailing '/'.
+std::string SetHttpEndpoint(std::string& field, std::string_view value) {
+  if (value.rfind("http://", 0) != 0 || value.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
+  field = std::string(value);
+  while (!field.empty() && field.back() == '/') field.pop_back();
   return {};
 }
 
@@ -141,8 +150,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 26>& Options() {
-  static const std::array<Option, 26> kOptions = {{
+const std::array<Option, 29>& Options() {
+  static const std::array<Option, 29> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -280,6 +289,34 @@ const std::array<Option, 26>& Options() {
        "Requests kept in the journal (/_chime-local/requests); 0 turns it off.",
        [](const ServerConfig& c) { return std::to_string(c.journal_size); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.journal_size, v, 0, 1000000); }},
+      {"--channel-flow-timeout", "CHIME_LOCAL_CHANNEL_FLOW_TIMEOUT", "SECONDS",
+       "Channel flows: a message whose processor has not called back this long after its\n"
+       "      invocation becomes FAILED (AWS: 48 hours). Fractions allowed (0.5).",
+       [](const ServerConfig& c) {
+         char buf[32];
+         std::snprintf(buf, sizeof buf, "%g", c.channel_flow_timeout_ms / 1000.0);
+         return std::string(buf);
+       },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         const std::string text(v);
+         char* end = nullptr;
+         const double seconds = std::strtod(text.c_str(), &end);
+         if (text.empty() || end != text.c_str() + text.size() || !(seconds >= 0.05 && seconds <= 172800)) {
+           return "must be a number of seconds between 0.05 and 172800 (48 hours)";
+         }
+         c.channel_flow_timeout_ms = static_cast<uint32_t>(seconds * 1000.0 + 0.5);
+         return {};
+       }},
+      {"--lambda-endpoint", "CHIME_LOCAL_LAMBDA_ENDPOINT", "URL",
+       "http://HOST:PORT of an AWS Lambda API (e.g. LocalStack) that runs channel-flow processors\n"
+       "      (Invoke, InvocationType Event, SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).",
+       [](const ServerConfig&) { return std::string("(none: invocations wait in /_chime-local/channel-flow-invocations)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.lambda_endpoint, v); }},
+      {"--kinesis-endpoint", "CHIME_LOCAL_KINESIS_ENDPOINT", "URL",
+       "http://HOST:PORT of a Kinesis API (e.g. LocalStack, moto) that gets the messaging streaming\n"
+       "      records of PutMessagingStreamingConfigurations (PutRecord, SigV4 like --lambda-endpoint).",
+       [](const ServerConfig&) { return std::string("(none: streaming configurations are only stored)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.kinesis_endpoint, v); }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},

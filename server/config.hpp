@@ -67,6 +67,16 @@ struct ServerConfig {
   std::string cors_origins = "*";   // comma-separated origins, or *
   uint32_t max_sessions = 10000;
   uint32_t max_sessions_per_user = 10;
+  // Channel flows: a processor that has not called back this long after its
+  // invocation leaves its message FAILED (AWS waits up to 48 hours).
+  uint32_t channel_flow_timeout_ms = 30000;
+  // http://HOST:PORT of an AWS Lambda API (LocalStack, ...) that runs the
+  // channel-flow processors; empty = invocations only wait in the queue of
+  // GET /_chime-local/channel-flow-invocations.
+  std::string lambda_endpoint;
+  // http://HOST:PORT of a Kinesis API that gets the messaging streaming
+  // records; empty = streaming configurations are only stored.
+  std::string kinesis_endpoint;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -14,8 +14,10 @@
 #include <stdexcept>
 #include <string_view>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -26,10 +28,15 @@
 #include "api/common/storage_health.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
+#include "api/events/streaming_sink.hpp"
+#include "api/messaging/flow_runner.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "server/kinesis_streamer.hpp"
+#include "server/lambda_invoker.hpp"
+#include "storage/channel_flow_repo.hpp"
 #include "storage/migrations.hpp"
 #include "server/local_ca.hpp"
 #include "server/messaging_transport.hpp"
@@ -77,6 +84,21 @@ chime::server::TlsFiles ResolveTls(const ServerConfig& config, std::filesystem::
     dir = DataDirectory(config) / "tls";
   }
   return chime::server::EnsureLocalCertificates(dir);
+}
+
+// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint) sign with the
+// credentials of the emulator's environment, test/test when unset.
+chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config, const std::string& endpoint) {
+  auto env = [](const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return std::string(v && *v ? v : fallback);
+  };
+  chime::server::AwsHttpClient::Options options;
+  options.endpoint = endpoint;
+  options.region = config.region;
+  options.credentials = {env("AWS_ACCESS_KEY_ID", "test"), env("AWS_SECRET_ACCESS_KEY", "test"),
+                         env("AWS_SESSION_TOKEN", "")};
+  return options;
 }
 
 int Fail(const std::string& message) {
@@ -167,9 +189,52 @@ int main(int argc, char** argv) {
   hub_options.max_sessions_per_user = config.max_sessions_per_user;
   api::SessionHub hub(hub_options);
 
+  // Channel flows: the timeout sweep and, with --lambda-endpoint, the Lambda
+  // invoker whose undeliverable invocations the runner turns into FallbackActions.
+  service.channel_flow_timeout_ms = config.channel_flow_timeout_ms;
+  // Where committed events go: the messaging session's hub and, with
+  // --kinesis-endpoint, the streaming sink around it.
+  api::EventSink* sink = &hub;
+  api::StreamingDirectory streaming;
+  std::unique_ptr<server::KinesisStreamer> kinesis;
+  std::unique_ptr<api::StreamingEventSink> streaming_sink;
+  if (!config.kinesis_endpoint.empty()) {
+    try {
+      std::promise<void> loaded;
+      storage::Work load;
+      load.run = [&streaming](storage::Database& db) {
+        for (const auto& [app, list] : storage::ListAllStreamingConfigurations(db)) {
+          streaming.Set(app, nlohmann::json::parse(list));
+        }
+      };
+      load.done = [&loaded](std::exception_ptr e) { e ? loaded.set_exception(e) : loaded.set_value(); };
+      store->SubmitRead(std::move(load));
+      loaded.get_future().get();
+    } catch (const std::exception& e) {
+      return Fail(std::string("cannot load the streaming configurations: ") + e.what());
+    }
+    kinesis = std::make_unique<server::KinesisStreamer>(OutgoingClient(config, config.kinesis_endpoint),
+                                                        server::RetryingQueue::Options{});
+    streaming_sink = std::make_unique<api::StreamingEventSink>(sink, *kinesis, streaming);
+    sink = streaming_sink.get();
+    service.streaming = &streaming;
+  }
+
+  api::ChannelFlowRunner flow_runner(service, *store, sink);
+  std::unique_ptr<server::LambdaInvoker> lambda;
+  if (!config.lambda_endpoint.empty()) {
+    lambda = std::make_unique<server::LambdaInvoker>(
+        OutgoingClient(config, config.lambda_endpoint), server::RetryingQueue::Options{},
+        [&flow_runner](const std::string& callback_id, const std::string& detail) {
+          flow_runner.ReportFailure(callback_id, detail);
+        });
+    service.processor_invoker = lambda.get();
+  }
+  flow_runner.Start();
+
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()}, &hub);
+    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()}, sink);
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }
@@ -222,6 +287,9 @@ int main(int argc, char** argv) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
   });
+  flow_runner.Stop();
+  if (lambda) lambda->Stop();
+  if (kinesis) kinesis->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

@@ -89,10 +89,10 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 void Database::DeleteAllData() {
   // Children before parents, so foreign keys hold at every step.
   static constexpr const char* kTables[] = {
-      "app_instance_user_endpoints",
+      "app_instance_user_endpoints", "channel_flow_invocations", "messaging_streaming_configurations",
       "channel_messages", "channel_bans",      "channel_moderators", "channel_memberships",
       "channels",         "app_instance_admins", "principals",       "app_instances",
-      "client_tokens", "tags"};
+      "channel_flows",    "client_tokens", "tags"};
   for (const char* t : kTables) Exec(std::string("DELETE FROM ") + t);
 }
 

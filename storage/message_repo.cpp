@@ -49,13 +49,13 @@ constexpr const char* kListAsc =
     "SELECT " CHIME_MESSAGE_COLUMNS
     " FROM channel_messages WHERE channel_arn = ?1 AND sub_channel_id = ?2"
     " AND (created_ms, id) > (?3, ?4) AND created_ms <= ?5"
-    " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6)"
+    " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6) AND (status = 'SENT' OR sender_arn = ?6)"
     " ORDER BY created_ms ASC, id ASC LIMIT ?7";
 constexpr const char* kListDesc =
     "SELECT " CHIME_MESSAGE_COLUMNS
     " FROM channel_messages WHERE channel_arn = ?1 AND sub_channel_id = ?2"
     " AND (created_ms, id) < (?3, ?4) AND created_ms >= ?5"
-    " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6)"
+    " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6) AND (status = 'SENT' OR sender_arn = ?6)"
     " ORDER BY created_ms DESC, id DESC LIMIT ?7";
 }  // namespace
 
@@ -108,6 +108,15 @@ void UpdateMessageContent(Database& db, int64_t id, std::string_view content, co
       "UPDATE channel_messages SET content = ?, metadata = ?, content_type = ?, edited_ms = ?, updated_ms = ? "
       "WHERE id = ?");
   st.BindAll(content, metadata, content_type, now_ms, now_ms, id);
+  st.Run();
+}
+
+void SaveProcessedMessage(Database& db, const MessageRecord& r) {
+  auto st = db.Prepare(
+      "UPDATE channel_messages SET content = ?, metadata = ?, content_type = ?, message_attributes = ?, "
+      "push_notification = ?, status = ?, status_detail = ?, updated_ms = ?, edited_ms = ? WHERE id = ?");
+  st.BindAll(r.content, r.metadata, r.content_type, r.message_attributes, r.push_notification, r.status,
+             r.status_detail, r.updated_ms, r.edited_ms, r.id);
   st.Run();
 }
 

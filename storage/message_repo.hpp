@@ -47,7 +47,8 @@ std::optional<MessageRecord> FindMessage(Database& db, std::string_view channel_
 struct MessageQuery {
   std::string_view channel_arn;
   std::string_view sub_channel_id;  // "" outside elastic channels
-  std::string_view viewer_arn;      // targeted messages are returned only to their sender or target
+  std::string_view viewer_arn;      // targeted messages are returned only to their sender or target,
+                                    // messages not SENT (channel flows) only to their sender
   bool ascending = false;
   int64_t not_before_ms = INT64_MIN;  // inclusive
   int64_t not_after_ms = INT64_MAX;   // inclusive
@@ -62,6 +63,10 @@ std::vector<MessageRecord> ListMessages(Database& db, const MessageQuery& q);
 // edit/update time.
 void UpdateMessageContent(Database& db, int64_t id, std::string_view content, const std::optional<std::string>& metadata,
                           const std::optional<std::string>& content_type, int64_t now_ms);
+// Channel flows: writes back what a processor may change and the status
+// (content, metadata, content type, message attributes, push notification,
+// status, status detail, updated and edited times) of row r.id.
+void SaveProcessedMessage(Database& db, const MessageRecord& r);
 // Redaction: content and metadata removed, redacted = 1.
 void RedactMessage(Database& db, int64_t id, int64_t now_ms);
 // Deletion: the row is removed (deleted messages never come back in reads).

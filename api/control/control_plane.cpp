@@ -9,6 +9,7 @@
 #include "api/common/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
+#include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/purge.hpp"
@@ -261,6 +262,18 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
   }
   if (name == "requests") {
     return HandleJournal(request, target, fixture.journal, request_id);
+  }
+  if (name == "channel-flow-invocations") {
+    // Channel-flow processor invocations waiting for their ChannelFlowCallback
+    // (each with the exact event a processor Lambda gets), oldest first.
+    if (request.method != "GET") {
+      return Answer("ChannelFlowInvocations",
+                    EncodeError(ErrorType::kBadRequest, "Use GET for " + std::string(path), request_id));
+    }
+    ControlRequest c;
+    c.operation = "ChannelFlowInvocations";
+    c.read = [](storage::Database& db) { return flows::PendingInvocationsJson(db); };
+    return c;
   }
   if (name == "operations") {
     // Which operations of each service are emulated (the rest answer 501).

@@ -26,6 +26,8 @@
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "api/messaging/channel_events.hpp"
+#include "api/messaging/flow_processing.hpp"
+#include "api/messaging/message_json.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/message_repo.hpp"
@@ -106,6 +108,8 @@ void RequireReader(const ChannelAccess& a, const Caller& c) {
 }
 
 bool VisibleTo(const storage::MessageRecord& m, const Caller& c) {
+  // Channel flows: a message not (yet) SENT exists only for its sender.
+  if (m.status != "SENT" && m.sender_arn != c.arn()) return false;
   return !m.target_arn || *m.target_arn == c.arn() || m.sender_arn == c.arn();
 }
 
@@ -226,13 +230,19 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   if (auto it = in.find("PushNotification"); it != in.end()) m.push_notification = it->dump();
   m.target_arn = target;
   m.created_ms = m.updated_ms = ctx.now_ms;
+  // Channel flow: PENDING until its processors pass it (flow_processing.hpp).
+  const bool in_flow = flows::Processes(access.channel, m);
+  if (in_flow) m.status = "PENDING";
   if (persistence == "PERSISTENT") {
-    storage::InsertMessage(ctx.db, m);
+    m.id = storage::InsertMessage(ctx.db, m);
     // Targeted messages are private to two members: they do not move the
     // channel's last-message time that everyone sees.
-    if (!target) storage::TouchChannelLastMessage(ctx.db, channel_arn, ctx.now_ms);
+    if (!target && !in_flow) storage::TouchChannelLastMessage(ctx.db, channel_arn, ctx.now_ms);
   }
-  if (ctx.outbox.events_wanted()) {
+  if (in_flow) {
+    auto env = flows::EnvOf(ctx);
+    flows::StartProcessing(env, *access.channel.channel_flow_arn, m, "CREATE", std::nullopt);
+  } else if (ctx.outbox.events_wanted()) {
     // Published only if this request commits (api/events/outbox.hpp).
     Event e;
     e.type = "CREATE_CHANNEL_MESSAGE";
@@ -250,7 +260,7 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   }
   const std::string& message_id = m.message_id;
 
-  json out = {{"ChannelArn", channel_arn}, {"MessageId", message_id}, {"Status", {{"Value", "SENT"}}}};
+  json out = {{"ChannelArn", channel_arn}, {"MessageId", message_id}, {"Status", {{"Value", m.status}}}};
   if (!sub.empty()) out["SubChannelId"] = sub;
   json remembered = out;
   remembered.erase("ChannelArn");
@@ -344,12 +354,30 @@ json UpdateChannelMessage(RequestContext& ctx, const json& in) {
   const auto metadata = OptStr(in, "Metadata");
   CheckMessageSize(m.type, content, metadata);
   auto content_type = OptStr(in, "ContentType");
-  storage::UpdateMessageContent(ctx.db, m.id, content, metadata, content_type ? content_type : m.content_type,
-                                ctx.now_ms);
-  if (ctx.outbox.events_wanted()) {
-    if (auto updated = storage::FindMessage(ctx.db, m.channel_arn, m.message_id)) {
-      channel_events::Emit(ctx, "UPDATE_CHANNEL_MESSAGE", m.channel_arn, m.sub_channel_id, MessageEventJson(*updated),
-                           MessageRecipients(ctx, *updated), updated->type);
+  // Channel flow: the edit waits PENDING for the processors (flow_processing.hpp).
+  if (flows::Processes(access.channel, m)) {
+    if (m.status == "PENDING") {
+      throw Conflict("Message " + m.message_id + " is still being processed by the channel flow; edit it once it is " +
+                     "SENT or FAILED");
+    }
+    const storage::MessageRecord before = m;
+    m.content = content;
+    m.metadata = metadata;
+    if (content_type) m.content_type = content_type;
+    m.status = "PENDING";
+    m.status_detail.reset();
+    m.edited_ms = m.updated_ms = ctx.now_ms;
+    storage::SaveProcessedMessage(ctx.db, m);
+    auto env = flows::EnvOf(ctx);
+    flows::StartProcessing(env, *access.channel.channel_flow_arn, m, "UPDATE", before);
+  } else {
+    storage::UpdateMessageContent(ctx.db, m.id, content, metadata, content_type ? content_type : m.content_type,
+                                  ctx.now_ms);
+    if (ctx.outbox.events_wanted()) {
+      if (auto updated = storage::FindMessage(ctx.db, m.channel_arn, m.message_id)) {
+        channel_events::Emit(ctx, "UPDATE_CHANNEL_MESSAGE", m.channel_arn, m.sub_channel_id, MessageEventJson(*updated),
+                             MessageRecipients(ctx, *updated), updated->type);
+      }
     }
   }
   json out = {{"ChannelArn", m.channel_arn}, {"MessageId", m.message_id}, {"Status", StatusOf(m)}};
@@ -413,6 +441,7 @@ namespace channels {
 json MessageSummaryJson(const storage::MessageRecord& m) { return MessageCommon(m); }
 json ChannelMessageJson(const storage::MessageRecord& m) { return MessageEventJson(m); }
 }  // namespace channels
+json MessageSummaryJson(const storage::MessageRecord& m) { return MessageCommon(m); }
 
 void RegisterChannelMessageHandlers(HandlerTable& t) {
   t.Add(Op::kSendChannelMessage, SendChannelMessage);

@@ -206,6 +206,11 @@ void RegisterChannelHandlers(HandlerTable& t) {
   t.Add(Op::kUpdateChannel, UpdateChannel);
   t.Add(Op::kDeleteChannel, DeleteChannel);
   t.Add(Op::kListSubChannels, ListSubChannels);
+  // Channel flows and streaming configurations (channel_flows.cpp,
+  // streaming_configurations.cpp): registered here so the dispatcher's list
+  // of resource files stays as it is.
+  RegisterChannelFlowHandlers(t);
+  RegisterStreamingConfigurationHandlers(t);
 }
 
 }  // namespace chime::api

@@ -1,10 +1,12 @@
 // TagResource, UntagResource and ListTagsForResource. Both models define them
 // on the same /tags URI; the router sends both services here, and one tag
-// store keyed by ARN serves app instances, users, bots and channels alike.
+// store keyed by ARN serves app instances, users, bots, channels and channel
+// flows alike.
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
 #include "api/common/resources.hpp"
 #include "api/handler.hpp"
+#include "storage/channel_flow_repo.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/principal_repo.hpp"
 #include "storage/tag_repo.hpp"
@@ -27,6 +29,8 @@ void RequireTaggable(RequestContext& ctx, const std::string& arn) {
       exists = p && p->kind == parsed->kind;
     } else if (parsed->kind == "channel") {
       exists = storage::FindChannel(ctx.db, arn).has_value();
+    } else if (parsed->kind == "channel-flow") {
+      exists = storage::FindChannelFlow(ctx.db, arn).has_value();
     }
   }
   if (!exists) throw ResourceMissing(ctx, "Resource " + arn + " does not exist or cannot be tagged.");

@@ -147,15 +147,17 @@ class WireFormatTest(ChimeTestCase):
         self.assertEqual((status, etype), (400, "BadRequestException"))
         self.assertIn("x-amz-chime-bearer", doc["Message"])
 
-    def test_unimplemented_operation_names_itself(self):
-        # ChannelFlows are not emulated yet: a clear 501 naming the operation.
-        status, hdrs, raw = self.raw_request("GET", "/channel-flows?app-instance-arn=x")
-        doc = json.loads(raw)
-        if status == 501:
-            self.assertIn("ListChannelFlows", doc["Message"])
-            self.assertTrue(hdrs.get("x-amzn-errortype"))
-        else:
-            self.assertNotEqual(status, 404, "ListChannelFlows must be routed")
+    def test_every_operation_is_built(self):
+        status, _, raw = self.raw_request("GET", "/_chime-local/operations")
+        self.assertEqual(status, 200)
+        ops = json.loads(raw)
+        self.assertEqual(ops["chime-sdk-messaging"]["notImplemented"], [])
+        self.assertEqual(ops["chime-sdk-identity"]["notImplemented"], [])
+        self.assertEqual(len(ops["chime-sdk-messaging"]["implemented"]), 51)
+        self.assertEqual(len(ops["chime-sdk-identity"]["implemented"]), 30)
+        # The last one built: the messaging session's endpoint, host:port without a scheme.
+        url = self.messaging.get_messaging_session_endpoint()["Endpoint"]["Url"]
+        self.assertEqual(url, "127.0.0.1:%d" % self.server.port)
 
 
 class ControlPlaneTest(ChimeTestCase):

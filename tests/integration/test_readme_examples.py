@@ -16,6 +16,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     aws-cli            bash, with every AWS CLI here as `aws` (v1 from PATH, Debian's v2 2.9)
     js-sdk             saved as demo.mjs next to tests/js/node_modules, `node demo.mjs`
     control-endpoints  bash (curl)
+    channel-flow-queue python3 flow.py, with every python3 here that has boto3
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
                        binary under test, `/usr/bin/python3 -m pytest test_chime.py` (Debian's
                        pytest and boto3 1.26: what a fresh Debian 12 machine has)
@@ -132,7 +133,8 @@ class ReadmeExamplesTest(unittest.TestCase):
     """One fresh emulator per example run (the examples create fixed names such as 'alice')."""
 
     maxDiff = None
-    RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults")
+    RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
+               "channel-flow-queue")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -222,6 +224,17 @@ class ReadmeExamplesTest(unittest.TestCase):
                 out = self.run_checked([python, script])
                 self.assertIn("Alice: hello", out)
                 self.assert_creator_sent_hello(emu)
+
+    def test_channel_flow_queue_example(self):
+        block = self.example("channel-flow-queue")
+        self.assertEqual(block.lang, "python")
+        for python in python_with_boto3():
+            with self.subTest(python=python):
+                emu = self.fresh_emulator()
+                script = self.write("flow.py", self.with_endpoint(block, emu.endpoint))
+                out = self.run_checked([python, script])
+                self.assertIn("sent: PENDING", out)
+                self.assertIn("delivered: SENT oh ****", out)
 
     def test_aws_cli_example(self):
         block = self.example("aws-cli")

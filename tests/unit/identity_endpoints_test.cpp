@@ -423,7 +423,11 @@ TEST(SchemaMigrationTest, VersionOneFileIsUpgradedInPlace) {
       EXPECT_TRUE(st.Step()) << s;
       return st.Int(0);
     };
+    EXPECT_GE(storage::LatestSchemaVersion(), 3);
     EXPECT_EQ(q("PRAGMA user_version"), storage::LatestSchemaVersion());
+    // Version 4's tables (channel flows, streaming configurations) exist too.
+    EXPECT_EQ(q("SELECT count(*) FROM channel_flows"), 0);
+    EXPECT_EQ(q("SELECT count(*) FROM messaging_streaming_configurations"), 0);
     EXPECT_EQ(q("SELECT count(*) FROM principals"), 1);
     EXPECT_EQ(q("SELECT retention_days FROM app_instances"), 7);
     EXPECT_EQ(q("SELECT count(*) FROM app_instances WHERE retention_set_ms IS NULL"), 1);

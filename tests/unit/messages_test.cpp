@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "api_fixture.hpp"
+#include "recording_sink.hpp"
 #include "storage/statement.hpp"
 
 namespace chime::testing {
@@ -733,16 +734,6 @@ TEST_F(MessagesTest, DeepPagesCostTheSameAsTheFirstInBothOrders) {
 }
 
 // --- events after commit (api/events/outbox.hpp) ------------------------------------------
-
-// Records what the dispatcher publishes; Wanted() says a session listens.
-class RecordingSink : public api::EventSink {
- public:
-  bool Wanted() const override { return true; }
-  void Publish(std::vector<api::Event>&& events) override {
-    for (auto& e : events) published.push_back(std::move(e));
-  }
-  std::vector<api::Event> published;
-};
 
 class MessageEventsTest : public MessagesTest {
  protected:

@@ -278,11 +278,22 @@ TEST(StorageTest, DeleteAllDataEmptiesEveryTable) {
       .Run();
   db->Exec("INSERT INTO client_tokens VALUES (1, 'tok', 2, x'00', '{}', 1)");
   db->Prepare("INSERT INTO tags VALUES (?, 'k', 'v')").BindAll(kChannel).Run();
+  db->Prepare("INSERT INTO channel_flows (arn, app_instance_arn, name, processors, created_ms, updated_ms) "
+              "VALUES (?, ?, 'f', '[]', 1, 1)")
+      .BindAll(kApp + "/channel-flow/f1", kApp)
+      .Run();
+  db->Prepare("INSERT INTO channel_flow_invocations (callback_id, channel_arn, message_id, flow_arn, action, "
+              "processor_index, function_arn, event, state, created_ms, deadline_ms) "
+              "VALUES ('cb', ?, 'm1', 'f', 'CREATE', 0, 'fn', '{}', 'PENDING', 1, 2)")
+      .BindAll(kChannel)
+      .Run();
+  db->Prepare("INSERT INTO messaging_streaming_configurations VALUES (?, '[]', 1)").BindAll(kApp).Run();
 
   const std::set<std::string> seeded = {"app_instances", "principals", "app_instance_admins", "channels",
                                         "channel_memberships", "channel_moderators", "channel_bans",
                                         "channel_messages", "client_tokens", "tags",
-                                        "app_instance_user_endpoints"};
+                                        "app_instance_user_endpoints", "channel_flows",
+                                        "channel_flow_invocations", "messaging_streaming_configurations"};
   std::set<std::string> tables;
   {
     auto st = db->Prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");

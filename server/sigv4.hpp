@@ -1,0 +1,37 @@
+// AWS Signature Version 4 for the emulator's own outgoing calls (the Lambda
+// Invoke API of --lambda-endpoint). Pure function over an already canonical
+// request: the caller passes the path and query exactly as sent (no
+// characters that need encoding) and the headers to sign.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace chime::server {
+
+struct SigV4Request {
+  std::string method;  // POST
+  std::string path;    // /2015-03-31/functions/NAME/invocations
+  std::string query;   // canonical query string, "" if none
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // lowercase names; host and x-amz-date among them
+  std::string payload;
+};
+
+struct SigV4Credentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string
+      session_token;  // sent as x-amz-security-token when not empty (the caller adds the header)
+};
+
+// The Authorization header value. `amz_date` is the x-amz-date value (YYYYMMDDTHHMMSSZ).
+std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentials& credentials,
+                               const std::string& region, const std::string& service,
+                               const std::string& amz_date);
+
+// Now as YYYYMMDDTHHMMSSZ.
+std::string AmzDateNow();
+
+}  // namespace chime::server

@@ -1,0 +1,141 @@
+"""--kinesis-endpoint end to end against moto's Kinesis (moto_server, offline): after
+PutMessagingStreamingConfigurations, message events of the app instance arrive as records in the
+configured stream (the record format of README "Messaging streaming"); channel-flow messages are
+streamed once SENT, not while PENDING; after DeleteMessagingStreamingConfigurations nothing more
+is written. Skipped when moto_server is not installed."""
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import unittest
+import uuid
+
+import boto3
+
+from harness import ChimeTestCase, REGION, free_port
+
+STREAM = "chime-messaging-test"
+STREAM_ARN = f"arn:aws:kinesis:{REGION}:123456789012:stream/{STREAM}"
+
+
+def start_moto():
+    exe = shutil.which("moto_server")
+    if exe is None:
+        raise unittest.SkipTest("moto_server is not installed (pip package moto[server])")
+    port = free_port()
+    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None:
+                raise unittest.SkipTest("moto_server exited at start")
+            time.sleep(0.2)
+    proc.kill()
+    raise unittest.SkipTest("moto_server did not start within 30 s")
+
+
+class KinesisStreamingTests(ChimeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.moto, cls.moto_endpoint = start_moto()
+        try:
+            cls.kinesis = boto3.client("kinesis", region_name=REGION, endpoint_url=cls.moto_endpoint,
+                                       aws_access_key_id="test", aws_secret_access_key="test")
+            cls.kinesis.create_stream(StreamName=STREAM, ShardCount=1)
+            cls.server_args = ("--kinesis-endpoint", cls.moto_endpoint)
+            super().setUpClass()
+        except BaseException:
+            cls.moto.kill()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.moto.kill()
+            cls.moto.wait()
+
+    def records(self):
+        shard = self.kinesis.list_shards(StreamName=STREAM)["Shards"][0]["ShardId"]
+        it = self.kinesis.get_shard_iterator(StreamName=STREAM, ShardId=shard,
+                                             ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        return [json.loads(r["Data"]) for r in self.kinesis.get_records(ShardIterator=it)["Records"]]
+
+    def records_of(self, channel, want, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            found = [r for r in self.records() if json.loads(r["Payload"]).get("ChannelArn") == channel]
+            if len(found) >= want or time.time() > deadline:
+                return found
+            time.sleep(0.1)
+
+    def setup_channel(self):
+        app = self.make_app_instance()
+        user = self.make_user(app, name="Streamer")
+        channel = self.make_channel(app, user)
+        return app, user, channel
+
+    def test_messages_are_streamed_while_configured(self):
+        app, user, channel = self.setup_channel()
+        self.messaging.put_messaging_streaming_configurations(
+            AppInstanceArn=app, StreamingConfigurations=[{"DataType": "ChannelMessage", "ResourceArn": STREAM_ARN}])
+        sent = self.messaging.send_channel_message(ChannelArn=channel, Content="hello stream", Type="STANDARD",
+                                                   Persistence="PERSISTENT", ChimeBearer=user)
+        (record,) = self.records_of(channel, 1)
+        self.assertEqual(record["Headers"], {"x-amz-chime-event-type": "CREATE_CHANNEL_MESSAGE",
+                                             "x-amz-chime-message-type": "STANDARD"})
+        payload = json.loads(record["Payload"])
+        self.assertEqual((payload["MessageId"], payload["Content"], payload["Sender"]["Arn"]),
+                         (sent["MessageId"], "hello stream", user))
+
+        self.messaging.delete_messaging_streaming_configurations(AppInstanceArn=app)
+        self.messaging.send_channel_message(ChannelArn=channel, Content="not streamed", Type="STANDARD",
+                                            Persistence="PERSISTENT", ChimeBearer=user)
+        time.sleep(1.0)
+        self.assertEqual(len(self.records_of(channel, 2, timeout=0)), 1)
+
+    def test_other_app_instances_and_data_types_are_not_streamed(self):
+        app, user, channel = self.setup_channel()
+        self.messaging.put_messaging_streaming_configurations(
+            AppInstanceArn=app, StreamingConfigurations=[{"DataType": "Channel", "ResourceArn": STREAM_ARN}])
+        other_app, other_user, other_channel = self.setup_channel()
+        for ch, u in ((channel, user), (other_channel, other_user)):
+            self.messaging.send_channel_message(ChannelArn=ch, Content="x", Type="STANDARD",
+                                                Persistence="PERSISTENT", ChimeBearer=u)
+        time.sleep(1.0)
+        self.assertEqual(self.records_of(channel, 1, timeout=0), [])
+        self.assertEqual(self.records_of(other_channel, 1, timeout=0), [])
+
+    def test_flow_messages_are_streamed_once_sent(self):
+        app, user, channel = self.setup_channel()
+        self.messaging.put_messaging_streaming_configurations(
+            AppInstanceArn=app, StreamingConfigurations=[{"DataType": "ChannelMessage", "ResourceArn": STREAM_ARN}])
+        flow = self.messaging.create_channel_flow(
+            AppInstanceArn=app, Name="f", ClientRequestToken=str(uuid.uuid4()),
+            Processors=[{"Name": "p", "ExecutionOrder": 1, "FallbackAction": "ABORT",
+                         "Configuration": {"Lambda": {
+                             "ResourceArn": "arn:aws:lambda:us-east-1:123456789012:function:p",
+                             "InvocationType": "ASYNC"}}}])["ChannelFlowArn"]
+        self.messaging.associate_channel_flow(ChannelArn=channel, ChannelFlowArn=flow, ChimeBearer=user)
+        mid = self.messaging.send_channel_message(ChannelArn=channel, Content="raw", Type="STANDARD",
+                                                  Persistence="PERSISTENT", ChimeBearer=user)["MessageId"]
+        time.sleep(1.0)
+        self.assertEqual(self.records_of(channel, 1, timeout=0), [])  # PENDING is not streamed
+        _, _, body = self.raw_request("GET", "/_chime-local/channel-flow-invocations")
+        (inv,) = [i for i in json.loads(body)["Invocations"] if i["MessageId"] == mid]
+        self.messaging.channel_flow_callback(CallbackId=inv["CallbackId"], ChannelArn=channel,
+                                             ChannelMessage={"MessageId": mid, "Content": "processed"})
+        (record,) = self.records_of(channel, 1)
+        self.assertEqual(record["Headers"]["x-amz-chime-event-type"], "CREATE_CHANNEL_MESSAGE")
+        self.assertEqual(json.loads(record["Payload"])["Content"], "processed")
+
+
+if __name__ == "__main__":
+    unittest.main()
