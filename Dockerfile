@@ -35,7 +35,7 @@ RUN multiarch="$(gcc -print-multiarch)" \
 
 FROM scratch
 COPY --from=build /src/build/chime-local /src/build/chime-local-health /usr/local/bin/
-COPY --from=build /out/tmp /tmp
+COPY --from=build --chown=10001:10001 /out/tmp /tmp
 COPY --from=build --chown=10001:10001 /out/data /data
 # A numeric user: the image has no /etc/passwd. The volume /data must be writable by uid 10001.
 USER 10001:10001

@@ -15,6 +15,7 @@
 #include "storage/error.hpp"
 #include "storage/statement.hpp"
 #include "storage/store.hpp"
+#include "unit/gate.hpp"
 #include "unit/temp_db_file.hpp"
 
 namespace chime::storage {
@@ -34,24 +35,7 @@ int64_t CountApps(Database& db) {
   return st.Int(0);
 }
 
-// A latch the test opens to let a blocked unit finish.
-class Gate {
- public:
-  void Open() {
-    std::lock_guard l(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void Wait() {
-    std::unique_lock l(mu_);
-    cv_.wait(l, [this] { return open_; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
+using chime::testing::Gate;
 
 // Collects outcomes: index -> error text ("" = success).
 struct Outcomes {

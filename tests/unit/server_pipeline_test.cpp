@@ -20,6 +20,7 @@
 #include "server/http_server.hpp"
 #include "storage/database.hpp"
 #include "storage/store.hpp"
+#include "unit/gate.hpp"
 #include "unit/temp_db_file.hpp"
 
 namespace chime {
@@ -69,23 +70,7 @@ std::string Enc(const std::string& s) {
   return out;
 }
 
-class Gate {
- public:
-  void Open() {
-    std::lock_guard l(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void Wait() {
-    std::unique_lock l(mu_);
-    cv_.wait(l, [this] { return open_; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
+using chime::testing::Gate;
 
 TEST(ServerPipelineTest, ASlowWriteDelaysNeitherHealthNorReads) {
   storage::TempDbFile file;
