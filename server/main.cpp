@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -77,9 +78,24 @@ chime::server::TlsFiles ResolveTls(const ServerConfig& config, std::filesystem::
   std::filesystem::path dir;
   // --read-only must not write the data directory either.
   if (config.InMemory() || config.read_only) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "chime-local-tls-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory for the TLS CA");
-    temp_dir = dir = pattern;
+    // The system temp dir, else (a FROM scratch container has no writable
+    // /tmp) the data directory; removed at exit either way.
+    std::vector<std::filesystem::path> bases;
+    std::error_code ec;
+    if (auto tmp = std::filesystem::temp_directory_path(ec); !ec) bases.push_back(tmp);
+    if (!config.read_only) bases.push_back(config.data_dir);
+    for (const auto& base : bases) {
+      std::filesystem::create_directories(base, ec);
+      std::string pattern = (base / "chime-local-tls-XXXXXX").string();
+      if (mkdtemp(pattern.data())) {
+        temp_dir = dir = pattern;
+        break;
+      }
+    }
+    if (dir.empty()) {
+      throw std::runtime_error("cannot create a temporary directory for the TLS CA (set TMPDIR to a writable "
+                               "directory, or give --tls-cert/--tls-key)");
+    }
   } else {
     dir = DataDirectory(config) / "tls";
   }
