@@ -119,7 +119,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const size_t read_size = data[0] == 0 ? size : data[0];
   std::string_view stream(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (chime::fuzz::NestingDepth(stream) > chime::fuzz::kMaxJsonDepth) return 0;
 
   size_t pos = 0, received = std::min(stream.size(), read_size);
   while (pos < stream.size()) {

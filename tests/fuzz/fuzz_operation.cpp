@@ -56,7 +56,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace chime;
   if (size < 2) return 0;
   std::string_view rest(reinterpret_cast<const char*>(data) + 2, size - 2);
-  if (fuzz::NestingDepth(rest) > fuzz::kMaxJsonDepth) return 0;
 
   const auto ops = api::model::Operations();
   const api::model::OperationDef& op = ops[data[0] % ops.size()];

@@ -27,15 +27,6 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-int NestingDepth(std::string_view s) {
-  int depth = 0, deepest = 0;
-  for (char c : s) {
-    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    if ((c == ']' || c == '}') && depth > 0) --depth;
-  }
-  return deepest;
-}
-
 // Seeding must succeed: a harness that silently seeds nothing would fuzz only
 // the "not found" paths.
 std::string SeededStore::Call(const std::string& method, const std::string& target, const std::string& body,

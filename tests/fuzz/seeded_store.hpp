@@ -47,11 +47,5 @@ class SeededStore {
 // Percent-encodes all but unreserved characters, as botocore does for labels.
 std::string PercentEncode(std::string_view s);
 
-// Deepest nesting of '[' / '{' in `s` (strings not parsed: an upper bound).
-// The harnesses skip inputs deeper than kMaxJsonDepth: deeply nested JSON is a
-// known stack overflow (idempotency hash) being fixed separately; remove the
-// guard with that fix.
-inline constexpr int kMaxJsonDepth = 64;
-int NestingDepth(std::string_view s);
 
 }  // namespace chime::fuzz

@@ -1,0 +1,70 @@
+#include "api/auth/credential_scope.hpp"
+
+#include <cctype>
+
+namespace chime::api {
+
+namespace {
+
+// Percent-decodes a query value; nullopt on a malformed escape.
+std::optional<std::string> DecodeQueryValue(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<CredentialScope> ParseCredential(std::string_view credential) {
+  CredentialScope scope;
+  std::string* fields[] = {&scope.access_key_id, &scope.date, &scope.region, &scope.service};
+  for (std::string* field : fields) {
+    const size_t slash = credential.find('/');
+    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+    *field = std::string(credential.substr(0, slash));
+    credential.remove_prefix(slash + 1);
+  }
+  if (credential != "aws4_request") return std::nullopt;
+  return scope;
+}
+
+std::optional<CredentialScope> CredentialOf(const HttpRequest& request) {
+  if (const std::string* auth = request.FindHeader("authorization")) {
+    std::string_view v = *auth;
+    const size_t at = v.find("Credential=");
+    if (at == std::string_view::npos) return std::nullopt;
+    v.remove_prefix(at + 11);
+    return ParseCredential(v.substr(0, v.find_first_of(", ")));
+  }
+  std::string_view target = request.target;
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(pair.size() < query.size() ? pair.size() + 1 : pair.size());
+    if (pair.substr(0, 17) == "X-Amz-Credential=") {
+      auto decoded = DecodeQueryValue(pair.substr(17));
+      return decoded ? ParseCredential(*decoded) : std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace chime::api
