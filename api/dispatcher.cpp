@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/auth/tenant.hpp"
 #include "api/common/expiry.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
@@ -35,6 +36,8 @@ struct UnitState {
   std::string request_id;
   Outbox outbox;
   json output;
+  // The request's account and region when not the defaults (api/auth/tenant.hpp).
+  std::optional<ServiceConfig> tenant_config;
 };
 
 Outcome Final(HttpResponse response, std::string operation, std::string request_id) {
@@ -66,6 +69,7 @@ struct Dispatcher::Impl {
   HandlerTable handlers;
   FaultRegistry faults;
   Journal journal;
+  Throttling throttling;
   // Async mode: deletes expired channels and users every few seconds.
   std::mutex sweep_mu;
   std::condition_variable sweep_cv;
@@ -133,7 +137,7 @@ struct Dispatcher::Impl {
   }
 
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
-    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal}, request_id);
+    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, throttling}, request_id);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     auto fn = c.write ? std::move(c.write) : std::move(c.read);
     const bool write = static_cast<bool>(c.write);
@@ -164,19 +168,28 @@ struct Dispatcher::Impl {
     auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
-    // Injected faults: after validation, before storage (a faulted write changes nothing).
+    // Isolation by account and region: the caller's ARNs must be its own.
+    const Tenant tenant = TenantOf(request, config);
+    RequireTenantArns(op, state->input, tenant);
+    state->tenant_config = ConfigForTenant(tenant, config);
+    // Refused before storage (so nothing changes), with the input kept for the journal.
+    auto refuse = [&](ApiError error, int64_t delay) {
+      Outcome o;
+      o.op = &op;
+      o.operation = std::string(op.name);
+      o.request_id = request_id;
+      o.error = std::make_exception_ptr(std::move(error));
+      o.delay_ms = delay;
+      o.input = std::make_shared<const json>(std::move(state->input));
+      done(std::move(o));
+    };
+    // Throttling at the service's quotas (--throttle), then injected faults.
+    if (auto hit = throttling.Admit(op.name, state->input, tenant.account_id, tenant.region, NowMs())) {
+      return refuse(ThrottledClient(hit->message), 0);
+    }
     int64_t delay_ms = 0;
     if (auto hit = faults.Match(op.name, state->input)) {
-      if (hit->error) {
-        Outcome o;
-        o.op = &op;
-        o.operation = std::string(op.name);
-        o.request_id = request_id;
-        o.error = std::make_exception_ptr(ApiError(*hit->error, hit->message));
-        o.delay_ms = hit->latency_ms;
-        o.input = std::make_shared<const json>(std::move(state->input));
-        return done(std::move(o));
-      }
+      if (hit->error) return refuse(ApiError(*hit->error, hit->message), hit->latency_ms);
       delay_ms = hit->latency_ms;
     }
     // Pure CPU work that needs no transaction stays off the writer thread.
@@ -191,7 +204,8 @@ struct Dispatcher::Impl {
 
     storage::Work work;
     work.run = [this, state](storage::Database& db) {
-      RequestContext ctx{*state->op, config, db, state->request_id, NowMs(), state->input_hash, state->outbox};
+      const ServiceConfig& tenant_config = state->tenant_config ? *state->tenant_config : config;
+      RequestContext ctx{*state->op, tenant_config, db, state->request_id, NowMs(), state->input_hash, state->outbox};
       state->output = state->handler(ctx, state->input);
     };
     work.done = [this, state, done, delay_ms](std::exception_ptr error) {
@@ -244,6 +258,7 @@ Dispatcher::~Dispatcher() = default;
 
 FaultRegistry& Dispatcher::faults() { return impl_->faults; }
 Journal& Dispatcher::journal() { return impl_->journal; }
+Throttling& Dispatcher::throttling() { return impl_->throttling; }
 
 void Dispatcher::Begin(HttpRequest request, Done user_done) {
   const std::string request_id = SafeRequestId();

@@ -24,6 +24,7 @@
 #include "api/control/control_plane.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
+#include "api/control/throttling.hpp"
 #include "api/events/event_sink.hpp"
 #include "api/http_types.hpp"
 #include "api/service_config.hpp"
@@ -75,9 +76,10 @@ class Dispatcher {
   // waited for here).
   HttpResponse Handle(const HttpRequest& request);
 
-  // The test-fixture state behind /_chime-local/faults and /_chime-local/requests.
+  // The test-fixture state behind /_chime-local/faults, /requests and /throttle.
   FaultRegistry& faults();
   Journal& journal();
+  Throttling& throttling();
 
  private:
   HttpResponse Encode(Outcome& outcome);

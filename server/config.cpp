@@ -150,8 +150,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 29>& Options() {
-  static const std::array<Option, 29> kOptions = {{
+const std::array<Option, 30>& Options() {
+  static const std::array<Option, 30> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -229,6 +229,16 @@ const std::array<Option, 29>& Options() {
          auto b = ParseBool(v);
          if (!b) return "must be one of 1, true, yes, on, 0, false, no, off";
          c.read_only = *b;
+         return {};
+       }},
+      {"--throttle", "CHIME_LOCAL_THROTTLE", "",
+       "Refuse requests above the service's rate quotas with ThrottledClientException (429); also\n"
+       "      POST /_chime-local/throttle {\"enabled\": true}.",
+       [](const ServerConfig&) { return std::string("off"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         auto b = ParseBool(v);
+         if (!b) return "must be one of 1, true, yes, on, 0, false, no, off";
+         c.throttle = *b;
          return {};
        }},
       {"--public-host", "CHIME_LOCAL_PUBLIC_HOST", "HOST[:PORT]",

@@ -36,6 +36,8 @@ struct ServerConfig {
   LogFormat log_format = LogFormat::kText;
   // Serve an existing database without writing to it (writes are refused).
   bool read_only = false;
+  // Token buckets at the service's rate quotas (api/control/throttling.hpp).
+  bool throttle = false;
   uint64_t max_body_bytes = 1024 * 1024;
   uint32_t max_header_bytes = 16 * 1024;
   // The request head must arrive within this many seconds of its first byte

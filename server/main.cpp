@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
   }
 
   dispatcher->journal().set_capacity(config.journal_size);
+  dispatcher->throttling().SetEnabled(config.throttle);
   if (!config.faults_file.empty()) {
     std::ifstream in(config.faults_file);
     if (!in) return Fail("cannot read --faults-file " + config.faults_file + ": " + std::strerror(errno));

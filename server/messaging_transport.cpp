@@ -25,6 +25,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "api/auth/tenant.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
@@ -133,6 +134,20 @@ api::HttpRequest ToApiRequest(MessagingTransport::Request& req) {
   for (const auto& field : req) out.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
   out.body = std::move(req.body());
   return out;
+}
+
+// Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
+// for another account or region than the user's does not know that user.
+bool SignedForAnotherTenant(const MessagingTransport::Request& req, const std::string& user_arn,
+                            const ServerConfig& config) {
+  auto owner = api::TenantOfArn(user_arn);
+  if (!owner) return false;
+  api::HttpRequest probe;
+  probe.target = ToStd(req.target());
+  api::ServiceConfig defaults;
+  defaults.account_id = config.account_id;
+  defaults.region = config.region;
+  return !(*owner == api::TenantOf(probe, defaults));
 }
 
 // Looks the user up and builds the prefetch frames on a storage reader.
@@ -287,7 +302,7 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
     co_await ws.async_close(CloseReason(1011, "Internal error: retry"), kUseTuple);
     co_return;
   }
-  if (!start.known) {
+  if (!start.known || SignedForAnotherTenant(req, target.user_arn, *options.config)) {
     Log(LogLevel::kInfo, "messaging session refused (4401): unknown user " + target.user_arn);
     co_await ws.async_close(
         CloseReason(api::close_code::kUnauthorized,

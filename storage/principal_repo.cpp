@@ -52,11 +52,12 @@ void InsertAppInstance(Database& db, const AppInstanceRecord& r) {
   st.Run();
 }
 
-std::vector<AppInstanceRecord> ListAppInstances(Database& db, int64_t after_id, int limit) {
+std::vector<AppInstanceRecord> ListAppInstances(Database& db, std::string_view arn_prefix, int64_t after_id,
+                                                int limit) {
   auto st = db.Prepare(
       "SELECT id, arn, name, metadata, created_ms, updated_ms, retention_days FROM app_instances "
-      "WHERE id > ? ORDER BY id LIMIT ?");
-  st.BindAll(after_id, limit);
+      "WHERE id > ? AND substr(arn, 1, ?) = ? ORDER BY id LIMIT ?");
+  st.BindAll(after_id, static_cast<int64_t>(arn_prefix.size()), arn_prefix, limit);
   std::vector<AppInstanceRecord> out;
   while (st.Step()) out.push_back(ReadAppInstance(st));
   return out;

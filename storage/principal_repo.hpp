@@ -23,8 +23,10 @@ bool IsAppInstanceAdmin(Database& db, std::string_view app_instance_arn, std::st
 namespace chime::storage {
 
 void InsertAppInstance(Database& db, const AppInstanceRecord& r);  // r.id ignored
-// Page of app instances with id > after_id, in creation order.
-std::vector<AppInstanceRecord> ListAppInstances(Database& db, int64_t after_id, int limit);
+// Page of the app instances whose ARN starts with `arn_prefix` (one account
+// and region) with id > after_id, in creation order.
+std::vector<AppInstanceRecord> ListAppInstances(Database& db, std::string_view arn_prefix, int64_t after_id,
+                                                int limit);
 bool UpdateAppInstance(Database& db, std::string_view arn, std::string_view name, std::string_view metadata,
                        int64_t now_ms);  // false if absent
 // Deletes the app instance and, by cascade, everything in it. False if absent.

@@ -9,6 +9,7 @@
 #include "api/common/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
+#include "api/control/throttling.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -214,6 +215,7 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     // The in-memory fixture state goes at once; the data with the write unit.
     fixture.faults.Clear();
     fixture.journal.Clear();
+    fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
     c.write = [](storage::Database& db) {
       db.DeleteAllData();
       return nlohmann::json{{"reset", true}};
@@ -256,6 +258,20 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
                             {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};
     };
     return c;
+  }
+  if (name == "throttle") {
+    if (request.method == "GET") return Answer("Throttle", ControlJson(200, fixture.throttling.Describe(), request_id, ""));
+    if (request.method != "POST") {
+      return Answer("Throttle", EncodeError(ErrorType::kBadRequest, "Use GET or POST for " + std::string(path), request_id));
+    }
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    try {
+      if (body.is_discarded()) throw std::invalid_argument("the body is not valid JSON");
+      return Answer("Throttle", ControlJson(200, fixture.throttling.Configure(body), request_id, ""));
+    } catch (const std::invalid_argument& e) {
+      return Answer("Throttle", EncodeError(ErrorType::kBadRequest, std::string("Invalid throttle settings: ") + e.what(),
+                                            request_id));
+    }
   }
   if (name == "faults" || name.substr(0, 7) == "faults/") {
     return HandleFaults(request, name, fixture.faults, request_id);

@@ -19,6 +19,7 @@ inline constexpr std::string_view kControlPrefix = "/_chime-local/";
 
 class FaultRegistry;
 class Journal;
+class Throttling;
 
 // What the control plane needs to know about the store.
 struct StorageInfo {
@@ -29,6 +30,7 @@ struct StorageInfo {
 struct FixtureState {
   FaultRegistry& faults;
   Journal& journal;
+  Throttling& throttling;
 };
 
 struct ControlRequest {

@@ -22,7 +22,7 @@ namespace {
 
 json CreateAppInstance(RequestContext& ctx, const json& in) {
   const std::string token = Str(in, "ClientRequestToken");
-  const std::string scope = "CreateAppInstance|" + ctx.config.account_id;
+  const std::string scope = "CreateAppInstance|" + ctx.config.account_id + "|" + ctx.config.region;
   const std::string& hash = ctx.input_hash;
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
@@ -53,7 +53,9 @@ json ListAppInstances(RequestContext& ctx, const json& in) {
   const std::string scope = "ListAppInstances";
   auto cursor = NextTokenCursor(in, scope);
   const int limit = MaxResults(in);
-  auto rows = storage::ListAppInstances(ctx.db, cursor ? cursor->tiebreak : 0, limit + 1);
+  // Only the caller's account and region (api/auth/tenant.hpp).
+  const std::string prefix = AppInstanceArn(ctx.config, "");
+  auto rows = storage::ListAppInstances(ctx.db, prefix, cursor ? cursor->tiebreak : 0, limit + 1);
   json list = json::array();
   for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) {
     json s = {{"AppInstanceArn", rows[i].arn}, {"Name", rows[i].name}};

@@ -134,7 +134,7 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
-               "channel-flow-queue")
+               "channel-flow-queue", "throttle", "isolation")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -291,6 +291,23 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.assertIn("injected: ServiceUnavailable", out)
         apps = make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"]
         self.assertEqual([a["Name"] for a in apps], ["demo"])  # the faulted calls created nothing
+
+    def test_throttle_example(self):
+        block = self.example("throttle")
+        emu = self.fresh_emulator()
+        script = self.write("throttle.py", self.with_endpoint(block, emu.endpoint))
+        out = self.run_checked([python_with_boto3()[0], script])
+        self.assertIn("throttled: 429", out)
+        self.assertIn("ChannelMessageApis", out)
+
+    def test_isolation_example(self):
+        block = self.example("isolation")
+        emu = self.fresh_emulator()
+        script = self.write("isolation.py", self.with_endpoint(block, emu.endpoint))
+        lines = self.run_checked([python_with_boto3()[0], script]).splitlines()
+        self.assertTrue(lines[0].startswith("arn:aws:chime:us-east-1:111111111111:app-instance/"), lines)
+        self.assertEqual(lines[1], "[]")
+        self.assertEqual(lines[2], "account B cannot see it: ForbiddenException")
 
     def test_aws_endpoint_url_note_matches_the_installed_boto3s(self):
         # The README: botocore >= 1.31 reads AWS_ENDPOINT_URL, Debian's boto3 1.26 ignores it.

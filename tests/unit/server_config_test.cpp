@@ -203,7 +203,7 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "16384", "--idle-timeout",
         "CHIME_LOCAL_IDLE_TIMEOUT", "--max-connections", "CHIME_LOCAL_MAX_CONNECTIONS", "128", "--threads",
         "CHIME_LOCAL_THREADS", "--header-timeout", "CHIME_LOCAL_HEADER_TIMEOUT", "--log-format",
-        "CHIME_LOCAL_LOG_FORMAT", "--read-only", "CHIME_LOCAL_READ_ONLY", "--public-host", "CHIME_LOCAL_PUBLIC_HOST",
+        "CHIME_LOCAL_LOG_FORMAT", "--read-only", "CHIME_LOCAL_READ_ONLY", "--throttle", "CHIME_LOCAL_THROTTLE", "--public-host", "CHIME_LOCAL_PUBLIC_HOST",
         "--allowed-hosts", "CHIME_LOCAL_ALLOWED_HOSTS", "--control-origins", "CHIME_LOCAL_CONTROL_ORIGINS",
         "stderr", "--tls-cert", "CHIME_LOCAL_TLS_CERT", "--tls-key", "CHIME_LOCAL_TLS_KEY", "--cors-origins",
         "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
