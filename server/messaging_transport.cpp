@@ -25,9 +25,12 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "api/auth/sigv4_verifier.hpp"
+#include "api/common/ids.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "server/async_dispatch.hpp"
 #include "server/web_access.hpp"
 #include "storage/pipeline.hpp"
@@ -247,6 +250,19 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
     co_await WriteHttp(ws.next_layer(), std::move(r), req.version(), false);
     co_return;
   }
+  // --sigv4 strict: a missing or wrong presigned query is refused before the
+  // upgrade, with the 403 and error body of a REST call.
+  if (options.service) {
+    api::HttpRequest presigned;
+    presigned.method = ToStd(req.method_string());
+    presigned.target = ToStd(req.target());
+    for (const auto& field : req) presigned.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
+    if (auto refused = api::StrictSigV4Refusal(presigned, *options.service, api::NewUuid())) {
+      Log(LogLevel::kInfo, "messaging session refused (403): " + refused->body);
+      co_await WriteHttp(ws.next_layer(), std::move(*refused), req.version(), false);
+      co_return;
+    }
+  }
   websocket::stream_base::timeout timeouts{kHandshakeTimeout, kWebSocketIdle, true};
   ws.set_option(timeouts);
   ws.read_message_max(kMaxClientMessage);
@@ -318,6 +334,7 @@ asio::awaitable<beast::error_code> MessagingTransport::Impl::WriteHttp(Stream& s
     }
     res.insert(name, value);
   }
+  res.set(http::field::date, api::HttpDateNow());
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
