@@ -225,8 +225,8 @@ std::string FormatAmzDate(int64_t seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  char buf[32] = {};
+  if (std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm) == 0) return {};
   return buf;
 }
 
@@ -237,7 +237,9 @@ std::optional<std::string> NormalizeDate(const std::string& date) {
   std::tm tm{};
   const char* end = strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
-  return FormatAmzDate(static_cast<int64_t>(timegm(&tm)));
+  std::string amz = FormatAmzDate(static_cast<int64_t>(timegm(&tm)));
+  if (!ParseAmzDate(amz)) return std::nullopt;  // a year beyond 9999
+  return amz;
 }
 
 // The claim of a request, or the IncompleteSignature / MissingAuthenticationToken rejection.

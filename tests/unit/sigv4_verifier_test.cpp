@@ -153,6 +153,24 @@ TEST(SigV4VerifierTest, TheScopeMustNameThisRegionAndChime) {
                  "'20261127' != '20261128', from '20261128T001500Z'.");
 }
 
+// Without X-Amz-Date the Date header (RFC 7231) dates the request; the string to sign carries
+// it in the basic ISO form (botocore: request.context['timestamp']).
+TEST(SigV4VerifierTest, TheDateHeaderStandsInForXAmzDate) {
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/app-instances";
+  r.headers = {{"Host", "127.0.0.1:4590"},
+               {"Date", "Sat, 28 Nov 2026 00:15:00 GMT"},
+               {"Authorization", Auth("date;host", "dd05797c577c922904c58beec11066b3236f73c2feb832170958b4b3a1f37d86")}};
+  EXPECT_FALSE(Verify(r).has_value());
+  for (const char* bad : {"yesterday", "Sat, 28 Nov 99999 00:15:00 GMT", "20261128T001500", "2026112XT001500Z"}) {
+    r.headers[1].second = bad;
+    ExpectRejected(Verify(r), "IncompleteSignatureException",
+                   std::string("Date must be in ISO-8601 'basic format'. Got '") + bad +
+                       "'. See http://en.wikipedia.org/wiki/ISO_8601");
+  }
+}
+
 // The messaging session's presigned /connect (botocore SigV4QueryAuth, expires 10).
 HttpRequest Connect(const std::string& signature = "10950f22fa3d309d6ead10225080bcafb4b91af8c424c2c2c87eeb4608d7c9b3") {
   HttpRequest r;
