@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/auth/sigv4_verifier.hpp"
 #include "api/auth/tenant.hpp"
 #include "api/common/expiry.hpp"
 #include "api/common/idempotency.hpp"
@@ -272,6 +273,10 @@ void Dispatcher::Begin(HttpRequest request, Done user_done) {
   };
   try {
     if (IsControlRequest(request)) return impl_->BeginControl(request, request_id, done);
+    // --sigv4 strict: an unsigned or mis-signed AWS request ends here, before routing.
+    if (auto refused = StrictSigV4Refusal(request, impl_->config, request_id)) {
+      return done(Final(std::move(*refused), "-", request_id));
+    }
     return impl_->BeginOperation(request, request_id, done, routed);
   } catch (...) {
     // Routing, binding and validation errors: nothing reached storage.

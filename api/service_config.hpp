@@ -4,8 +4,15 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace chime::api {
+
+// One --credentials AKID:SECRET pair (strict SigV4).
+struct AccessKey {
+  std::string id;
+  std::string secret;
+};
 
 class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
 class StreamingDirectory;  // api/events/streaming_sink.hpp
@@ -26,6 +33,11 @@ struct ServiceConfig {
   // routes by, updated after each committed Put/DeleteMessagingStreaming-
   // Configurations; null when nothing streams. Owned by main().
   StreamingDirectory* streaming = nullptr;
+  // --sigv4 strict: every AWS request (not /_chime-local/) and every /connect
+  // must carry a right SigV4 signature by one of `credentials`
+  // (api/auth/sigv4_verifier.hpp); false: nothing is checked.
+  bool sigv4_strict = false;
+  std::vector<AccessKey> credentials;
 };
 
 }  // namespace chime::api

@@ -115,19 +115,36 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-// The option table drives parsing, the environment and --help alike.
-// A comma-separated list whose items all pass `ok`; returns the first bad item's complaint.
-std::string CheckList(std::string_view v, std::string (*check)(std::string_view item)) {
+// One AKID:SECRET pair of --credentials.
+std::string CheckAccessKey(std::string_view v) {
+  const size_t colon = v.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size())
+    return "must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (comma-separated for several)";
+  for (char c : v) {
+    if (std::isspace(static_cast<unsigned char>(c))) return "must not contain spaces";
+  }
+  return {};
+}
+
+// Calls `each` on every item of a comma-separated list (spaces around items
+// trimmed) and returns the first complaint, if any.
+template <typename Each>
+std::string ForEachListItem(std::string_view v, Each each) {
   for (;;) {
     size_t comma = v.find(',');
     std::string_view item = v.substr(0, comma);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item.empty()) return "must be a comma-separated list without empty items";
-    if (std::string why = check(item); !why.empty()) return why;
+    if (std::string why = each(item); !why.empty()) return why;
     if (comma == std::string_view::npos) return {};
     v.remove_prefix(comma + 1);
   }
+}
+
+// A comma-separated list whose items all pass `check`; returns the first bad item's complaint.
+std::string CheckList(std::string_view v, std::string (*check)(std::string_view item)) {
+  return ForEachListItem(v, check);
 }
 
 // host or host:port (no scheme, no path).
@@ -150,8 +167,9 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 30>& Options() {
-  static const std::array<Option, 30> kOptions = {{
+// The option table drives parsing, the environment and --help alike.
+const std::array<Option, 32>& Options() {
+  static const std::array<Option, 32> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -327,6 +345,29 @@ const std::array<Option, 30>& Options() {
        "      records of PutMessagingStreamingConfigurations (PutRecord, SigV4 like --lambda-endpoint).",
        [](const ServerConfig&) { return std::string("(none: streaming configurations are only stored)"); },
        [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.kinesis_endpoint, v); }},
+      {"--sigv4", "CHIME_LOCAL_SIGV4", "MODE",
+       "lenient (nothing checked) or strict: every AWS request and the messaging /connect must carry\n"
+       "      a right SigV4 signature (service chime, this --region, 15 minutes) by one of --credentials.",
+       [](const ServerConfig& c) { return std::string(c.sigv4_strict ? "strict" : "lenient"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         const std::string l = ToLower(v);
+         if (l == "strict") c.sigv4_strict = true;
+         else if (l == "lenient") c.sigv4_strict = false;
+         else return "must be lenient or strict";
+         return {};
+       }},
+      {"--credentials", "CHIME_LOCAL_CREDENTIALS", "AKID:SECRET",
+       "An access key --sigv4 strict accepts; repeat the flag (or separate with commas) for several.\n"
+       "      Keys from the environment and from flags are all accepted.",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (std::string why = CheckList(v, CheckAccessKey); !why.empty()) return why;
+         return ForEachListItem(v, [&c](std::string_view item) {
+           const size_t colon = item.find(':');
+           c.credentials.push_back({std::string(item.substr(0, colon)), std::string(item.substr(colon + 1))});
+           return std::string();
+         });
+       }},
       {"--threads", "CHIME_LOCAL_THREADS", "N", "I/O threads.",
        [](const ServerConfig& c) { return std::to_string(c.threads); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.threads, v, 1, 256); }},
@@ -479,6 +520,9 @@ ParseResult ParseConfig(int argc, const char* const* argv, const EnvLookup& env)
       result.error = "invalid value " + Quote(f.value) + " for " + std::string(f.option->flag) + ": " + why;
       return result;
     }
+  }
+  if (result.config.sigv4_strict && result.config.credentials.empty()) {
+    result.error = "--sigv4 strict needs at least one --credentials AKID:SECRET (or CHIME_LOCAL_CREDENTIALS)";
   }
   return result;
 }

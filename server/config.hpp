@@ -13,6 +13,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "api/service_config.hpp"
 
 namespace chime::server {
 
@@ -79,6 +82,11 @@ struct ServerConfig {
   // http://HOST:PORT of a Kinesis API that gets the messaging streaming
   // records; empty = streaming configurations are only stored.
   std::string kinesis_endpoint;
+  // --sigv4 strict: AWS requests and the messaging session's /connect must be
+  // signed (SigV4) by one of `credentials` (--credentials AKID:SECRET,
+  // repeatable); lenient (false, the default) checks nothing.
+  bool sigv4_strict = false;
+  std::vector<api::AccessKey> credentials;
 
   bool InMemory() const { return data_file == ":memory:"; }
   // The path handed to storage::Database::Open: ":memory:", data_file, or

@@ -52,6 +52,7 @@
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
 #include "api/protocol/input_log.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "server/cross_site_policy.hpp"
 #include "server/log.hpp"
 #include "server/request_framing.hpp"
@@ -190,7 +191,8 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
   for (const auto& [name, value] : in.headers) {
     // Framing headers are ours to set, and no value may split the head.
     if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-        beast::iequals(name, "connection") || HasLineBreak(name) || HasLineBreak(value)) {
+        beast::iequals(name, "connection") || beast::iequals(name, "date") || HasLineBreak(name) ||
+        HasLineBreak(value)) {
       continue;
     }
     if (beast::iequals(name, "x-amzn-requestid")) has_request_id = true;
@@ -204,6 +206,9 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
     h += NewRequestId();
     h += "\r\n";
   }
+  h += "Date: ";  // SDKs correct clock skew from it (strict SigV4)
+  h += api::HttpDateNow();
+  h += "\r\n";
   if (out.status >= 200 && out.status != 204 && out.status != 304) {
     // HEAD: advertise the length of the body a GET would have returned.
     h += "Content-Length: ";

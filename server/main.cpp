@@ -192,6 +192,8 @@ int main(int argc, char** argv) {
   api::ServiceConfig service;
   service.region = config.region;
   service.account_id = config.account_id;
+  service.sigv4_strict = config.sigv4_strict;
+  service.credentials = config.credentials;
   // --public-host is the name clients reach us by (a container name, a LAN host).
   service.messaging_endpoint_host = server::EndpointHost(config.host, http->port());
   if (!config.public_host.empty()) {
@@ -278,6 +280,7 @@ int main(int argc, char** argv) {
     options.cert_chain_file = tls.cert_chain;
     options.private_key_file = tls.private_key;
     options.config = &config;
+    options.service = &service;
     options.hub = &hub;
     options.pipeline = store.get();
     options.dispatcher = dispatcher.get();

@@ -25,10 +25,13 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "api/auth/sigv4_verifier.hpp"
 #include "api/auth/tenant.hpp"
+#include "api/common/ids.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "server/async_dispatch.hpp"
 #include "server/web_access.hpp"
 #include "storage/pipeline.hpp"
@@ -139,15 +142,12 @@ api::HttpRequest ToApiRequest(MessagingTransport::Request& req) {
 // Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
 // for another account or region than the user's does not know that user.
 bool SignedForAnotherTenant(const MessagingTransport::Request& req, const std::string& user_arn,
-                            const ServerConfig& config) {
+                            const api::ServiceConfig& service) {
   auto owner = api::TenantOfArn(user_arn);
   if (!owner) return false;
   api::HttpRequest probe;
   probe.target = ToStd(req.target());
-  api::ServiceConfig defaults;
-  defaults.account_id = config.account_id;
-  defaults.region = config.region;
-  return !(*owner == api::TenantOf(probe, defaults));
+  return !(*owner == api::TenantOf(probe, service));
 }
 
 // Looks the user up and builds the prefetch frames on a storage reader.
@@ -262,6 +262,19 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
     co_await WriteHttp(ws.next_layer(), std::move(r), req.version(), false);
     co_return;
   }
+  // --sigv4 strict: a missing or wrong presigned query is refused before the
+  // upgrade, with the 403 and error body of a REST call.
+  if (options.service) {
+    api::HttpRequest presigned;
+    presigned.method = ToStd(req.method_string());
+    presigned.target = ToStd(req.target());
+    for (const auto& field : req) presigned.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
+    if (auto refused = api::StrictSigV4Refusal(presigned, *options.service, api::NewUuid())) {
+      Log(LogLevel::kInfo, "messaging session refused (403): " + refused->body);
+      co_await WriteHttp(ws.next_layer(), std::move(*refused), req.version(), false);
+      co_return;
+    }
+  }
   websocket::stream_base::timeout timeouts{kHandshakeTimeout, kWebSocketIdle, true};
   ws.set_option(timeouts);
   ws.read_message_max(kMaxClientMessage);
@@ -302,7 +315,7 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
     co_await ws.async_close(CloseReason(1011, "Internal error: retry"), kUseTuple);
     co_return;
   }
-  if (!start.known || SignedForAnotherTenant(req, target.user_arn, *options.config)) {
+  if (!start.known || SignedForAnotherTenant(req, target.user_arn, *options.service)) {
     Log(LogLevel::kInfo, "messaging session refused (4401): unknown user " + target.user_arn);
     co_await ws.async_close(
         CloseReason(api::close_code::kUnauthorized,
@@ -333,6 +346,7 @@ asio::awaitable<beast::error_code> MessagingTransport::Impl::WriteHttp(Stream& s
     }
     res.insert(name, value);
   }
+  res.set(http::field::date, api::HttpDateNow());
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();

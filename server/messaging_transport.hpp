@@ -50,6 +50,7 @@ class MessagingTransport {
     std::string cert_chain_file;  // PEM
     std::string private_key_file;  // PEM
     const ServerConfig* config = nullptr;
+    const api::ServiceConfig* service = nullptr;  // strict SigV4 of /connect; null: not checked
     api::SessionHub* hub = nullptr;
     storage::Pipeline* pipeline = nullptr;
     api::Dispatcher* dispatcher = nullptr;

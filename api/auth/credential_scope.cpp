@@ -4,10 +4,7 @@
 
 namespace chime::api {
 
-namespace {
-
-// Percent-decodes a query value; nullopt on a malformed escape.
-std::optional<std::string> DecodeQueryValue(std::string_view s) {
+std::optional<std::string> PercentDecode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -28,8 +25,6 @@ std::optional<std::string> DecodeQueryValue(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::optional<CredentialScope> ParseCredential(std::string_view credential) {
   CredentialScope scope;
@@ -60,7 +55,7 @@ std::optional<CredentialScope> CredentialOf(const HttpRequest& request) {
     std::string_view pair = query.substr(0, query.find('&'));
     query.remove_prefix(pair.size() < query.size() ? pair.size() + 1 : pair.size());
     if (pair.substr(0, 17) == "X-Amz-Credential=") {
-      auto decoded = DecodeQueryValue(pair.substr(17));
+      auto decoded = PercentDecode(pair.substr(17));
       return decoded ? ParseCredential(*decoded) : std::nullopt;
     }
   }

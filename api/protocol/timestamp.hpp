@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace chime::api {
@@ -34,5 +35,11 @@ inline constexpr bool InTimestampRange(double seconds) {
 // malformed, or when an epoch-seconds number is outside the range above (then
 // *out_of_range is set, if given).
 std::optional<int64_t> ParseTimestampMs(std::string_view text, bool* out_of_range = nullptr);
+
+// The HTTP Date header value (RFC 7231 IMF-fixdate) of the wall clock now,
+// e.g. "Sat, 28 Nov 2026 23:30:00 GMT": every response carries it, and the JS
+// SDK corrects its clock skew from it after an InvalidSignatureException.
+// Wall clock, not NowMs(): strict SigV4 compares request dates with it.
+std::string HttpDateNow();
 
 }  // namespace chime::api

@@ -208,7 +208,8 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "stderr", "--tls-cert", "CHIME_LOCAL_TLS_CERT", "--tls-key", "CHIME_LOCAL_TLS_KEY", "--cors-origins",
         "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
         "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "--faults-file", "CHIME_LOCAL_FAULTS_FILE",
-        "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--help", "--version"}) {
+        "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--sigv4", "CHIME_LOCAL_SIGV4", "lenient", "--credentials",
+        "CHIME_LOCAL_CREDENTIALS", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }
@@ -306,6 +307,49 @@ TEST(ServerConfigTest, ChannelFlowAndOutgoingEndpointFlags) {
                         "CHIME_LOCAL_LAMBDA_ENDPOINT", "--kinesis-endpoint", "CHIME_LOCAL_KINESIS_ENDPOINT"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
+}
+
+// Strict SigV4 (issue 12): --sigv4 and repeatable --credentials, env too.
+TEST(ServerConfigTest, SigV4StrictAndCredentialFlags) {
+  ParseResult defaults = Parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults.config.sigv4_strict);
+  EXPECT_TRUE(defaults.config.credentials.empty());
+
+  ParseResult r = Parse({"--sigv4", "strict", "--credentials", "AKID1:secret/one+x", "--credentials=AKID2:s2"});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(r.config.sigv4_strict);
+  ASSERT_EQ(r.config.credentials.size(), 2u);
+  EXPECT_EQ(r.config.credentials[0].id, "AKID1");
+  EXPECT_EQ(r.config.credentials[0].secret, "secret/one+x");
+  EXPECT_EQ(r.config.credentials[1].id, "AKID2");
+
+  // Environment: a comma-separated list; keys from flags are added to it.
+  ParseResult env = Parse({"--credentials", "AKID3:s3"},
+                          {{"CHIME_LOCAL_SIGV4", "STRICT"}, {"CHIME_LOCAL_CREDENTIALS", "AKID1:s1, AKID2:s:2"}});
+  ASSERT_TRUE(env.ok()) << env.error;
+  EXPECT_TRUE(env.config.sigv4_strict);
+  ASSERT_EQ(env.config.credentials.size(), 3u);
+  EXPECT_EQ(env.config.credentials[1].id, "AKID2");
+  EXPECT_EQ(env.config.credentials[1].secret, "s:2");
+  EXPECT_EQ(env.config.credentials[2].id, "AKID3");
+
+  ParseResult lenient = Parse({"--sigv4", "lenient"}, {{"CHIME_LOCAL_SIGV4", "strict"}});
+  ASSERT_TRUE(lenient.ok()) << lenient.error;
+  EXPECT_FALSE(lenient.config.sigv4_strict);
+
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--sigv4", "on"},
+           {"--credentials", "AKIDONLY"},
+           {"--credentials", ":secret"},
+           {"--credentials", "AKID:"},
+           {"--credentials", "AKID1:s1,,AKID2:s2"}}) {
+    ParseResult bad = Parse(args);
+    EXPECT_FALSE(bad.ok()) << "accepted " << args[0] << " " << args[1];
+  }
+  ParseResult keyless = Parse({"--sigv4", "strict"});
+  EXPECT_FALSE(keyless.ok());
+  EXPECT_NE(keyless.error.find("--credentials"), std::string::npos) << keyless.error;
 }
 
 }  // namespace
