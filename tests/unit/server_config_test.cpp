@@ -208,7 +208,7 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "stderr", "--tls-cert", "CHIME_LOCAL_TLS_CERT", "--tls-key", "CHIME_LOCAL_TLS_KEY", "--cors-origins",
         "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
         "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "--faults-file", "CHIME_LOCAL_FAULTS_FILE",
-        "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--help", "--version"}) {
+        "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--seed-file", "CHIME_LOCAL_SEED_FILE", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }
