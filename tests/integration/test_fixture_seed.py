@@ -141,7 +141,8 @@ class SeedFileTests(ChimeTestCase):
                 self.assertEqual(body["Code"], "BadRequest")
                 self.assertIn(expected, body["Message"])
                 self.assertEqual(self.app_instances(), before)
-                with self.assertClientError("NotFoundException"):
+                # (AWS answers ForbiddenException for an app instance that does not exist.)
+                with self.assertClientError("ForbiddenException"):
                     self.identity.describe_app_instance(AppInstanceArn=new_app)
         with self.subTest("malformed JSON"):
             status, body = self.post_seed('{"AppInstances": [{"Name": "x"}')
