@@ -3,6 +3,7 @@
 // a seed can choose, and reset restoring the start seed.
 #include <gtest/gtest.h>
 
+#include "api/common/ids.hpp"
 #include "api/control/seed.hpp"
 #include "api/protocol/api_error.hpp"
 #include "tests/unit/api_fixture.hpp"
