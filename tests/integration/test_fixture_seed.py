@@ -233,6 +233,11 @@ class SeedFileAtStartTests(unittest.TestCase):
             names = sorted(a["Name"] for a in identity.list_app_instances()["AppInstances"])
             self.assertEqual(names, ["mine", "seeded-app"])
             self.assertIn("--seed-file " + path + " not applied", emu.log_text())
+            # Reset on a file-backed store: back to the seed (a control write on the writer).
+            status, _, raw = emu.raw_request("POST", "/_chime-local/reset")
+            self.assertEqual(status, 200, raw)
+            names = [a["Name"] for a in identity.list_app_instances()["AppInstances"]]
+            self.assertEqual(names, ["seeded-app"])
         finally:
             self.assertEqual(emu.stop(), 0)
 
