@@ -168,8 +168,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 32>& Options() {
-  static const std::array<Option, 32> kOptions = {{
+const std::array<Option, 33>& Options() {
+  static const std::array<Option, 33> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -311,6 +311,15 @@ const std::array<Option, 32>& Options() {
        [](ServerConfig& c, std::string_view v) -> std::string {
          if (v.empty()) return "must name a file";
          c.faults_file = std::string(v);
+         return {};
+       }},
+      {"--seed-file", "CHIME_LOCAL_SEED_FILE", "FILE",
+       "JSON seed (app instances, users, channels, messages... as API inputs) applied at start when the\n"
+       "      store is empty, and restored by POST /_chime-local/reset. An invalid seed stops the start.",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must name a file";
+         c.seed_file = std::string(v);
          return {};
        }},
       {"--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "N",

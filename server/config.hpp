@@ -63,6 +63,9 @@ struct ServerConfig {
   std::string control_origins;
   // Fault rules to load at start (a JSON list; README "Test-fixture endpoints").
   std::string faults_file;
+  // Seed to apply at start when the store is empty, and to restore on reset
+  // (README "Seed files").
+  std::string seed_file;
   // Requests kept by the journal (/_chime-local/requests).
   uint32_t journal_size = 1000;
   // Messaging session (README "Real-time messaging"); public_host above also

@@ -18,7 +18,9 @@
 #include <exception>
 #include <filesystem>
 #include <future>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "api/common/storage_health.hpp"
+#include "api/control/seed.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/events/streaming_sink.hpp"
@@ -120,6 +123,48 @@ chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config,
 int Fail(const std::string& message) {
   std::fprintf(stderr, "chime-local: %s\n", message.c_str());
   return 1;
+}
+
+// --seed-file: applied through the same POST /_chime-local/seed as at run time
+// (one write unit, all or nothing), but only into an empty store, so a
+// container restarted on its volume keeps its data instead of failing on the
+// seed's fixed ids. Kept as the start seed that POST /_chime-local/reset
+// restores. Returns the error that stops the start, if any.
+std::optional<std::string> ApplySeedFile(const ServerConfig& config, chime::api::Dispatcher& dispatcher) {
+  namespace api = chime::api;
+  std::ifstream in(config.seed_file, std::ios::binary);
+  if (!in) return "cannot read --seed-file " + config.seed_file + ": " + std::strerror(errno);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  nlohmann::json seed;
+  try {
+    seed = api::ParseSeed(text);
+  } catch (const std::exception& e) {
+    return "invalid --seed-file " + config.seed_file + ": " + e.what();
+  }
+  if (config.read_only) {
+    std::fprintf(stderr, "chime-local: --read-only: --seed-file %s is checked but not applied\n", config.seed_file.c_str());
+    return std::nullopt;
+  }
+  api::HttpRequest request;
+  request.method = "POST";
+  request.target = "/_chime-local/seed?ifEmpty=true";
+  request.body = std::move(text);
+  api::HttpResponse response = dispatcher.Handle(request);
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.status != 200) {
+    const std::string why = body.is_object() ? body.value("Message", response.body) : response.body;
+    return "invalid --seed-file " + config.seed_file + ": " + why;
+  }
+  if (config.log_level >= chime::server::LogLevel::kInfo) {
+    if (body.is_object() && body.value("skipped", false)) {
+      std::fprintf(stderr, "chime-local: the store already holds data: --seed-file %s not applied (POST "
+                           "/_chime-local/reset restores it)\n", config.seed_file.c_str());
+    } else {
+      std::fprintf(stderr, "chime-local: seeded from %s\n", config.seed_file.c_str());
+    }
+  }
+  api::SetStartSeed(std::move(seed));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -267,6 +312,10 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       return Fail("invalid --faults-file " + config.faults_file + ": " + e.what());
     }
+  }
+
+  if (!config.seed_file.empty()) {
+    if (auto error = ApplySeedFile(config, *dispatcher)) return Fail(*error);
   }
 
   // Messaging session (wss:// on the same port) and browser access (CORS).

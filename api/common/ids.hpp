@@ -11,4 +11,10 @@ std::string NewUuid();
 std::string NewMessageId();  // 32 random bytes as 64 lowercase hex chars
 std::string Sha256Hex(std::string_view data);
 
+// The input member through which a seed file (api/control/seed.cpp) fixes the
+// id of an app instance or a message. The binder drops body members the model
+// does not define, and no model member has this name, so API callers can never
+// choose an id.
+inline constexpr const char* kSeedFixedIdMember = "chime-local:SeedFixedId";
+
 }  // namespace chime::api

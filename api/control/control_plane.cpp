@@ -10,6 +10,7 @@
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
 #include "api/control/throttling.hpp"
+#include "api/control/seed.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -212,13 +213,45 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
       };
       return c;
     }
-    // The in-memory fixture state goes at once; the data with the write unit.
+    // The in-memory fixture state goes at once; the data with the write unit,
+    // which then restores the --seed-file seed (back to the start state), unless
+    // ?seed=false asks for an empty store.
+    const auto seed_param = query.find("seed");
+    if (seed_param != query.end() && seed_param->second != "true" && seed_param->second != "false") {
+      return Answer("Reset", EncodeError(ErrorType::kBadRequest, "seed must be true or false", request_id));
+    }
+    std::optional<nlohmann::json> seed;
+    if (seed_param == query.end() || seed_param->second == "true") seed = StartSeed();
     fixture.faults.Clear();
     fixture.journal.Clear();
     fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
-    c.write = [](storage::Database& db) {
+    c.write = [seed = std::move(seed), &config = fixture.config, &handlers](storage::Database& db) {
       db.DeleteAllData();
-      return nlohmann::json{{"reset", true}};
+      nlohmann::json answer = {{"reset", true}};
+      if (seed) answer["seeded"] = ApplySeed(db, config, handlers, *seed);
+      return answer;
+    };
+    return c;
+  }
+  if (name == "seed") {
+    if (request.method != "POST") {
+      return Answer("Seed", EncodeError(ErrorType::kBadRequest, "Use POST for " + std::string(path), request_id));
+    }
+    auto query = QueryOf(target);
+    const auto if_empty = query.find("ifEmpty");
+    for (const auto& [key, value] : query) {
+      if (key != "ifEmpty" || (value != "true" && value != "false")) {
+        return Answer("Seed", EncodeError(ErrorType::kBadRequest,
+                                          "Unknown query parameter " + key + " (ifEmpty=true|false)", request_id));
+      }
+    }
+    // Shape errors answer at once; the entries run as one write unit: all or nothing.
+    ControlRequest c;
+    c.operation = "Seed";
+    c.write = [seed = ParseSeed(request.body), if_empty = if_empty != query.end() && if_empty->second == "true",
+               &config = fixture.config, &handlers](storage::Database& db) {
+      if (if_empty && !StoreIsEmpty(db)) return nlohmann::json{{"skipped", true}};
+      return ApplySeed(db, config, handlers, seed);
     };
     return c;
   }

@@ -1,5 +1,5 @@
 // The emulator's own endpoints under /_chime-local/ (outside every AWS path):
-// health/readiness, reset, and the list of emulated operations. An endpoint
+// health/readiness, reset, seed, and the list of emulated operations. An endpoint
 // either answers at once (health, operations) or names storage work that the
 // dispatcher runs on the pipeline like any request (reset), so the control
 // plane never touches a connection outside a transaction.
@@ -31,6 +31,8 @@ struct FixtureState {
   FaultRegistry& faults;
   Journal& journal;
   Throttling& throttling;
+  // For the handlers a seed runs (POST /_chime-local/seed, reset with a start seed).
+  const ServiceConfig& config;
 };
 
 struct ControlRequest {

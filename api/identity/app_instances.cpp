@@ -27,7 +27,7 @@ json CreateAppInstance(RequestContext& ctx, const json& in) {
   if (auto replay = ReplayIdempotent(ctx, scope, token, hash)) return *replay;
 
   storage::AppInstanceRecord r;
-  r.arn = AppInstanceArn(ctx.config, NewUuid());
+  r.arn = AppInstanceArn(ctx.config, OptStr(in, kSeedFixedIdMember).value_or(NewUuid()));  // fixed only by a seed
   r.name = Str(in, "Name");
   r.metadata = OptStr(in, "Metadata");
   r.created_ms = r.updated_ms = ctx.now_ms;

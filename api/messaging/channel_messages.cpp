@@ -216,7 +216,7 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   }
 
   storage::MessageRecord m;
-  m.message_id = NewMessageId();
+  m.message_id = OptStr(in, kSeedFixedIdMember).value_or(NewMessageId());  // fixed only by a seed
   m.channel_arn = channel_arn;
   m.sub_channel_id = sub;
   m.sender_arn = caller.arn();

@@ -20,6 +20,8 @@ nothing else is changed; then the block runs the way the README tells a reader t
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
                        binary under test, `/usr/bin/python3 -m pytest test_chime.py` (Debian's
                        pytest and boto3 1.26: what a fresh Debian 12 machine has)
+    pytest-seed        the same, saved as test_seeded.py (starts from --seed-file; resets, faults,
+                       journal and clock)
 
 Blocks that look runnable (they talk to the emulator's address or use an AWS SDK) must carry a
 marker; ``<!-- not-run: why -->`` opts one out. The Docker section is exempt (its examples need a
@@ -134,7 +136,8 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
-               "channel-flow-queue", "throttle", "isolation")
+               "channel-flow-queue", "throttle", "isolation",
+               "pytest-seed")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -207,7 +210,7 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     def test_examples_point_at_the_documented_port(self):
         for name, b in self.examples.items():
-            if name == "pytest-fixture":
+            if name in ("pytest-fixture", "pytest-seed"):
                 continue  # starts its own emulator on --port 0
             with self.subTest(example=name):
                 self.assertIn(README_ENDPOINT, b.text)
@@ -324,8 +327,8 @@ class ReadmeExamplesTest(unittest.TestCase):
                 honoured = out[1] == endpoint
                 self.assertEqual(honoured, version >= (1, 31), f"botocore {out[0]} -> {out[1]}")
 
-    def test_pytest_fixture_example(self):
-        block = self.example("pytest-fixture")
+    def run_pytest_example(self, name: str, filename: str) -> str:
+        block = self.example(name)
         self.assertEqual(block.lang, "python")
         self.assertIn("build/chime-local", block.text)
         probe = subprocess.run([DEBIAN_PYTHON, "-c", "import pytest, boto3"], capture_output=True, text=True)
@@ -337,10 +340,16 @@ class ReadmeExamplesTest(unittest.TestCase):
         os.makedirs(os.path.join(self.tmp, "build"))
         os.symlink(os.path.abspath(os.environ.get("CHIME_LOCAL_BIN") or os.path.join(REPO, "build", "chime-local")),
                    os.path.join(self.tmp, "build", "chime-local"))
-        self.write("test_chime.py", block.text)
-        out = self.run_checked([DEBIAN_PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "test_chime.py"],
-                               cwd=self.tmp)
-        self.assertRegex(out, r"\b2 passed\b")
+        self.write(filename, block.text)
+        return self.run_checked([DEBIAN_PYTHON, "-m", "pytest", "-p", "no:cacheprovider", filename], cwd=self.tmp)
+
+    def test_pytest_fixture_example(self):
+        self.assertRegex(self.run_pytest_example("pytest-fixture", "test_chime.py"), r"\b2 passed\b")
+
+    def test_pytest_seed_example(self):
+        # Start from a seed file, reset between tests, a fault on the third send, the journal,
+        # the clock: the "done when", as a user writes it.
+        self.assertRegex(self.run_pytest_example("pytest-seed", "test_seeded.py"), r"\b4 passed\b")
 
 
 if __name__ == "__main__":

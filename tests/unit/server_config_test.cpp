@@ -209,7 +209,7 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
         "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "--faults-file", "CHIME_LOCAL_FAULTS_FILE",
         "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--sigv4", "CHIME_LOCAL_SIGV4", "lenient", "--credentials",
-        "CHIME_LOCAL_CREDENTIALS", "--help", "--version"}) {
+        "CHIME_LOCAL_CREDENTIALS", "--seed-file", "CHIME_LOCAL_SEED_FILE", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }

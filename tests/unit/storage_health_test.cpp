@@ -55,6 +55,7 @@ TEST_F(StorageHealthTest, ReadOnlyIsReportedAndWritesAreRefused) {
   EXPECT_NE(refused->body.find("--read-only"), std::string::npos);
   EXPECT_NE(refused->body.find("CreateAppInstance"), std::string::npos);
   EXPECT_TRUE(RefuseWriteWhenReadOnly(request("POST", "/_chime-local/reset")));
+  EXPECT_TRUE(RefuseWriteWhenReadOnly(request("POST", "/_chime-local/seed")));
   EXPECT_FALSE(RefuseWriteWhenReadOnly(request("GET", "/app-instances?app-instance-arn=x")));
   EXPECT_FALSE(RefuseWriteWhenReadOnly(request("POST", "/channels?operation=search")));  // SearchChannels reads
   EXPECT_FALSE(RefuseWriteWhenReadOnly(request("GET", "/_chime-local/health")));
