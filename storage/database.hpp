@@ -30,6 +30,12 @@ class Database {
   // ":memory:", applies PRAGMAs and (writers) migrations. Throws storage::Error.
   static std::unique_ptr<Database> Open(const std::string& path);
   static std::unique_ptr<Database> Open(const std::string& path, const Options& options);
+  // A private in-memory connection holding a copy of `image` (the bytes of a
+  // SQLite database file, e.g. a snapshot), foreign keys on, WITHOUT
+  // migrations: storage/snapshot.cpp validates it before migrating it. A WAL
+  // header is turned into a rollback-journal one (an in-memory image has no
+  // WAL). Throws storage::Error.
+  static std::unique_ptr<Database> FromImage(std::string_view image);
   bool in_memory() const { return path_ == ":memory:" || path_.empty(); }
   ~Database();
   Database(const Database&) = delete;
@@ -47,7 +53,9 @@ class Database {
   int64_t LastInsertRowId() const;
   int Changes() const;
 
-  // Deletes every row of every table (the emulator's reset), keeping the schema.
+  // Deletes every row of every table (the emulator's reset), keeping the
+  // schema; children first (storage/table_order.hpp), inside the caller's
+  // transaction.
   void DeleteAllData();
 
  private:
