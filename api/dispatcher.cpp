@@ -133,7 +133,7 @@ struct Dispatcher::Impl {
   }
 
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
-    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal}, request_id);
+    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, config.streaming}, request_id);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     auto fn = c.write ? std::move(c.write) : std::move(c.read);
     const bool write = static_cast<bool>(c.write);

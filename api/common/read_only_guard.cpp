@@ -23,6 +23,9 @@ std::optional<HttpResponse> RefuseWriteWhenReadOnly(const HttpRequest& request) 
   if (target.substr(0, kControlPrefix.size()) == kControlPrefix) {
     std::string_view path = target.substr(0, target.find('?'));
     if (path == std::string(kControlPrefix) + "reset") return Refusal("reset", "Reset");
+    if (path == std::string(kControlPrefix) + "snapshot" && request.method == "PUT") {
+      return Refusal("PUT /_chime-local/snapshot", "PutSnapshot");
+    }
     return std::nullopt;
   }
   try {
