@@ -150,8 +150,8 @@ std::string CheckOrigin(std::string_view v) {
   return Quote(v) + " must be an origin such as http://localhost:3000, or *";
 }
 
-const std::array<Option, 29>& Options() {
-  static const std::array<Option, 29> kOptions = {{
+const std::array<Option, 31>& Options() {
+  static const std::array<Option, 31> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -260,6 +260,10 @@ const std::array<Option, 29>& Options() {
        "Largest accepted request body; larger bodies get 413.",
        [](const ServerConfig& c) { return std::to_string(c.max_body_bytes); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_body_bytes, v, 1, 1ull << 30); }},
+      {"--max-snapshot-bytes", "CHIME_LOCAL_MAX_SNAPSHOT_BYTES", "N",
+       "Largest accepted body of PUT /_chime-local/snapshot (a whole database file); larger get 413.",
+       [](const ServerConfig& c) { return std::to_string(c.max_snapshot_bytes); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_snapshot_bytes, v, 1, 16ull << 30); }},
       {"--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "N",
        "Largest accepted request line plus headers; larger get 431.",
        [](const ServerConfig& c) { return std::to_string(c.max_header_bytes); },
@@ -283,6 +287,15 @@ const std::array<Option, 29>& Options() {
        [](ServerConfig& c, std::string_view v) -> std::string {
          if (v.empty()) return "must name a file";
          c.faults_file = std::string(v);
+         return {};
+       }},
+      {"--snapshot", "CHIME_LOCAL_SNAPSHOT", "FILE",
+       "Start from this snapshot (a file saved from GET /_chime-local/snapshot): its data replaces\n"
+       "      the store's before the server listens (also in a non-empty data directory).",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must name a file";
+         c.snapshot_file = std::string(v);
          return {};
        }},
       {"--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "N",

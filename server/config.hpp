@@ -37,6 +37,11 @@ struct ServerConfig {
   // Serve an existing database without writing to it (writes are refused).
   bool read_only = false;
   uint64_t max_body_bytes = 1024 * 1024;
+  // Body bound of PUT /_chime-local/snapshot only (a whole database file).
+  uint64_t max_snapshot_bytes = 256ull * 1024 * 1024;
+  // A snapshot (GET /_chime-local/snapshot) whose data replaces the store's
+  // at start, before the server listens.
+  std::string snapshot_file;
   uint32_t max_header_bytes = 16 * 1024;
   // The request head must arrive within this many seconds of its first byte
   // (of the connection, for the first request); separate from the idle timeout.
