@@ -641,9 +641,10 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     bool upload_refused = false;
     if (head_result == HeadResult::kComplete &&
         IsSnapshotUpload(std::string_view(static_cast<const char*>(buffer.data().data()), scanner.head_size()))) {
+      // (A refused one keeps the snapshot bound too, so it gets the 503 below, not a 413.)
+      body_limit = config.max_snapshot_bytes;
       if (!snapshot_upload_busy.exchange(true)) {
         upload_slot.held = &snapshot_upload_busy;
-        body_limit = config.max_snapshot_bytes;
       } else {
         upload_refused = true;
       }

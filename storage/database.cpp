@@ -41,6 +41,11 @@ std::unique_ptr<Database> Database::Open(const std::string& path, const Options&
   db->Exec("PRAGMA foreign_keys=ON");
   db->Exec("PRAGMA busy_timeout=5000");
   db->Exec("PRAGMA temp_store=MEMORY");
+  // Debian builds SQLite with SECURE_DELETE on: every freed page is zeroed
+  // and written to the WAL. An emulator's deleted data needs no shredding,
+  // and without it the reset's DROP TABLEs write ~200 KB instead of the whole
+  // database (README "Performance").
+  db->Exec("PRAGMA secure_delete=OFF");
   db->Exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
   if (options.reader) {
     db->Exec("PRAGMA query_only=1");
@@ -71,6 +76,7 @@ std::unique_ptr<Database> Database::FromImage(std::string_view image) {
   if (rc != SQLITE_OK) Throw(raw, rc, "cannot load the database image");
   db->Exec("PRAGMA foreign_keys=ON");
   db->Exec("PRAGMA temp_store=MEMORY");
+  db->Exec("PRAGMA secure_delete=OFF");
   return db;
 }
 
@@ -113,11 +119,32 @@ int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_
 int Database::Changes() const { return sqlite3_changes(db_); }
 
 void Database::DeleteAllData() {
-  // Children before parents: no row is left to cascade to, so each DELETE
-  // only removes its own rows. The order comes from the schema itself, so a
-  // table added by a later migration is reset too.
+  // DROP and CREATE again instead of DELETE: a DELETE removes row by row,
+  // with index and foreign-key work per row (SQLite skips its truncate
+  // optimization on tables in a foreign-key relation), ~45 ms of CPU for
+  // 10,000 messages; dropping a table frees its pages wholesale (~8 ms with
+  // secure_delete off, see Open). Children go first, so no table being dropped
+  // is still referenced: SQLite then skips the implicit DELETE a DROP TABLE
+  // does under foreign keys. Inside the caller's transaction, so atomic and
+  // crash-safe like any write; the schema is recreated from sqlite_schema's
+  // own text (tables parents first, then their indexes and triggers), so it is
+  // exactly what the migrations built and a later table is included. Other
+  // connections re-read the schema on their next statement (once).
   const std::vector<TableColumns> tables = DataTablesParentsFirst(*this);
-  for (auto it = tables.rbegin(); it != tables.rend(); ++it) Exec("DELETE FROM " + QuoteIdentifier(it->table));
+  std::vector<std::string> creates;
+  for (const auto& t : tables) {
+    auto st = Prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    st.Bind(1, t.table);
+    if (st.Step()) creates.push_back(st.Text(0));
+  }
+  {
+    auto st = Prepare(
+        "SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
+        "AND tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name");
+    while (st.Step()) creates.push_back(st.Text(0));
+  }
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) Exec("DROP TABLE " + QuoteIdentifier(it->table));
+  for (const std::string& sql : creates) Exec(sql);
 }
 
 }  // namespace chime::storage

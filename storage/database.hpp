@@ -53,9 +53,9 @@ class Database {
   int64_t LastInsertRowId() const;
   int Changes() const;
 
-  // Deletes every row of every table (the emulator's reset), keeping the
-  // schema; children first (storage/table_order.hpp), inside the caller's
-  // transaction.
+  // Empties every table (the emulator's reset) by dropping and recreating it
+  // from its own schema text, children first (storage/table_order.hpp),
+  // inside the caller's transaction. The schema stays exactly as it was.
   void DeleteAllData();
 
  private:

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "storage/database.hpp"
+#include "storage/error.hpp"
 #include "storage/migrations.hpp"
 #include "storage/snapshot.hpp"
 #include "storage/table_order.hpp"
@@ -167,12 +168,38 @@ TEST(SnapshotTest, AnOlderSchemaIsMigrated) {
   EXPECT_EQ(Count(*snapshot, "app_instances WHERE name = 'from v1'"), 1);
 }
 
-TEST(ResetTest, DeleteAllDataEmptiesEveryTable) {
-  auto db = Database::Open(":memory:");
+std::multiset<std::string> SchemaText(Database& db) {
+  std::multiset<std::string> out;
+  auto st = db.Prepare("SELECT type || ' ' || name || ' ' || tbl_name || ' ' || ifnull(sql, '') FROM sqlite_schema");
+  while (st.Step()) out.insert(st.Text(0));
+  return out;
+}
+
+TEST(ResetTest, DeleteAllDataEmptiesEveryTableAndKeepsTheSchema) {
+  TempDbFile file;
+  auto db = Database::Open(file.path());
+  const auto schema = SchemaText(*db);
   InsertApp(*db, kApp, "a");
-  InsertChannelWithMessages(*db, kApp, 10);
-  db->DeleteAllData();
+  InsertChannelWithMessages(*db, kApp, 500);
+  {
+    Transaction txn(*db, Transaction::Mode::kWrite);
+    db->DeleteAllData();
+    txn.Commit();
+  }
   for (const auto& t : DataTablesParentsFirst(*db)) EXPECT_EQ(Count(*db, QuoteIdentifier(t.table)), 0) << t.table;
+  EXPECT_EQ(SchemaText(*db), schema);
+  auto check = db->Prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.Step());
+  EXPECT_EQ(check.Text(0), "ok");
+  // Usable at once, foreign keys included; a rolled-back reset keeps the data.
+  InsertApp(*db, kApp, "again");
+  InsertChannelWithMessages(*db, kApp, 3);
+  EXPECT_THROW(InsertChannelWithMessages(*db, kApp + "-missing", 1), ConstraintError);
+  {
+    Transaction txn(*db, Transaction::Mode::kWrite);
+    db->DeleteAllData();
+  }
+  EXPECT_EQ(Count(*db, "channel_messages"), 3);
 }
 
 }  // namespace
