@@ -135,8 +135,10 @@ struct Dispatcher::Impl {
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
     ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, config.streaming}, request_id);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
-    auto fn = c.write ? std::move(c.write) : std::move(c.read);
+    // Decided before the move below empties c.write (else every control write,
+    // e.g. reset, ran on a query-only reader of a file store: "readonly database").
     const bool write = static_cast<bool>(c.write);
+    auto fn = write ? std::move(c.write) : std::move(c.read);
     auto result = std::make_shared<json>();
     storage::Work work;
     work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };
