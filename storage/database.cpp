@@ -7,7 +7,7 @@
 
 #include "storage/error.hpp"
 #include "storage/migrations.hpp"
-#include "storage/table_order.hpp"
+#include "storage/reset_plan.hpp"
 
 namespace chime::storage {
 
@@ -119,32 +119,9 @@ int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_
 int Database::Changes() const { return sqlite3_changes(db_); }
 
 void Database::DeleteAllData() {
-  // DROP and CREATE again instead of DELETE: a DELETE removes row by row,
-  // with index and foreign-key work per row (SQLite skips its truncate
-  // optimization on tables in a foreign-key relation), ~45 ms of CPU for
-  // 10,000 messages; dropping a table frees its pages wholesale (~8 ms with
-  // secure_delete off, see Open). Children go first, so no table being dropped
-  // is still referenced: SQLite then skips the implicit DELETE a DROP TABLE
-  // does under foreign keys. Inside the caller's transaction, so atomic and
-  // crash-safe like any write; the schema is recreated from sqlite_schema's
-  // own text (tables parents first, then their indexes and triggers), so it is
-  // exactly what the migrations built and a later table is included. Other
-  // connections re-read the schema on their next statement (once).
-  const std::vector<TableColumns> tables = DataTablesParentsFirst(*this);
-  std::vector<std::string> creates;
-  for (const auto& t : tables) {
-    auto st = Prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
-    st.Bind(1, t.table);
-    if (st.Step()) creates.push_back(st.Text(0));
-  }
-  {
-    auto st = Prepare(
-        "SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
-        "AND tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name");
-    while (st.Step()) creates.push_back(st.Text(0));
-  }
-  for (auto it = tables.rbegin(); it != tables.rend(); ++it) Exec("DROP TABLE " + QuoteIdentifier(it->table));
-  for (const std::string& sql : creates) Exec(sql);
+  // Fast, atomic, schema kept: see storage/reset_plan.hpp.
+  if (!reset_plan_) reset_plan_ = std::make_unique<ResetPlan>();
+  EmptyAllTables(*this, *reset_plan_);
 }
 
 }  // namespace chime::storage

@@ -18,6 +18,8 @@ struct sqlite3_stmt;
 
 namespace chime::storage {
 
+struct ResetPlan;  // storage/reset_plan.hpp
+
 class Database {
  public:
   struct Options {
@@ -53,9 +55,9 @@ class Database {
   int64_t LastInsertRowId() const;
   int Changes() const;
 
-  // Empties every table (the emulator's reset) by dropping and recreating it
-  // from its own schema text, children first (storage/table_order.hpp),
-  // inside the caller's transaction. The schema stays exactly as it was.
+  // Empties every table (the emulator's reset) inside the caller's
+  // transaction; large tables are dropped and created again from their own
+  // schema text (storage/reset_plan.hpp). The schema stays exactly as it was.
   void DeleteAllData();
 
  private:
@@ -64,6 +66,7 @@ class Database {
   std::string path_;
   std::mutex mutex_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::unique_ptr<ResetPlan> reset_plan_;  // DeleteAllData's, made on first use
 };
 
 }  // namespace chime::storage

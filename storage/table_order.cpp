@@ -50,7 +50,7 @@ std::vector<TableColumns> DataTablesParentsFirst(Database& db) {
         if (!placed.count(p) && columns.count(p)) ready = false;
       if (!ready) continue;
       placed.insert(t);
-      ordered.push_back({t, columns[t]});
+      ordered.push_back({t, columns[t], {parents[t].begin(), parents[t].end()}});
       progressed = true;
     }
     if (!progressed) throw Error(0, "the schema has a foreign-key cycle; no table order for reset/restore");

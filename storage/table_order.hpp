@@ -16,6 +16,7 @@ class Database;
 struct TableColumns {
   std::string table;
   std::vector<std::string> columns;  // declaration order
+  std::vector<std::string> parents;  // tables it references (foreign keys), by name
 };
 
 // Every table except SQLite's own (sqlite_*), parents first; ties by name.
