@@ -138,12 +138,12 @@ struct Dispatcher::Impl {
   }
 
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
-    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, throttling, config}, request_id);
+    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, throttling, config, config.streaming}, request_id);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     // Read before the move: a moved-from std::function is empty, which sent every control
     // write (reset, seed, clock) to a read-only reader on a file-backed store.
     const bool write = static_cast<bool>(c.write);
-    auto fn = c.write ? std::move(c.write) : std::move(c.read);
+    auto fn = write ? std::move(c.write) : std::move(c.read);
     auto result = std::make_shared<json>();
     storage::Work work;
     work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };

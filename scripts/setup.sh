@@ -36,8 +36,8 @@ fi
 # g++/cmake/ninja/ccache: toolchain. Boost 1.81 (Beast/Asio/UUID, headers only), nlohmann-json,
 # SQLite, OpenSSL: libraries. GoogleTest/GMock: unit tests. python3-boto3 + awscli: client
 # tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
-# python3-pytest + curl: the README's pytest and curl examples, which
-# integration.test_readme_examples runs as written.
+# python3-pytest + curl + sqlite3 (the CLI): the README's pytest, curl and snapshot examples,
+# which integration.test_readme_examples runs as written.
 # clang + libclang-rt-14-dev: the ASan/UBSan build and the libFuzzer runtime (build-sanitize).
 # podman + runc + debootstrap: the container stage (docker/ci_image_test.sh builds a local
 # debian:bookworm-slim base from Debian's archive, since Docker Hub may be unreachable).
@@ -47,7 +47,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev
-  python3 python3-boto3 python3-pytest awscli curl
+  python3 python3-boto3 python3-pytest awscli curl sqlite3
   ca-certificates
   clang libclang-rt-14-dev
   podman runc debootstrap

@@ -168,8 +168,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 33>& Options() {
-  static const std::array<Option, 33> kOptions = {{
+const std::array<Option, 35>& Options() {
+  static const std::array<Option, 35> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -288,6 +288,10 @@ const std::array<Option, 33>& Options() {
        "Largest accepted request body; larger bodies get 413.",
        [](const ServerConfig& c) { return std::to_string(c.max_body_bytes); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.max_body_bytes, v, 1, 1ull << 30); }},
+      {"--max-snapshot-bytes", "CHIME_LOCAL_MAX_SNAPSHOT_BYTES", "N",
+       "Largest accepted body of PUT /_chime-local/snapshot (a whole database file); larger get 413.",
+       [](const ServerConfig& c) { return std::to_string(c.max_snapshot_bytes); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.max_snapshot_bytes, v, 1, 16ull << 30); }},
       {"--max-header-bytes", "CHIME_LOCAL_MAX_HEADER_BYTES", "N",
        "Largest accepted request line plus headers; larger get 431.",
        [](const ServerConfig& c) { return std::to_string(c.max_header_bytes); },
@@ -320,6 +324,15 @@ const std::array<Option, 33>& Options() {
        [](ServerConfig& c, std::string_view v) -> std::string {
          if (v.empty()) return "must name a file";
          c.seed_file = std::string(v);
+         return {};
+       }},
+      {"--snapshot", "CHIME_LOCAL_SNAPSHOT", "FILE",
+       "Start from this snapshot (a file saved from GET /_chime-local/snapshot): its data replaces\n"
+       "      the store's before the server listens (also in a non-empty data directory).",
+       [](const ServerConfig&) { return std::string("(none)"); },
+       [](ServerConfig& c, std::string_view v) -> std::string {
+         if (v.empty()) return "must name a file";
+         c.snapshot_file = std::string(v);
          return {};
        }},
       {"--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "N",

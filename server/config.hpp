@@ -42,6 +42,11 @@ struct ServerConfig {
   // Token buckets at the service's rate quotas (api/control/throttling.hpp).
   bool throttle = false;
   uint64_t max_body_bytes = 1024 * 1024;
+  // Body bound of PUT /_chime-local/snapshot only (a whole database file).
+  uint64_t max_snapshot_bytes = 256ull * 1024 * 1024;
+  // A snapshot (GET /_chime-local/snapshot) whose data replaces the store's
+  // at start, before the server listens.
+  std::string snapshot_file;
   uint32_t max_header_bytes = 16 * 1024;
   // The request head must arrive within this many seconds of its first byte
   // (of the connection, for the first request); separate from the idle timeout.

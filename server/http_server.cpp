@@ -299,6 +299,9 @@ struct HttpServer::Impl {
   std::atomic<uint32_t> live{0};
   std::atomic<int> rejecting{0};
   std::atomic<uint64_t> rejected_total{0};
+  // One PUT /_chime-local/snapshot body in memory at a time (it may be up to
+  // --max-snapshot-bytes); a second one meanwhile gets 503.
+  std::atomic<bool> snapshot_upload_busy{false};
   std::mutex mu;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;  // guarded by mu
   std::atomic<int> exit_code{0};
@@ -630,7 +633,28 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     // Then let Beast parse it from the buffer (no further read).
     RequestParser parser;
     parser.header_limit(config.max_header_bytes);
-    parser.body_limit(config.max_body_bytes);
+    // A snapshot upload (a whole database file) has its own, larger bound.
+    // Beast checks Content-Length against the limit while parsing the head,
+    // so it is chosen from the raw request line before that.
+    struct UploadSlot {
+      std::atomic<bool>* held = nullptr;
+      ~UploadSlot() {
+        if (held) held->store(false);
+      }
+    } upload_slot;
+    uint64_t body_limit = config.max_body_bytes;
+    bool upload_refused = false;
+    if (head_result == HeadResult::kComplete &&
+        IsSnapshotUpload(std::string_view(static_cast<const char*>(buffer.data().data()), scanner.head_size()))) {
+      // (A refused one keeps the snapshot bound too, so it gets the 503 below, not a 413.)
+      body_limit = config.max_snapshot_bytes;
+      if (!snapshot_upload_busy.exchange(true)) {
+        upload_slot.held = &snapshot_upload_busy;
+      } else {
+        upload_refused = true;
+      }
+    }
+    parser.body_limit(body_limit);
     std::optional<api::HttpResponse> error;
     if (head_result == HeadResult::kComplete) {
       buffer.consume(parser.put(asio::buffer(buffer.data().data(), scanner.head_size()), ec));
@@ -649,8 +673,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     } else if (ec) {
       error = TransportError(ec == http::error::body_limit ? 413 : 400, "BadRequestException", "BadRequest",
                              ec == http::error::body_limit
-                                 ? "Request body exceeds the limit of " + std::to_string(config.max_body_bytes) +
-                                       " bytes"
+                                 ? "Request body exceeds the limit of " + std::to_string(body_limit) + " bytes"
                                  : "Malformed HTTP request: " + ec.message());
     } else {
       // Framing and cross-site rules, before the body is read or anything runs.
@@ -665,6 +688,11 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
                                                fields)) {
         error = ErrorResponse(*refusal);
       }
+    }
+
+    if (!error && upload_refused) {
+      error = TransportError(503, "ServiceUnavailableException", "ServiceUnavailable",
+                             "Another PUT /_chime-local/snapshot is being received; retry when it is done");
     }
 
     // Body, after a 100 Continue if the client waits for one.
@@ -684,8 +712,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       }
       if (ec == http::error::body_limit) {
         error = TransportError(413, "BadRequestException", "BadRequest",
-                               "Request body exceeds the limit of " + std::to_string(config.max_body_bytes) +
-                                   " bytes");
+                               "Request body exceeds the limit of " + std::to_string(body_limit) + " bytes");
       } else if (IsHttpParseError(ec)) {
         error = TransportError(400, "BadRequestException", "BadRequest", "Malformed HTTP request: " + ec.message());
       } else if (ec) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
@@ -42,6 +43,7 @@
 #include "server/lambda_invoker.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/migrations.hpp"
+#include "storage/snapshot.hpp"
 #include "server/local_ca.hpp"
 #include "server/messaging_transport.hpp"
 #include "server/web_access.hpp"
@@ -60,6 +62,32 @@ std::filesystem::path DataDirectory(const ServerConfig& config) {
 
 // Connections and the 503 rejecters each hold a descriptor; the soft limit
 // (often 1024) would run out long before max-connections + 1024 rejecters.
+// --snapshot FILE: its data replaces the store's in one write unit before the
+// server listens. An explicit flag, so a non-empty data directory is replaced
+// too (the file itself is only read). nullopt on success, else why not.
+std::optional<std::string> RestoreSnapshotFile(chime::storage::Store& store, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "cannot read --snapshot " + file + ": " + std::strerror(errno);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::shared_ptr<chime::storage::Database> snapshot;
+  try {
+    snapshot = chime::storage::LoadSnapshot(bytes);
+  } catch (const std::exception& e) {
+    return "invalid --snapshot " + file + ": " + e.what();
+  }
+  std::promise<void> restored;
+  chime::storage::Work work;
+  work.run = [snapshot](chime::storage::Database& db) { chime::storage::ReplaceData(db, *snapshot); };
+  work.done = [&restored](std::exception_ptr e) { e ? restored.set_exception(e) : restored.set_value(); };
+  store.SubmitWrite(std::move(work));
+  try {
+    restored.get_future().get();
+  } catch (const std::exception& e) {
+    return "cannot restore --snapshot " + file + ": " + e.what();
+  }
+  return std::nullopt;
+}
+
 void RaiseDescriptorLimit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
@@ -202,6 +230,11 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (config.read_only && !config.snapshot_file.empty()) {
+    std::fprintf(stderr, "chime-local: --snapshot replaces the data, so it cannot be combined with --read-only\n");
+    return 2;
+  }
+
   if (std::filesystem::path dir = DataDirectory(config); !dir.empty() && !config.read_only) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -223,6 +256,9 @@ int main(int argc, char** argv) {
     store = storage::Store::Open(db_path);
   } catch (const std::exception& e) {
     return Fail(server::ExplainOpenFailure(db_path, e.what(), config.read_only, latest_schema));
+  }
+  if (!config.snapshot_file.empty()) {
+    if (auto why = RestoreSnapshotFile(*store, config.snapshot_file)) return Fail(*why);
   }
   api::SetStorageReadOnly(config.read_only);
 

@@ -146,4 +146,11 @@ std::optional<std::string> CheckFraming(const HeaderFields& fields, unsigned ver
   return std::nullopt;
 }
 
+bool IsSnapshotUpload(std::string_view head) {
+  static constexpr std::string_view kLine = "PUT /_chime-local/snapshot";
+  if (head.substr(0, kLine.size()) != kLine || head.size() == kLine.size()) return false;
+  const char next = head[kLine.size()];
+  return next == ' ' || next == '?';
+}
+
 }  // namespace chime::server

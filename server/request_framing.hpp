@@ -59,6 +59,11 @@ class HeadScanner {
   std::string error_;
 };
 
+// True when a complete, scanned head is a PUT of /_chime-local/snapshot
+// (origin-form target, with or without a query): that body gets
+// --max-snapshot-bytes instead of --max-body-bytes. Looks at the request line only.
+bool IsSnapshotUpload(std::string_view head);
+
 // nullopt when the framing of a parsed head is unambiguous, else the reason
 // (400, then close). `version` is 10 or 11.
 std::optional<std::string> CheckFraming(const HeaderFields& fields, unsigned version);

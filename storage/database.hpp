@@ -18,6 +18,8 @@ struct sqlite3_stmt;
 
 namespace chime::storage {
 
+struct ResetPlan;  // storage/reset_plan.hpp
+
 class Database {
  public:
   struct Options {
@@ -30,6 +32,12 @@ class Database {
   // ":memory:", applies PRAGMAs and (writers) migrations. Throws storage::Error.
   static std::unique_ptr<Database> Open(const std::string& path);
   static std::unique_ptr<Database> Open(const std::string& path, const Options& options);
+  // A private in-memory connection holding a copy of `image` (the bytes of a
+  // SQLite database file, e.g. a snapshot), foreign keys on, WITHOUT
+  // migrations: storage/snapshot.cpp validates it before migrating it. A WAL
+  // header is turned into a rollback-journal one (an in-memory image has no
+  // WAL). Throws storage::Error.
+  static std::unique_ptr<Database> FromImage(std::string_view image);
   bool in_memory() const { return path_ == ":memory:" || path_.empty(); }
   ~Database();
   Database(const Database&) = delete;
@@ -47,7 +55,9 @@ class Database {
   int64_t LastInsertRowId() const;
   int Changes() const;
 
-  // Deletes every row of every table (the emulator's reset), keeping the schema.
+  // Empties every table (the emulator's reset) inside the caller's
+  // transaction; large tables are dropped and created again from their own
+  // schema text (storage/reset_plan.hpp). The schema stays exactly as it was.
   void DeleteAllData();
 
  private:
@@ -56,6 +66,7 @@ class Database {
   std::string path_;
   std::mutex mutex_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::unique_ptr<ResetPlan> reset_plan_;  // DeleteAllData's, made on first use
 };
 
 }  // namespace chime::storage

@@ -24,6 +24,9 @@ std::optional<HttpResponse> RefuseWriteWhenReadOnly(const HttpRequest& request) 
     std::string_view path = target.substr(0, target.find('?'));
     if (path == std::string(kControlPrefix) + "reset") return Refusal("reset", "Reset");
     if (path == std::string(kControlPrefix) + "seed") return Refusal("seed", "Seed");
+    if (path == std::string(kControlPrefix) + "snapshot" && request.method == "PUT") {
+      return Refusal("PUT /_chime-local/snapshot", "PutSnapshot");
+    }
     return std::nullopt;
   }
   try {

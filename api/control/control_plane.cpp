@@ -11,9 +11,12 @@
 #include "api/control/journal.hpp"
 #include "api/control/throttling.hpp"
 #include "api/control/seed.hpp"
+#include "api/control/snapshot_endpoint.hpp"
+#include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
+#include "storage/channel_flow_repo.hpp"
 #include "storage/purge.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -24,8 +27,16 @@ HttpResponse ControlJson(int status, const nlohmann::json& body, const std::stri
   HttpResponse r;
   r.status = status;
   r.operation = std::move(op);
-  r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("x-amzn-RequestId", request_id);
+  if (body.is_binary()) {
+    // Raw bytes (GET /_chime-local/snapshot): a SQLite database file. Keeps
+    // binary answers out of the dispatcher, which hands every control result here.
+    r.headers.emplace_back("Content-Type", "application/vnd.sqlite3");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"chime-local-snapshot.sqlite3\"");
+    r.body.assign(body.get_binary().begin(), body.get_binary().end());
+    return r;
+  }
+  r.headers.emplace_back("Content-Type", "application/json");
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
@@ -160,6 +171,12 @@ ControlRequest HandleJournal(const HttpRequest& request, std::string_view target
 
 }  // namespace
 
+void ReloadDataCaches(storage::Database& db, const FixtureState& fixture) {
+  // Set inside the write unit, after its last statement: only a failing
+  // COMMIT of the batch could leave the cache ahead of the data.
+  if (fixture.streaming) fixture.streaming->ReplaceAll(storage::ListAllStreamingConfigurations(db));
+}
+
 bool IsControlRequest(const HttpRequest& request) {
   return std::string_view(request.target).substr(0, kControlPrefix.size()) == kControlPrefix;
 }
@@ -205,10 +222,11 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
       // One app instance and everything under it; other tests' data, the
       // fault rules and the journal stay.
       const std::string arn = it->second;
-      c.write = [arn](storage::Database& db) {
+      c.write = [arn, fixture](storage::Database& db) {
         if (!storage::PurgeAppInstance(db, arn)) {
           throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
         }
+        ReloadDataCaches(db, fixture);
         return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
       };
       return c;
@@ -225,10 +243,11 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     fixture.faults.Clear();
     fixture.journal.Clear();
     fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
-    c.write = [seed = std::move(seed), &config = fixture.config, &handlers](storage::Database& db) {
+    c.write = [seed = std::move(seed), fixture, &handlers](storage::Database& db) {
       db.DeleteAllData();
+      ReloadDataCaches(db, fixture);
       nlohmann::json answer = {{"reset", true}};
-      if (seed) answer["seeded"] = ApplySeed(db, config, handlers, *seed);
+      if (seed) answer["seeded"] = ApplySeed(db, fixture.config, handlers, *seed);
       return answer;
     };
     return c;
@@ -306,6 +325,7 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
                                             request_id));
     }
   }
+  if (name == "snapshot") return HandleSnapshot(request, path, fixture, request_id);
   if (name == "faults" || name.substr(0, 7) == "faults/") {
     return HandleFaults(request, name, fixture.faults, request_id);
   }

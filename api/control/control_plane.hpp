@@ -20,6 +20,7 @@ inline constexpr std::string_view kControlPrefix = "/_chime-local/";
 class FaultRegistry;
 class Journal;
 class Throttling;
+class StreamingDirectory;
 
 // What the control plane needs to know about the store.
 struct StorageInfo {
@@ -33,6 +34,9 @@ struct FixtureState {
   Throttling& throttling;
   // For the handlers a seed runs (POST /_chime-local/seed, reset with a start seed).
   const ServiceConfig& config;
+  // --kinesis-endpoint's cache of the stored streaming configurations (null
+  // without it): reloaded when a reset or a snapshot replaces the data.
+  StreamingDirectory* streaming = nullptr;
 };
 
 struct ControlRequest {
@@ -47,12 +51,17 @@ struct ControlRequest {
 
 bool IsControlRequest(const HttpRequest& request);
 
+// After a write unit replaced data wholesale (reset, snapshot restore): reload
+// the in-memory caches of stored data from `db`, so none serves stale data.
+void ReloadDataCaches(storage::Database& db, const FixtureState& fixture);
+
 // Handles a control-plane request (IsControlRequest() must be true).
 ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
                                     const HandlerTable& handlers, FixtureState fixture,
                                     const std::string& request_id);
 
-// The 200 JSON answer of a control endpoint.
+// The answer of a control endpoint: JSON, or for a binary JSON value
+// (json::binary) its raw bytes as application/vnd.sqlite3 (the snapshot).
 HttpResponse ControlJson(int status, const nlohmann::json& body, const std::string& request_id, std::string op);
 
 }  // namespace chime::api

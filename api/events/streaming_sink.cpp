@@ -37,6 +37,17 @@ void StreamingDirectory::Set(const std::string& app_instance_arn,
   }
 }
 
+void StreamingDirectory::ReplaceAll(const std::vector<std::pair<std::string, std::string>>& configurations) {
+  {
+    std::lock_guard lock(mu_);
+    streams_.clear();
+  }
+  for (const auto& [app, list] : configurations) {
+    auto parsed = nlohmann::json::parse(list, nullptr, false);
+    if (parsed.is_array()) Set(app, parsed);
+  }
+}
+
 std::string StreamingDirectory::StreamFor(const std::string& app_instance_arn,
                                           const std::string& data_type) const {
   std::lock_guard lock(mu_);

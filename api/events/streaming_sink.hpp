@@ -39,6 +39,9 @@ class StreamingDirectory {
  public:
   // `configurations`: the StreamingConfigurations list; empty removes them.
   void Set(const std::string& app_instance_arn, const nlohmann::json& configurations);
+  // Everything at once (after a reset or a snapshot restore): app instance ARN
+  // -> its StreamingConfigurations list as JSON text, as stored.
+  void ReplaceAll(const std::vector<std::pair<std::string, std::string>>& configurations);
   // The stream of `data_type` for `app_instance_arn`, or "".
   std::string StreamFor(const std::string& app_instance_arn, const std::string& data_type) const;
   bool empty() const;

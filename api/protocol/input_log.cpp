@@ -53,7 +53,13 @@ void MaskSensitive(uint16_t shape_id, json& value) { Mask(shape_id, value, false
 LoggableExchange DescribeForLog(const HttpRequest& request, int status, std::string_view response_body) {
   LoggableExchange out;
   json body = json::parse(response_body, nullptr, /*allow_exceptions=*/false);
-  out.response = body.is_discarded() ? json(std::string(response_body)) : std::move(body);
+  // A long non-JSON body (a snapshot: up to --max-snapshot-bytes of SQLite
+  // pages) is logged by its size only.
+  if (body.is_discarded() && response_body.size() > 1024) {
+    out.response = "(" + std::to_string(response_body.size()) + " bytes, not JSON)";
+  } else {
+    out.response = body.is_discarded() ? json(std::string(response_body)) : std::move(body);
+  }
   if (std::string_view(request.target).substr(0, kControlPrefix.size()) == kControlPrefix) return out;
   try {
     Route route = RouteRequest(request.method, request.target);

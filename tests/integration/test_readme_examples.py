@@ -16,6 +16,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     aws-cli            bash, with every AWS CLI here as `aws` (v1 from PATH, Debian's v2 2.9)
     js-sdk             saved as demo.mjs next to tests/js/node_modules, `node demo.mjs`
     control-endpoints  bash (curl)
+    snapshot           bash (curl, sqlite3), with the binary under test on PATH as chime-local
     channel-flow-queue python3 flow.py, with every python3 here that has boto3
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
                        binary under test, `/usr/bin/python3 -m pytest test_chime.py` (Debian's
@@ -137,7 +138,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
                "channel-flow-queue", "throttle", "isolation",
-               "pytest-seed")
+               "pytest-seed", "snapshot")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -284,6 +285,24 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.assertIn('"status":"ok"', out)
         self.assertIn('"reset":true', out)
         self.assertEqual(make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"], [])
+
+    def test_snapshot_example(self):
+        block = self.example("snapshot")
+        self.assertEqual(block.lang, "sh")
+        emu = self.fresh_emulator()
+        bin_dir = tempfile.mkdtemp(dir=self.tmp)
+        os.symlink(emu.binary, os.path.join(bin_dir, "chime-local"))
+        env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+        script = self.write("snapshot.sh", self.with_endpoint(block, emu.endpoint))
+        out = self.run_checked(["bash", "-e", "-o", "pipefail", script], cwd=self.tmp, env=env, timeout=60)
+        self.assertIn("kept\n", out)  # sqlite3 read the saved file (curl adds no newlines)
+        self.assertIn('"restored":true', out)
+        # The restored emulator, then the second one started from the file: "kept" only.
+        after = out.split('"restored":true', 1)[1]
+        self.assertEqual(after.count('"kept"'), 2, out)
+        self.assertNotIn('"dropped"', after)
+        apps = make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"]
+        self.assertEqual([a["Name"] for a in apps], ["kept"])
 
     def test_faults_example(self):
         block = self.example("faults")

@@ -109,3 +109,15 @@ TEST(CheckFramingTest, HostRules) {
 
 }  // namespace
 }  // namespace chime::server
+
+TEST(SnapshotUploadTest, OnlyAPutOfTheSnapshotPathGetsTheSnapshotBound) {
+  using chime::server::IsSnapshotUpload;
+  EXPECT_TRUE(IsSnapshotUpload("PUT /_chime-local/snapshot HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_TRUE(IsSnapshotUpload("PUT /_chime-local/snapshot?x=1 HTTP/1.1\r\n\r\n"));
+  EXPECT_FALSE(IsSnapshotUpload("GET /_chime-local/snapshot HTTP/1.1\r\n\r\n"));
+  EXPECT_FALSE(IsSnapshotUpload("PUT /_chime-local/snapshots HTTP/1.1\r\n\r\n"));
+  EXPECT_FALSE(IsSnapshotUpload("PUT /_chime-local/snapshot/x HTTP/1.1\r\n\r\n"));
+  EXPECT_FALSE(IsSnapshotUpload("PUT /channels HTTP/1.1\r\n\r\n"));
+  EXPECT_FALSE(IsSnapshotUpload("PUT /_chime-local/snapshot"));
+  EXPECT_FALSE(IsSnapshotUpload(""));
+}

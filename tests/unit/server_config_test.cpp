@@ -148,13 +148,22 @@ TEST(ServerConfigTest, RejectsBadNumbers) {
   }
   EXPECT_TRUE(Parse({"--port", "65535"}).ok());
   for (const char* flag : {"--max-body-bytes", "--max-header-bytes", "--idle-timeout", "--max-connections",
-                           "--threads"}) {
+                           "--threads", "--max-snapshot-bytes"}) {
     EXPECT_FALSE(Parse({flag, "0"}).ok()) << flag << " must be positive";
     EXPECT_TRUE(Parse({flag, "1"}).ok()) << flag;
   }
   ParseResult env = Parse({}, {{"CHIME_LOCAL_THREADS", "zero"}});
   EXPECT_FALSE(env.ok());
   EXPECT_NE(env.error.find("CHIME_LOCAL_THREADS"), std::string::npos) << env.error;
+}
+
+TEST(ServerConfigTest, SnapshotFileFromFlagOrEnvironment) {
+  EXPECT_TRUE(Parse({}).config.snapshot_file.empty());
+  EXPECT_EQ(Parse({"--snapshot", "/tmp/s.sqlite3"}).config.snapshot_file, "/tmp/s.sqlite3");
+  EXPECT_EQ(Parse({}, {{"CHIME_LOCAL_SNAPSHOT", "env.sqlite3"}}).config.snapshot_file, "env.sqlite3");
+  EXPECT_FALSE(Parse({"--snapshot="}).ok());
+  EXPECT_EQ(Parse({}).config.max_snapshot_bytes, 256ull << 20);
+  EXPECT_EQ(Parse({"--max-snapshot-bytes", "4096"}).config.max_snapshot_bytes, 4096u);
 }
 
 TEST(ServerConfigTest, RejectsBadAccountRegionAndLogLevel) {
@@ -209,7 +218,8 @@ TEST(ServerConfigTest, HelpListsEveryFlagEnvironmentVariableAndDefault) {
         "CHIME_LOCAL_CORS_ORIGINS", "--max-sessions", "CHIME_LOCAL_MAX_SESSIONS", "10000",
         "--max-sessions-per-user", "CHIME_LOCAL_MAX_SESSIONS_PER_USER", "--faults-file", "CHIME_LOCAL_FAULTS_FILE",
         "--journal-size", "CHIME_LOCAL_JOURNAL_SIZE", "--sigv4", "CHIME_LOCAL_SIGV4", "lenient", "--credentials",
-        "CHIME_LOCAL_CREDENTIALS", "--seed-file", "CHIME_LOCAL_SEED_FILE", "--help", "--version"}) {
+        "CHIME_LOCAL_CREDENTIALS", "--seed-file", "CHIME_LOCAL_SEED_FILE", "--snapshot", "CHIME_LOCAL_SNAPSHOT",
+        "--max-snapshot-bytes", "CHIME_LOCAL_MAX_SNAPSHOT_BYTES", "268435456", "--help", "--version"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }
