@@ -738,6 +738,17 @@ class ChimeTestCase(unittest.TestCase):
         resp = self.messaging.create_channel(AppInstanceArn=app_arn, ChimeBearer=bearer, **kw)
         return resp["ChannelArn"]
 
+    def make_user_and_channel(self):
+        """A new app instance, one user and a channel that user created: (app, user, channel)."""
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        return app, user, self.make_channel(app, user)
+
+    def send_text(self, channel: str, bearer: str, content: str = "hi"):
+        """SendChannelMessage of a PERSISTENT STANDARD `content` as `bearer`."""
+        return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
+                                                   Persistence="PERSISTENT", ChimeBearer=bearer)
+
     # -- plumbing shortcuts -----------------------------------------------------------------
 
     def run_aws(self, *args, expect_rc=None, input=None, timeout=120):

@@ -26,35 +26,25 @@ class FaultTests(ChimeTestCase):
         self.assertEqual(status, 201, stored)
         return stored
 
-    def cast(self):
-        app = self.make_app_instance()
-        user = self.make_user(app)
-        channel = self.make_channel(app, user)
-        return app, user, channel
-
-    def send(self, channel, user, content="hi"):
-        return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
-                                                   Persistence="PERSISTENT", ChimeBearer=user)
-
     def test_each_modeled_error_reaches_boto3_as_its_exception_class(self):
-        app, user, channel = self.cast()
+        app, user, channel = self.make_user_and_channel()
         for error in ("BadRequestException", "ConflictException", "ForbiddenException", "NotFoundException",
                       "ResourceLimitExceededException", "ServiceFailureException",
                       "ServiceUnavailableException", "ThrottledClientException", "UnauthorizedClientException"):
             self.add(operation="SendChannelMessage", error=error, message="injected " + error, count=1)
             with self.assertClientError(error) as ctx:
-                self.send(channel, user)
+                self.send_text(channel, user)
             self.assertIn("injected " + error, ctx.message)
-        self.send(channel, user)  # every count ran out
+        self.send_text(channel, user)  # every count ran out
 
     def test_the_third_send_fails_and_the_faulted_write_leaves_nothing(self):
-        app, user, channel = self.cast()
-        self.send(channel, user, "one")
-        self.send(channel, user, "two")
+        app, user, channel = self.make_user_and_channel()
+        self.send_text(channel, user, "one")
+        self.send_text(channel, user, "two")
         self.add(operation="SendChannelMessage", error="ServiceUnavailableException", count=1)
         with self.assertClientError("ServiceUnavailableException", 503):
-            self.send(channel, user, "three")
-        self.send(channel, user, "four")
+            self.send_text(channel, user, "three")
+        self.send_text(channel, user, "four")
         contents = [m["Content"] for m in self.messaging.list_channel_messages(
             ChannelArn=channel, ChimeBearer=user, SortOrder="ASCENDING")["ChannelMessages"]]
         self.assertEqual(contents, ["one", "two", "four"])
@@ -62,27 +52,27 @@ class FaultTests(ChimeTestCase):
         self.assertEqual((rules[0]["matched"], rules[0]["fired"], rules[0]["remaining"]), (1, 1, 0))
 
     def test_probability_zero_never_fires_and_one_always_does(self):
-        app, user, channel = self.cast()
+        app, user, channel = self.make_user_and_channel()
         self.add(operation="SendChannelMessage", error="ThrottledClientException", probability=0)
         for _ in range(5):
-            self.send(channel, user)
+            self.send_text(channel, user)
         self.control("DELETE", "/_chime-local/faults")
         self.add(operation="SendChannelMessage", error="ThrottledClientException", probability=1.0)
         for _ in range(3):
             with self.assertClientError("ThrottledClientException", 429):
-                self.send(channel, user)
+                self.send_text(channel, user)
 
     def test_rules_match_by_bearer_channel_and_app_instance_first_rule_wins(self):
-        app, user, channel = self.cast()
+        app, user, channel = self.make_user_and_channel()
         other = self.make_user(app)
         self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=other, Type="DEFAULT",
                                                  ChimeBearer=user)
         self.add(bearer=other, error="ForbiddenException", message="first")
         self.add(channelArn=channel, error="ConflictException", message="second")
         with self.assertClientError("ForbiddenException"):
-            self.send(channel, other)
+            self.send_text(channel, other)
         with self.assertClientError("ConflictException"):
-            self.send(channel, user)
+            self.send_text(channel, user)
         self.control("DELETE", "/_chime-local/faults")
         self.add(appInstanceArn=app, operation="DescribeAppInstance", error="NotFoundException")
         with self.assertClientError("NotFoundException"):
@@ -91,7 +81,7 @@ class FaultTests(ChimeTestCase):
         self.identity.describe_app_instance(AppInstanceArn=other_app)
 
     def test_latency_delays_its_request_only(self):
-        app, user, channel = self.cast()
+        app, user, channel = self.make_user_and_channel()
         self.add(operation="SendChannelMessage", latencyMs=1500, count=1)
         done = {}
 

@@ -15,16 +15,6 @@ class ThrottleTestBase(ChimeTestCase):
                                            headers={"Content-Type": "application/json"})
         return status, (json.loads(data) if data else None)
 
-    def cast(self):
-        app = self.make_app_instance()
-        user = self.make_user(app)
-        channel = self.make_channel(app, user)
-        return app, user, channel
-
-    def send(self, channel, user, content="hi"):
-        return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
-                                                   Persistence="PERSISTENT", ChimeBearer=user)
-
     def count_messages(self, channel, user):
         return len(self.messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=user,
                                                         MaxResults=50)["ChannelMessages"])
@@ -33,19 +23,19 @@ class ThrottleTestBase(ChimeTestCase):
 class ThrottleOffByDefaultTests(ThrottleTestBase):
     def test_off_by_default_then_on_through_the_endpoint(self):
         self.assertFalse(self.control("GET", "/_chime-local/throttle")[1]["enabled"])
-        _, user, channel = self.cast()
+        _, user, channel = self.make_user_and_channel()
         for _ in range(25):  # well above the 10 rps per bearer
-            self.send(channel, user)
+            self.send_text(channel, user)
         status, body = self.control("POST", "/_chime-local/throttle", {"enabled": True})
         self.assertEqual(status, 200, body)
         self.assertTrue(body["enabled"])
         try:
             with self.assertClientError("ThrottledClientException", 429):
                 for _ in range(30):
-                    self.send(channel, user)
+                    self.send_text(channel, user)
         finally:
             self.control("POST", "/_chime-local/throttle", {"enabled": False})
-        self.send(channel, user)
+        self.send_text(channel, user)
 
 
 class ThrottleTests(ThrottleTestBase):
@@ -62,12 +52,12 @@ class ThrottleTests(ThrottleTestBase):
         self.assertIn("SendChannelMessage", quotas["ChannelMessageApis"]["operations"])
 
     def test_one_user_is_throttled_at_its_bearer_quota_and_the_throttled_send_stores_nothing(self):
-        _, user, channel = self.cast()
+        _, user, channel = self.make_user_and_channel()
         time.sleep(1.1)  # the cast's own calls drew from the same bearer bucket
         accepted = 0
         with self.assertClientError("ThrottledClientException", 429) as ctx:
             for _ in range(40):
-                self.send(channel, user)
+                self.send_text(channel, user)
                 accepted += 1
         self.assertIn("MessagingApisPerBearer", ctx.message)
         self.assertGreaterEqual(accepted, 9)
@@ -78,23 +68,23 @@ class ThrottleTests(ThrottleTestBase):
     def test_a_test_lowers_a_quota_for_itself_and_reset_clears_the_counters(self):
         status, body = self.control("POST", "/_chime-local/throttle", {"quotas": {"ChannelMessageApis": 2}})
         self.assertEqual(status, 200, body)
-        _, user, channel = self.cast()
-        self.send(channel, user)
-        self.send(channel, user)
+        _, user, channel = self.make_user_and_channel()
+        self.send_text(channel, user)
+        self.send_text(channel, user)
         with self.assertClientError("ThrottledClientException", 429) as ctx:
-            self.send(channel, user)
+            self.send_text(channel, user)
         self.assertIn("ChannelMessageApis", ctx.message)
         # Reset empties the buckets (settings stay): the next send goes through at once.
         self.assertEqual(self.control("POST", "/_chime-local/reset")[0], 200)
-        _, user, channel = self.cast()
-        self.send(channel, user)
-        self.send(channel, user)
+        _, user, channel = self.make_user_and_channel()
+        self.send_text(channel, user)
+        self.send_text(channel, user)
         with self.assertClientError("ThrottledClientException", 429):
-            self.send(channel, user)
+            self.send_text(channel, user)
 
     def test_several_users_share_the_channel_quota(self):
         self.control("POST", "/_chime-local/throttle", {"quotas": {"ChannelMessageApis": 4}})
-        app, owner, channel = self.cast()
+        app, owner, channel = self.make_user_and_channel()
         users = [self.make_user(app) for _ in range(3)]
         for u in users:
             self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=u, Type="DEFAULT",
@@ -103,7 +93,7 @@ class ThrottleTests(ThrottleTestBase):
         sent = 0
         with self.assertClientError("ThrottledClientException", 429) as ctx:
             for i in range(20):
-                self.send(channel, users[i % 3])  # each user stays far below its own 10 rps
+                self.send_text(channel, users[i % 3])  # each user stays far below its own 10 rps
                 sent += 1
         self.assertIn("ChannelMessageApis", ctx.message)
         self.assertIn(sent, (4, 5))
