@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,8 +194,17 @@ def small_seeds():
         write("arn_patterns", f"value-{i}", a.encode())
 
 
+def clear_generated_seeds():
+    """Removes the seeds this script writes; keeps regression-* files (inputs that once
+    crashed a target, committed by hand so every CI run replays them)."""
+    for directory, _, files in os.walk(CORPUS):
+        for name in files:
+            if not name.startswith("regression-"):
+                os.remove(os.path.join(directory, name))
+
+
 def main():
-    shutil.rmtree(CORPUS, ignore_errors=True)
+    clear_generated_seeds()
     order = operation_order()
     ops = load_models()
     operation_seeds(order, ops)
