@@ -128,7 +128,7 @@ nlohmann::json Throttling::Describe() const {
     if (q.eu_central_rate != q.rate) item["defaultRateEuCentral1"] = q.eu_central_rate;
     list.push_back(std::move(item));
   }
-  return {{"enabled", enabled_}, {"burstSeconds", 1}, {"quotas", std::move(list)}};
+  return {{"enabled", enabled_.load()}, {"burstSeconds", 1}, {"quotas", std::move(list)}};
 }
 
 nlohmann::json Throttling::Configure(const nlohmann::json& body) {
@@ -194,8 +194,8 @@ void Throttling::PruneFullBuckets(int64_t now_ms) {
 
 std::optional<ThrottleHit> Throttling::Admit(std::string_view operation, const nlohmann::json& input,
                                              std::string_view account_id, std::string_view region, int64_t now_ms) {
+  if (!enabled_.load(std::memory_order_relaxed)) return std::nullopt;
   std::lock_guard lock(mu_);
-  if (!enabled_) return std::nullopt;
   if (buckets_.size() > kPruneAbove) PruneFullBuckets(now_ms);
   struct Draw {
     Bucket* bucket;

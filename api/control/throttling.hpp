@@ -8,6 +8,7 @@
 // any quota's rate for itself. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -66,7 +67,8 @@ class Throttling {
   void PruneFullBuckets(int64_t now_ms);
 
   mutable std::mutex mu_;
-  bool enabled_ = false;
+  // Read without the lock on every request: off (the default) costs no mutex.
+  std::atomic<bool> enabled_{false};
   std::vector<Quota> quotas_;
   std::map<std::string, Bucket, std::less<>> buckets_;  // "<quota>|<region>|<scope key>"
 };
