@@ -109,9 +109,12 @@ CrossSitePolicy CrossSitePolicy::FromConfig(const ServerConfig& config) {
   }
   if (!config.public_host.empty()) p.public_host = HostOfHostHeader(config.public_host).value_or("");
   p.control_origins = SplitCommaList(config.control_origins);
-  for (std::string& o : p.control_origins) {
-    o = Lower(o);
-    while (!o.empty() && o.back() == '/') o.pop_back();
+  p.session_origins = SplitCommaList(config.cors_origins);
+  for (auto* list : {&p.control_origins, &p.session_origins}) {
+    for (std::string& o : *list) {
+      o = Lower(o);
+      while (!o.empty() && o.back() == '/') o.pop_back();
+    }
   }
   return p;
 }
@@ -156,6 +159,12 @@ std::optional<std::string> HostOfHostHeader(std::string_view value) {
   return host;
 }
 
+bool IsSessionUpgrade(std::string_view method, std::string_view target, const HeaderFields& fields) {
+  std::string_view upgrade;
+  return method == "GET" && target.substr(0, target.find('?')) == "/connect" &&
+         FindField(fields, "upgrade", &upgrade) && Lower(Trim(upgrade)) == "websocket";
+}
+
 bool IsCorsSimpleRequest(std::string_view method, const HeaderFields& fields) {
   if (method != "GET" && method != "HEAD" && method != "POST") return false;
   for (const HeaderField& f : fields) {
@@ -198,15 +207,23 @@ std::optional<Refusal> CheckCrossSite(const CrossSitePolicy& policy, std::string
   std::string_view origin_value;
   if (!FindField(fields, "origin", &origin_value)) return std::nullopt;
   std::string origin = Lower(Trim(origin_value));
+  auto listed_in = [&](const std::vector<std::string>& origins) {
+    return std::any_of(origins.begin(), origins.end(), [&](const std::string& o) { return o == "*" || o == origin; });
+  };
+  if (IsSessionUpgrade(method, target, fields)) {
+    // A browser's WebSocket handshake: a GET with an Origin, never
+    // preflighted. It only receives (the presigned query names the user), so
+    // the browser-app rule applies: the origins --cors-origins allows.
+    if (listed_in(policy.session_origins)) return std::nullopt;
+    return Forbidden("WebSocket session from " + origin + " refused: the origin is not in --cors-origins");
+  }
   if (IsCorsSimpleRequest(method, fields)) {
     return Forbidden("Cross-site request refused: a request with an Origin header (" + origin +
                      ") must be one that browsers preflight (the AWS SDKs send a JSON content type and "
                      "x-amz-* headers); form posts and other simple requests from web pages are not accepted");
   }
   if (StartsWith(target, kControlPrefix)) {
-    bool allowed = std::any_of(policy.control_origins.begin(), policy.control_origins.end(),
-                               [&](const std::string& o) { return o == "*" || o == origin; });
-    if (!allowed) {
+    if (!listed_in(policy.control_origins)) {
       return Forbidden("Cross-origin request from " + origin +
                        " to the chime-local control endpoints refused; start chime-local with "
                        "--control-origins " + origin + " to allow it");

@@ -16,9 +16,10 @@
 //    with an Origin that would not have needed a preflight is refused on every
 //    route; on /_chime-local/ every Origin is refused unless listed in
 //    --control-origins. Preflights (OPTIONS) to the AWS routes pass.
-//    Note for the messaging-session WebSocket: a browser's upgrade request is
-//    a GET with an Origin and no preflight, so rule 2 refuses it; that
-//    endpoint needs its own Origin rule (its presigned query is the proof).
+//    The messaging session's WebSocket upgrade (GET /connect) is a GET with
+//    an Origin that browsers never preflight: it is allowed from the origins
+//    --cors-origins allows browser apps to call from (any by default); it
+//    only receives, and its presigned query names the user.
 //
 // Beast-free so the unit tests can include it.
 #pragma once
@@ -38,6 +39,7 @@ struct CrossSitePolicy {
   std::vector<std::string> allowed_hosts;  // lower-case names, ".suffix" or "*"
   std::string public_host;                 // lower-case host name of --public-host, or empty
   std::vector<std::string> control_origins;  // exact origins, or "*"
+  std::vector<std::string> session_origins;  // --cors-origins: exact origins, or "*"
 
   static CrossSitePolicy FromConfig(const ServerConfig& config);
 };
@@ -58,6 +60,8 @@ bool IsLoopbackHost(std::string_view host);  // "127.0.0.1", "::1", "[::1]", "lo
 // The host part of a Host header value, lower-cased, without port, brackets
 // or trailing dot; nullopt when it is not a valid host[:port].
 std::optional<std::string> HostOfHostHeader(std::string_view value);
+// A WebSocket upgrade to the messaging session (GET /connect).
+bool IsSessionUpgrade(std::string_view method, std::string_view target, const HeaderFields& fields);
 // True when a browser could have sent this request without a CORS preflight.
 bool IsCorsSimpleRequest(std::string_view method, const HeaderFields& fields);
 

@@ -10,6 +10,8 @@
 // framing and cross-site checks on the head, the body; then the request is
 // started on api::Dispatcher and its outcome awaited from the storage
 // pipeline (never blocking the I/O thread on SQLite), encoded and written.
+// A connection whose first bytes are a TLS ClientHello runs the same request
+// loop over TLS (https:// and wss:// on the one port).
 #include "server/http_server.hpp"
 
 #include <array>
@@ -39,7 +41,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -71,6 +75,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using Request = http::request<http::string_body>;
 using RequestParser = http::request_parser<http::string_body>;
+// HTTPS/WSS on the same port: TLS over the connection's tcp_stream (whose
+// deadlines then apply to the TLS reads and writes too).
+using SslStream = asio::ssl::stream<beast::tcp_stream&>;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -324,15 +331,22 @@ struct HttpServer::Impl {
   asio::awaitable<void> AcceptLoop();
   bool EvictIdleConnection();
   asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
-  asio::awaitable<HeadResult> ReadHead(const std::shared_ptr<Connection>& conn, HeadScanner& scanner,
+  asio::awaitable<void> ServeTls(std::shared_ptr<Connection> conn);
+  // The request loop, the same over plain TCP (Io = beast::tcp_stream) and
+  // TLS (Io = SslStream): every check, limit, hook and log line applies to both.
+  template <class Io>
+  asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> conn, Io& io, bool tls);
+  template <class Io>
+  asio::awaitable<HeadResult> ReadHead(const std::shared_ptr<Connection>& conn, Io& io, HeadScanner& scanner,
                                        bool first_request);
   void PrepareRequestLog(RequestLogRecord& record, const api::HttpRequest* request,
                          const api::HttpResponse& response) const;
   asio::awaitable<void> Reject(tcp::socket socket);
   void QuickReject(tcp::socket& socket);
-  asio::awaitable<beast::error_code> Write(beast::tcp_stream& stream, const WireResponse& res);
-  asio::awaitable<void> WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res,
-                                           std::chrono::seconds linger = kLingerTime);
+  template <class Io>
+  asio::awaitable<beast::error_code> Write(Io& io, const WireResponse& res);
+  template <class Io>
+  asio::awaitable<void> WriteErrorAndClose(Io& io, api::HttpResponse res, std::chrono::seconds linger = kLingerTime);
   void WaitForSignal();
   void BeginShutdown();
   void ForceClose();
@@ -485,7 +499,8 @@ void HttpServer::Impl::QuickReject(tcp::socket& socket) {
 // first request of a connection must arrive within header_timeout of
 // connecting; later ones may wait idle_timeout for their first byte, then
 // have header_timeout for the rest of the head.
-asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const std::shared_ptr<Connection>& c,
+template <class Io>
+asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const std::shared_ptr<Connection>& c, Io& io,
                                                                          HeadScanner& scanner, bool first_request) {
   Connection& conn = *c;
   auto& stream = conn.stream;
@@ -544,7 +559,7 @@ asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const s
       conn.idle_since = Clock::now().time_since_epoch().count();
       conn.idle = true;
     }
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kHeadReadChunk), kUseTuple);
+    auto [ec, n] = co_await io.async_read_some(buffer.prepare(kHeadReadChunk), kUseTuple);
     conn.idle = false;
     conn.waiting_first_byte = false;
     if (ec) {
@@ -569,18 +584,32 @@ void HttpServer::Impl::PrepareRequestLog(RequestLogRecord& record, const api::Ht
   }
 }
 
-asio::awaitable<beast::error_code> HttpServer::Impl::Write(beast::tcp_stream& stream, const WireResponse& res) {
+template <class Io>
+asio::awaitable<beast::error_code> HttpServer::Impl::Write(Io& io, const WireResponse& res) {
   std::array<asio::const_buffer, 2> buffers{asio::buffer(res.head), asio::buffer(res.body)};
-  auto [ec, n] = co_await asio::async_write(stream, buffers, kUseTuple);
+  auto [ec, n] = co_await asio::async_write(io, buffers, kUseTuple);
   co_return ec;
 }
 
-asio::awaitable<void> HttpServer::Impl::WriteErrorAndClose(beast::tcp_stream& stream, api::HttpResponse res,
-                                                           std::chrono::seconds linger) {
-  stream.expires_after(linger);
-  if (co_await Write(stream, Serialize(std::move(res), 11, false, false))) co_return;
+// The end of our side of the connection: a TCP half-close, after TLS's
+// close_notify on a TLS connection (bounded by the stream's deadline).
+static asio::awaitable<void> EndOutput(beast::tcp_stream& stream) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_return;
+}
+
+static asio::awaitable<void> EndOutput(SslStream& stream) {
+  [[maybe_unused]] auto [ec] = co_await stream.async_shutdown(kUseTuple);  // the peer may just close
+  co_await EndOutput(stream.next_layer());
+}
+
+template <class Io>
+asio::awaitable<void> HttpServer::Impl::WriteErrorAndClose(Io& io, api::HttpResponse res, std::chrono::seconds linger) {
+  beast::tcp_stream& stream = beast::get_lowest_layer(io);
+  stream.expires_after(linger);
+  if (co_await Write(io, Serialize(std::move(res), 11, false, false))) co_return;
+  co_await EndOutput(io);
   std::array<char, 4096> scratch;
   for (;;) {  // until EOF, error, or the linger timeout
     auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kUseTuple);
@@ -600,24 +629,51 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
   } guard{*this, conn.get()};
 
   auto& stream = conn->stream;
-  auto& buffer = conn->buffer;
-  const auto idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
 
-  // Hook (messaging session): a TLS ClientHello means HTTPS/WSS, served by
-  // MessagingTransport on this same port; the peeked bytes stay in `buffer`.
+  // A TLS ClientHello means HTTPS/WSS on this same port (with the messaging
+  // session's certificate); anything else is plain HTTP. The peeked bytes
+  // stay in the connection's buffer.
   if (messaging) {
     // Until its first byte the connection is idle (it may make room at the
-    // connection limit, and shutdown may close it), as in ReadHead.
+    // connection limit, and shutdown may close it), as in ReadHead. The
+    // first bytes are part of the first request head: its deadline.
     conn->waiting_first_byte = true;
     conn->idle_since = Clock::now().time_since_epoch().count();
     conn->idle = true;
-    const bool served_tls = co_await messaging->ServeIfTls(stream, buffer);
+    stream.expires_after(std::chrono::seconds(config.header_timeout_seconds));
+    auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(stream, conn->buffer, kUseTuple);
     conn->idle = false;
     conn->waiting_first_byte = false;
-    if (served_tls) co_return;
+    if (detect_ec) co_return;
+    if (is_tls) {
+      co_await ServeTls(std::move(conn));
+      co_return;
+    }
   }
+  co_await ServeRequests(conn, stream, false);
+}
+
+asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> conn) {
+  auto& stream = conn->stream;
+  SslStream tls(stream, messaging->tls_context());
+  stream.expires_after(std::chrono::seconds(config.header_timeout_seconds));
+  auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
+  if (ec) {
+    Log(LogLevel::kDebug, "TLS handshake failed: " + ec.message());
+    co_return;
+  }
+  conn->buffer.consume(used);
+  co_await ServeRequests(conn, tls, true);
+}
+
+template <class Io>
+asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection> conn, Io& io, bool tls) {
+  auto& stream = conn->stream;
+  auto& buffer = conn->buffer;
+  const auto idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  beast::error_code ec;
 
   for (bool first_request = true;; first_request = false) {
     if (stopping) break;
@@ -625,10 +681,11 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
 
     // Head: find its end in the raw bytes (refusing obs-fold, bare LF, ...).
     HeadScanner scanner;
-    const HeadResult head_result = co_await ReadHead(conn, scanner, first_request);
+    const HeadResult head_result = co_await ReadHead(conn, io, scanner, first_request);
     if (head_result == HeadResult::kClosed) break;
     const Clock::time_point start = Clock::now();
     RequestLogRecord record;
+    if (tls) record.note = "https";
 
     // Then let Beast parse it from the buffer (no further read).
     RequestParser parser;
@@ -702,12 +759,12 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         stream.expires_after(idle_timeout);
         auto [cont_ec, cont_bytes] =
-            co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+            co_await asio::async_write(io, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
         ec = cont_ec;
       }
       if (!ec) {
         stream.expires_after(idle_timeout);
-        auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+        auto [body_ec, body_bytes] = co_await http::async_read(io, buffer, parser, kUseTuple);
         ec = body_ec;
       }
       if (ec == http::error::body_limit) {
@@ -728,14 +785,14 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       PrepareRequestLog(record, nullptr, *error);
       record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       logger.Request(record);
-      co_await WriteErrorAndClose(stream, std::move(*error));
+      co_await WriteErrorAndClose(io, std::move(*error));
       co_return;
     }
 
     Request& req = parser.get();
-    // Hook (messaging session): a plain ws:// upgrade.
+    // Hook (messaging session): a ws:// or wss:// upgrade.
     if (messaging && beast::iequals(req[http::field::upgrade], "websocket")) {
-      co_await messaging->ServeUpgrade(stream, parser.release());
+      co_await messaging->ServeUpgrade(io, parser.release());
       co_return;
     }
 
@@ -776,17 +833,18 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     const WireResponse res = Serialize(std::move(api_response), version, head_request, keep_open);
 
     stream.expires_after(idle_timeout);
-    const beast::error_code write_ec = co_await Write(stream, res);
+    const beast::error_code write_ec = co_await Write(io, res);
 
     if (log_request) {
       record.status = res.status;
       record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      if (write_ec) record.note = "write failed: " + write_ec.message();
+      if (write_ec) record.note += (record.note.empty() ? "" : "; ") + ("write failed: " + write_ec.message());
       logger.Request(record);
     }
     if (write_ec || !keep_open) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTime);
+  co_await EndOutput(io);
 }
 
 // ---------------------------------------------------------------------------

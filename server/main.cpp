@@ -364,12 +364,9 @@ int main(int argc, char** argv) {
     server::MessagingTransport::Options options;
     options.cert_chain_file = tls.cert_chain;
     options.private_key_file = tls.private_key;
-    options.config = &config;
     options.service = &service;
     options.hub = &hub;
     options.pipeline = store.get();
-    options.dispatcher = dispatcher.get();
-    options.web = &web;
     options.log = [&config](server::LogLevel level, std::string_view message) {
       if (level > config.log_level) return;
       static constexpr std::string_view kNames[] = {"ERROR ", "WARN ", "INFO ", "DEBUG "};

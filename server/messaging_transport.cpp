@@ -19,7 +19,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
@@ -28,12 +27,9 @@
 #include "api/auth/sigv4_verifier.hpp"
 #include "api/auth/tenant.hpp"
 #include "api/common/ids.hpp"
-#include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
 #include "api/protocol/timestamp.hpp"
-#include "server/async_dispatch.hpp"
-#include "server/web_access.hpp"
 #include "storage/pipeline.hpp"
 
 namespace chime::server {
@@ -55,8 +51,6 @@ constexpr std::chrono::seconds kHandshakeTimeout{10};
 constexpr size_t kMaxClientMessage = 64 * 1024;
 // The close reason of a WebSocket close frame is at most 123 bytes.
 constexpr size_t kMaxCloseReason = 123;
-
-using SslStream = asio::ssl::stream<beast::tcp_stream&>;
 
 std::string ToStd(beast::string_view s) { return std::string(s.data(), s.size()); }
 
@@ -127,18 +121,6 @@ websocket::close_reason CloseReason(int code, std::string reason) {
   return r;
 }
 
-api::HttpRequest ToApiRequest(MessagingTransport::Request& req) {
-  api::HttpRequest out;
-  out.method = ToStd(req.method_string());
-  for (char& c : out.method) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  out.target = ToStd(req.target());
-  for (const auto& field : req) out.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
-  out.body = std::move(req.body());
-  return out;
-}
-
 // Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
 // for another account or region than the user's does not know that user.
 bool SignedForAnotherTenant(const MessagingTransport::Request& req, const std::string& user_arn,
@@ -207,7 +189,6 @@ struct MessagingTransport::Impl {
   template <class Stream>
   asio::awaitable<beast::error_code> WriteHttp(Stream& stream, api::HttpResponse&& r, unsigned version,
                                                bool keep_alive);
-  asio::awaitable<void> ServeHttps(SslStream& stream, beast::flat_buffer& buffer);
 };
 
 template <class Ws>
@@ -354,70 +335,18 @@ asio::awaitable<beast::error_code> MessagingTransport::Impl::WriteHttp(Stream& s
   co_return ec;
 }
 
-asio::awaitable<void> MessagingTransport::Impl::ServeHttps(SslStream& stream, beast::flat_buffer& buffer) {
-  const ServerConfig& config = *options.config;
-  auto& tcp = beast::get_lowest_layer(stream);
-  for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(config.max_header_bytes);
-    parser.body_limit(config.max_body_bytes);
-    tcp.expires_after(std::chrono::seconds(config.idle_timeout_seconds));
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
-    if (ec) break;
-    Request req = parser.release();
-    if (websocket::is_upgrade(req)) {
-      websocket::stream<SslStream&> ws(stream);
-      co_await RunSession(ws, std::move(req));
-      co_return;
-    }
-    const unsigned version = req.version();
-    const bool keep_alive = req.keep_alive();
-    api::HttpRequest api_request = ToApiRequest(req);
-    const WebAccess::Facts facts = WebAccess::Capture(api_request);
-    const std::string method = api_request.method;
-    const std::string path = api_request.target.substr(0, api_request.target.find('?'));
-    api::HttpResponse response;
-    if (auto preflight = options.web->Preflight(api_request)) {
-      response = std::move(*preflight);
-    } else {
-      response = options.dispatcher->Finish(
-          co_await AsyncDispatch(*options.dispatcher, std::move(api_request), asio::use_awaitable));
-    }
-    options.web->Decorate(facts, response);
-    const std::string line = method + " " + path + " " + response.operation + " " + std::to_string(response.status) +
-                             " (https)";
-    tcp.expires_after(std::chrono::seconds(config.idle_timeout_seconds));
-    beast::error_code write_ec = co_await WriteHttp(stream, std::move(response), version, keep_alive);
-    Log(LogLevel::kInfo, line);
-    if (write_ec || !keep_alive) break;
-  }
-  tcp.expires_after(std::chrono::seconds(2));
-  co_await stream.async_shutdown(kUseTuple);
-}
-
 MessagingTransport::MessagingTransport(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 MessagingTransport::~MessagingTransport() = default;
 
-asio::awaitable<bool> MessagingTransport::ServeIfTls(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
-  // The first bytes of a connection are part of its first request head: they
-  // get the head's deadline (--header-timeout), not the idle timeout.
-  stream.expires_after(std::chrono::seconds(impl_->options.config->header_timeout_seconds));
-  auto [ec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kUseTuple);
-  if (ec || !is_tls) co_return false;  // plain HTTP (or nothing): HttpServer carries on
-  SslStream ssl(stream, impl_->ssl);
-  stream.expires_after(std::chrono::seconds(impl_->options.config->header_timeout_seconds));
-  auto [hs_ec, used] = co_await ssl.async_handshake(asio::ssl::stream_base::server, buffer.data(), kUseTuple);
-  if (hs_ec) {
-    impl_->Log(LogLevel::kDebug, "TLS handshake failed: " + hs_ec.message());
-    co_return true;
-  }
-  buffer.consume(used);
-  co_await impl_->ServeHttps(ssl, buffer);
-  co_return true;
-}
+asio::ssl::context& MessagingTransport::tls_context() { return impl_->ssl; }
 
 asio::awaitable<void> MessagingTransport::ServeUpgrade(beast::tcp_stream& stream, Request request) {
   websocket::stream<beast::tcp_stream&> ws(stream);
+  co_await impl_->RunSession(ws, std::move(request));
+}
+
+asio::awaitable<void> MessagingTransport::ServeUpgrade(TlsStream& stream, Request request) {
+  websocket::stream<TlsStream&> ws(stream);
   co_await impl_->RunSession(ws, std::move(request));
 }
 

@@ -1,14 +1,12 @@
 // MessagingTransport: the network side of the messaging session, hooked into
 // HttpServer's connections (server/http_server.cpp calls it at two points):
 //
-// - ServeIfTls: at the start of every connection it looks at the first bytes
-//   (Beast's detect_ssl). A TLS ClientHello means this connection is served
-//   here, over TLS: HTTPS requests go to the dispatcher like plain ones, and
-//   `GET /connect` upgrades to the wss:// WebSocket amazon-chime-sdk-js opens.
-//   Anything else stays with HttpServer (the bytes stay in its buffer), so
-//   plain HTTP, HTTPS and WSS share one port.
-// - ServeUpgrade: a plain-HTTP WebSocket upgrade (ws://host/connect), for
-//   clients that build their own URL.
+// - tls_context: the certificate HttpServer serves TLS with on the same port
+//   (it tells a TLS ClientHello from plain HTTP by the first bytes), so
+//   plain HTTP, HTTPS and WSS share one port and one request loop.
+// - ServeUpgrade: a WebSocket upgrade, over TLS (the wss:// URL
+//   amazon-chime-sdk-js opens: `GET /connect`) or plain (ws://host/connect,
+//   for clients that build their own URL).
 //
 // A session: accept the upgrade; register it with the SessionHub (events
 // queue from then on); look the user up and build the prefetch frames on a
@@ -31,8 +29,13 @@
 
 #include "server/config.hpp"
 
+namespace boost::asio::ssl {
+class context;
+template <typename Stream>
+class stream;
+}  // namespace boost::asio::ssl
+
 namespace chime::api {
-class Dispatcher;
 class SessionHub;
 }  // namespace chime::api
 namespace chime::storage {
@@ -41,20 +44,15 @@ class Pipeline;
 
 namespace chime::server {
 
-class WebAccess;
-
 class MessagingTransport {
  public:
   using Log = std::function<void(LogLevel, std::string_view)>;
   struct Options {
     std::string cert_chain_file;  // PEM
     std::string private_key_file;  // PEM
-    const ServerConfig* config = nullptr;
     const api::ServiceConfig* service = nullptr;  // strict SigV4 of /connect; null: not checked
     api::SessionHub* hub = nullptr;
     storage::Pipeline* pipeline = nullptr;
-    api::Dispatcher* dispatcher = nullptr;
-    const WebAccess* web = nullptr;
     Log log;
   };
   // Loads the certificate and key; throws std::runtime_error.
@@ -64,8 +62,10 @@ class MessagingTransport {
   MessagingTransport& operator=(const MessagingTransport&) = delete;
 
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
-  boost::asio::awaitable<bool> ServeIfTls(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer);
+  using TlsStream = boost::asio::ssl::stream<boost::beast::tcp_stream&>;
+  boost::asio::ssl::context& tls_context();
   boost::asio::awaitable<void> ServeUpgrade(boost::beast::tcp_stream& stream, Request request);
+  boost::asio::awaitable<void> ServeUpgrade(TlsStream& stream, Request request);
   // Graceful shutdown: every session is closed with 1012 (service restart).
   void Shutdown();
 

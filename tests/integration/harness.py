@@ -141,11 +141,12 @@ def quote_arn(arn: str) -> str:
     return urllib.parse.quote(arn, safe="")
 
 
-def make_client(service: str, endpoint: str, validate: bool = True, **config):
+def make_client(service: str, endpoint: str, validate: bool = True, verify=None, **config):
     """A boto3 client for `service` ('chime-sdk-identity' / 'chime-sdk-messaging') talking to
     `endpoint`, with dummy credentials, region us-east-1 and no retries. validate=False turns
     off botocore's client-side parameter validation so the server's validation can be tested.
-    Extra keyword arguments go to botocore.config.Config."""
+    `verify`: the CA bundle for an https:// endpoint. Extra keyword arguments go to
+    botocore.config.Config."""
     cfg = dict(
         retries={"total_max_attempts": 1, "mode": "standard"},
         parameter_validation=validate,
@@ -155,7 +156,7 @@ def make_client(service: str, endpoint: str, validate: bool = True, **config):
     cfg.update(config)
     session = boto3.session.Session(
         aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name=REGION)
-    return session.client(service, endpoint_url=endpoint, config=Config(**cfg))
+    return session.client(service, endpoint_url=endpoint, config=Config(**cfg), verify=verify)
 
 
 def botocore_supports(client, operation: str, member: str | None = None) -> bool:

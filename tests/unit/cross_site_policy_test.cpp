@@ -16,6 +16,7 @@ CrossSitePolicy Policy(std::vector<std::string> flags = {}) {
     if (flags[i] == "--public-host") c.public_host = flags[i + 1];
     if (flags[i] == "--allowed-hosts") c.allowed_hosts = flags[i + 1];
     if (flags[i] == "--control-origins") c.control_origins = flags[i + 1];
+    if (flags[i] == "--cors-origins") c.cors_origins = flags[i + 1];
   }
   return CrossSitePolicy::FromConfig(c);
 }
@@ -121,6 +122,32 @@ TEST(CrossSiteOriginTest, ControlEndpointsNeedAnAllowedOrigin) {
             std::nullopt);
   EXPECT_TRUE(Check(Policy({"--control-origins", "http://localhost:3001"}), "POST", "/_chime-local/reset", json_post));
   EXPECT_EQ(Check(Policy({"--control-origins", "*"}), "POST", "/_chime-local/reset", json_post), std::nullopt);
+}
+
+// A browser opening the messaging session: a WebSocket GET with an Origin,
+// never preflighted. Allowed from the --cors-origins origins only; a simple
+// GET elsewhere (or to /connect without the upgrade) stays refused.
+TEST(CrossSiteOriginTest, SessionUpgradeFollowsCorsOrigins) {
+  HeaderFields upgrade = {{"Host", "127.0.0.1:4590"}, {"Origin", "http://localhost:3000"}, {"Upgrade", "websocket"},
+                          {"Connection", "Upgrade"}, {"Sec-WebSocket-Version", "13"},
+                          {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  EXPECT_EQ(Check(Policy(), "GET", "/connect?userArn=x&sessionId=y", upgrade), std::nullopt);
+  CrossSitePolicy narrow = Policy({"--cors-origins", "http://localhost:3000/,https://app.test"});
+  EXPECT_EQ(Check(narrow, "GET", "/connect?userArn=x", upgrade), std::nullopt);
+  HeaderFields foreign = upgrade;
+  foreign[1].value = "https://evil.example";
+  auto refused = Check(narrow, "GET", "/connect?userArn=x", foreign);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->message.find("--cors-origins"), std::string::npos);
+  // Not an upgrade, or not /connect: the simple-request rule.
+  HeaderFields plain = {{"Host", "127.0.0.1:4590"}, {"Origin", "http://localhost:3000"}};
+  EXPECT_TRUE(Check(Policy(), "GET", "/connect?userArn=x", plain));
+  EXPECT_TRUE(Check(Policy(), "GET", "/_chime-local/health", upgrade));
+  // The Host rule still applies (DNS rebinding).
+  HeaderFields rebound = upgrade;
+  rebound[0].value = "evil.example:4590";
+  EXPECT_TRUE(Check(Policy(), "GET", "/connect?userArn=x", rebound));
 }
 
 TEST(CrossSiteHelpersTest, LoopbackAndHostParsing) {

@@ -1,0 +1,195 @@
+"""The REST API over https:// on the same port gets every rule of the plain-HTTP loop: framing
+(no smuggling), cross-site and Host checks, the head deadline, injected latency that delays only
+its own request, the request log, and ws upgrades (wss://) from the same loop.
+
+The server's local CA (printed as `chime-local TLS CA: <path>`) is trusted by these clients.
+"""
+
+import json
+import socket
+import ssl
+import threading
+import time
+import unittest
+
+import botocore.exceptions
+
+from harness import ChimeTestCase, make_client, unique_name
+from raw_http import parse_responses, request_bytes
+
+FORM_HEADERS = {"Origin": "https://evil.example", "Content-Type": "text/plain;charset=UTF-8"}
+
+
+class HttpsParityTests(ChimeTestCase):
+    server_args = ("--header-timeout", "2", "--log-level", "info", "--cors-origins", "http://localhost:3000")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        deadline = time.monotonic() + 10
+        ca = []
+        while not ca and time.monotonic() < deadline:
+            ca = [l.split("chime-local TLS CA: ", 1)[1].split(" (trust", 1)[0] for l in cls.server.stdout_lines
+                  if l.startswith("chime-local TLS CA: ")]
+            time.sleep(0.02)
+        assert ca, cls.server.stdout_lines
+        cls.ca = ca[0]
+        cls.tls = ssl.create_default_context(cafile=cls.ca)
+        cls.https = f"https://localhost:{cls.server.port}"
+
+    def connect(self):
+        raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        return self.tls.wrap_socket(raw, server_hostname="localhost")
+
+    def exchange(self, data: bytes, quiet: float = 1.0):
+        """Sends bytes over TLS; returns (responses, closed_by_server)."""
+        with self.connect() as s:
+            s.sendall(data)
+            s.settimeout(quiet)
+            raw, closed = b"", False
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    break
+                except (ConnectionResetError, ssl.SSLError):
+                    closed = True
+                    break
+                if not chunk:
+                    closed = True
+                    break
+                raw += chunk
+        return parse_responses(raw)[0], closed
+
+    def client(self, service):
+        return make_client(service, self.https, verify=self.ca)
+
+    def test_boto3_over_https(self):
+        identity = self.client("chime-sdk-identity")
+        name = unique_name("tls")
+        arn = identity.create_app_instance(Name=name, ClientRequestToken=unique_name("tok"))["AppInstanceArn"]
+        self.assertEqual(identity.describe_app_instance(AppInstanceArn=arn)["AppInstance"]["Name"], name)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            identity.describe_app_instance(AppInstanceArn=arn + "-missing")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ForbiddenException")  # not modeled: README
+
+    def test_ambiguous_framing_is_refused_and_nothing_smuggled(self):
+        name = unique_name("smuggled")
+        hidden = request_bytes("POST", "/app-instances",
+                               json.dumps({"Name": name, "ClientRequestToken": unique_name("tok")}),
+                               {"Content-Type": "application/json"})
+        for te in ("xchunked", "chunked, gzip", "identity"):
+            with self.subTest(te=te):
+                outer = request_bytes("POST", "/_chime-local/health", b"",
+                                      {"Transfer-Encoding": te, "Content-Length": str(len(hidden))})
+                responses, closed = self.exchange(outer + hidden)
+                self.assertEqual(len(responses), 1, responses)
+                self.assertEqual(responses[0].status, 400)
+                self.assertEqual(responses[0].error_type, "BadRequestException")
+                self.assertTrue(closed)
+        names = {a["Name"] for a in self.identity.list_app_instances(MaxResults=50).get("AppInstances", [])}
+        self.assertNotIn(name, names)
+
+    def test_cross_site_form_post_and_foreign_host_are_refused(self):
+        keep = unique_name("keep")
+        self.make_app_instance(keep)
+        responses, _ = self.exchange(request_bytes("POST", "/_chime-local/reset", "x", FORM_HEADERS,
+                                                   host=f"localhost:{self.server.port}"))
+        self.assertEqual([r.status for r in responses], [403], responses)
+        self.assertIn("Cross-site request refused", responses[0].json()["Message"])
+        responses, _ = self.exchange(request_bytes("GET", "/_chime-local/health", host="rebound.evil.example"))
+        self.assertEqual([r.status for r in responses], [403], responses)
+        names = {a["Name"] for a in self.identity.list_app_instances(MaxResults=50).get("AppInstances", [])}
+        self.assertIn(keep, names)
+
+    def test_slow_head_gets_408_after_the_head_deadline(self):
+        with self.connect() as s:
+            s.sendall(b"GET /_chime-local/health HTTP/1.1\r\nHost: localhost\r\n")
+            s.settimeout(10)
+            started = time.monotonic()
+            raw = b""
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except (ConnectionResetError, ssl.SSLError):
+                    break
+                if not chunk:
+                    break
+                raw += chunk
+            waited = time.monotonic() - started
+        responses = parse_responses(raw)[0]
+        self.assertEqual([r.status for r in responses], [408], raw)
+        self.assertGreater(waited, 1.0)
+        self.assertLess(waited, 8.0)
+
+    def test_fault_latency_delays_only_its_own_request(self):
+        self.server.raw_request("DELETE", "/_chime-local/faults")
+        status, _, body = self.server.raw_request(
+            "POST", "/_chime-local/faults", {"Content-Type": "application/json"},
+            json.dumps({"operation": "ListAppInstances", "latencyMs": 1500}).encode())
+        self.assertEqual(status, 201, body)
+        try:
+            identity = self.client("chime-sdk-identity")
+            slow = {}
+
+            def call():
+                t = time.monotonic()
+                identity.list_app_instances()
+                slow["s"] = time.monotonic() - t
+
+            thread = threading.Thread(target=call)
+            thread.start()
+            time.sleep(0.2)
+            other = self.client("chime-sdk-identity")
+            t = time.monotonic()
+            other.describe_app_instance(AppInstanceArn=self.make_app_instance())
+            fast = time.monotonic() - t
+            thread.join(10)
+            self.assertGreaterEqual(slow["s"], 1.4)
+            self.assertLess(fast, 1.0)
+        finally:
+            self.server.raw_request("DELETE", "/_chime-local/faults")
+
+    def test_requests_over_https_are_logged(self):
+        start = self.server.log_size()
+        responses, _ = self.exchange(request_bytes("GET", "/_chime-local/health", host="localhost"))
+        request_id = responses[0].headers["x-amzn-requestid"]
+        deadline = time.monotonic() + 5
+        while request_id not in self.server.log_text(start) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        line = [l for l in self.server.log_text(start).splitlines() if request_id in l]
+        self.assertEqual(len(line), 1, self.server.log_text(start))
+        self.assertIn("status=200", line[0])
+        self.assertIn("https", line[0])
+
+    def test_wss_upgrade_follows_cors_origins(self):
+        def upgrade(origin):
+            with self.connect() as s:
+                s.sendall(request_bytes("GET", "/connect?userArn=arn%3Aaws%3Achime%3Aus-east-1%3A111122223333"
+                                        "%3Aapp-instance%2Fx%2Fuser%2Fy&sessionId=s1", headers={
+                                            "Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade",
+                                            "Sec-WebSocket-Version": "13",
+                                            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="},
+                                        host=f"localhost:{self.server.port}"))
+                s.settimeout(5)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                return int(head.split(b" ", 2)[1])
+
+        self.assertEqual(upgrade("http://localhost:3000"), 101)
+        self.assertEqual(upgrade("https://evil.example"), 403)
+
+    def test_keep_alive_serves_several_requests_on_one_tls_connection(self):
+        one = request_bytes("GET", "/_chime-local/health", host="localhost")
+        responses, closed = self.exchange(one * 3)
+        self.assertEqual([r.status for r in responses], [200, 200, 200])
+        self.assertFalse(closed)
+
+
+if __name__ == "__main__":
+    unittest.main()
