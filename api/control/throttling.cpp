@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "api/control/faults.hpp"
 #include "api/protocol/model.hpp"
@@ -20,10 +21,16 @@ std::string Str(const nlohmann::json& in, const char* member) {
   return it != in.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Asked for every quota check while throttling is on: a set built once, not
+// a scan of the operation table.
 bool IsMessaging(std::string_view operation) {
-  for (const auto& op : model::Operations())
-    if (op.name == operation) return op.service == model::Service::kMessaging;
-  return false;
+  static const std::unordered_set<std::string_view> kMessaging = [] {
+    std::unordered_set<std::string_view> names;
+    for (const auto& op : model::Operations())
+      if (op.service == model::Service::kMessaging) names.insert(op.name);
+    return names;
+  }();
+  return kMessaging.count(operation) != 0;
 }
 
 }  // namespace
