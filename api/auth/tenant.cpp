@@ -5,14 +5,11 @@
 
 namespace chime::api {
 
-namespace {
-
 bool IsAccountId(std::string_view s) {
   return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// Region names as AWS spells them (us-east-1, eu-central-1, us-gov-west-1):
-// anything else in a scope is left to strict SigV4 to refuse, and lenient
+// Anything else in a scope is left to strict SigV4 to refuse, and lenient
 // mode falls back to the default rather than minting odd ARNs.
 bool IsRegionName(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
@@ -20,6 +17,8 @@ bool IsRegionName(std::string_view s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   return s.front() != '-' && s.back() != '-';
 }
+
+namespace {
 
 bool NamesArn(std::string_view member) {
   auto ends = [&](std::string_view suffix) {

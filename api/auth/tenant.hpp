@@ -24,6 +24,11 @@ struct Tenant {
   bool operator==(const Tenant&) const = default;
 };
 
+// 12 digits.
+bool IsAccountId(std::string_view s);
+// A region name as AWS spells them (us-east-1, eu-central-1, us-gov-west-1).
+bool IsRegionName(std::string_view s);
+
 // The account and region a request acts in; `defaults` supplies whatever the
 // request's credential does not.
 Tenant TenantOf(const HttpRequest& request, const ServiceConfig& defaults);

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "api/auth/tenant.hpp"
 #include "api/common/arn.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
@@ -41,10 +42,14 @@ std::string_view FixedIdMember(FixedId f) {
   return f == FixedId::kAppInstanceId ? "AppInstanceId" : f == FixedId::kMessageId ? "MessageId" : "";
 }
 
+// Optional: the account and region the seed creates its resources in.
+constexpr const char* kAccountKey = "AccountId";
+constexpr const char* kRegionKey = "Region";
+
 std::string SectionList() {
   std::string out;
   for (const auto& s : kSections) out += (out.empty() ? "" : ", ") + std::string(s.key);
-  return out;
+  return out + " (and optionally AccountId, Region)";
 }
 
 std::string Where(std::string_view section, size_t index) {
@@ -144,7 +149,14 @@ nlohmann::json ParseSeed(std::string_view text) {
     throw BadRequest("Seed: malformed JSON: " + what);
   }
   if (!seed.is_object()) throw BadRequest("Seed: must be a JSON object whose keys are " + SectionList());
+  if (auto it = seed.find(kAccountKey); it != seed.end() && !(it->is_string() && IsAccountId(it->get<std::string>()))) {
+    throw BadRequest("Seed: AccountId must be a string of 12 digits, e.g. \"111122223333\"");
+  }
+  if (auto it = seed.find(kRegionKey); it != seed.end() && !(it->is_string() && IsRegionName(it->get<std::string>()))) {
+    throw BadRequest("Seed: Region must be a region name such as \"eu-west-1\"");
+  }
   for (const auto& [key, value] : seed.items()) {
+    if (key == kAccountKey || key == kRegionKey) continue;
     const Section* section = nullptr;
     for (const auto& s : kSections)
       if (s.key == key) section = &s;
@@ -185,8 +197,11 @@ nlohmann::json ParseSeed(std::string_view text) {
   return seed;
 }
 
-nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& config, const HandlerTable& handlers,
+nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, const HandlerTable& handlers,
                          const nlohmann::json& seed) {
+  const Tenant tenant{seed.value(kAccountKey, defaults.account_id), seed.value(kRegionKey, defaults.region)};
+  const std::optional<ServiceConfig> tenant_config = ConfigForTenant(tenant, defaults);
+  const ServiceConfig& config = tenant_config ? *tenant_config : defaults;
   nlohmann::json created = nlohmann::json::object();
   const std::string request_id = NewUuid();
   for (const auto& section : kSections) {
@@ -209,6 +224,7 @@ nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& config, con
         for (const auto& m : model::Members(model::Shape(op.input_shape)))
           if (m.idempotency_token && !input.contains(std::string(m.name))) input[std::string(m.name)] = NewUuid();
         ValidateInput(op, input);
+        RequireTenantArns(op, input, tenant);  // as the dispatcher does for API calls
         const std::string hash = input.contains("ClientRequestToken") ? RequestHash(input) : std::string();
         if (fixed_id) {
           if (section.fixed == FixedId::kAppInstanceId && storage::FindAppInstance(db, AppInstanceArn(config, *fixed_id))) {

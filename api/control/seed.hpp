@@ -17,7 +17,10 @@
 //   ChannelBans         CreateChannelBan
 //   ChannelMessages     SendChannelMessage (+ optional "MessageId")
 // Missing ClientRequestTokens are generated. Seeding publishes no messaging
-// session events and runs no after-commit jobs.
+// session events and runs no after-commit jobs. Two optional top-level keys,
+// "AccountId" and "Region", seed another account or region than the
+// emulator's default (README "Isolation by account and region"); every ARN
+// in the seed must then belong to that account and region.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -3,6 +3,7 @@ credential scope's region is the region; anything else falls back to --account-i
 New ARNs carry them, lists show only the caller's, and another account's or region's resource
 is not found (boto3 sees what a missing resource gets: NotFoundException where the operation
 models it, else ForbiddenException; a foreign bearer is UnauthorizedClientException)."""
+import json
 import unittest
 
 import boto3
@@ -92,6 +93,41 @@ class IsolationTests(ChimeTestCase):
         b = id_b.create_app_instance(Name="same", ClientRequestToken="shared-token-0001")["AppInstanceArn"]
         self.assertNotEqual(a, b)
         self.assertIn(":666666666666:", b)
+
+    def test_a_seed_can_name_its_account_and_region(self):
+        app = "arn:aws:chime:eu-west-1:777777777777:app-instance/00000000-0000-4000-8000-0000000000aa"
+        seed = {"AccountId": "777777777777", "Region": "eu-west-1",
+                "AppInstances": [{"Name": "tenant-seed", "AppInstanceId": app.rsplit("/", 1)[1]}],
+                "AppInstanceUsers": [{"AppInstanceArn": app, "AppInstanceUserId": "alice", "Name": "Alice"}]}
+        status, _, body = self.raw_request("POST", "/_chime-local/seed", body=json.dumps(seed).encode(),
+                                           headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["AppInstances"], [app])
+        mine, _ = self.clients("777777777777", "eu-west-1")
+        self.assertEqual([a["AppInstanceArn"] for a in mine.list_app_instances()["AppInstances"]], [app])
+        self.assertEqual(mine.describe_app_instance_user(AppInstanceUserArn=app + "/user/alice")
+                         ["AppInstanceUser"]["Name"], "Alice")
+        default, _ = self.clients("AKIDEXAMPLE", "us-west-2")
+        with self.assertRaises(default.exceptions.ForbiddenException):
+            default.describe_app_instance(AppInstanceArn=app)
+
+    def test_a_seed_refuses_an_arn_of_another_tenant_and_creates_nothing(self):
+        other = "arn:aws:chime:us-west-2:999999999999:app-instance/00000000-0000-4000-8000-0000000000bb"
+        seed = {"AccountId": "888888888888",
+                "AppInstances": [{"Name": "tenant-seed-2", "AppInstanceId": "00000000-0000-4000-8000-0000000000cc"}],
+                "AppInstanceUsers": [{"AppInstanceArn": other, "AppInstanceUserId": "bob", "Name": "Bob"}]}
+        status, _, body = self.raw_request("POST", "/_chime-local/seed", body=json.dumps(seed).encode(),
+                                           headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400, body)
+        self.assertIn("AppInstanceUsers[0]", json.loads(body)["Message"])
+        self.assertIn("888888888888", json.loads(body)["Message"])
+        mine, _ = self.clients("888888888888", "us-west-2")
+        self.assertEqual(mine.list_app_instances()["AppInstances"], [])
+        for bad, field in (({"AccountId": "12"}, "AccountId"), ({"Region": "Not A Region"}, "Region")):
+            status, _, body = self.raw_request("POST", "/_chime-local/seed", body=json.dumps(bad).encode(),
+                                               headers={"Content-Type": "application/json"})
+            self.assertEqual(status, 400, body)
+            self.assertIn(field, json.loads(body)["Message"])
 
 
 if __name__ == "__main__":

@@ -71,6 +71,14 @@ TEST(SeedParseTest, NamesTheEntryAndTheRule) {
   EXPECT_NE(e.find("unknown member MessageId"), std::string::npos) << e;
 }
 
+TEST(SeedParseTest, AccountAndRegionAreOptionalAndChecked) {
+  EXPECT_NO_THROW(api::ParseSeed(R"({"AccountId": "111122223333", "Region": "eu-west-1", "AppInstances": []})"));
+  EXPECT_NE(ParseError(R"({"AccountId": "1111"})").find("AccountId must be a string of 12 digits"),
+            std::string::npos);
+  EXPECT_NE(ParseError(R"({"AccountId": 111122223333})").find("AccountId"), std::string::npos);
+  EXPECT_NE(ParseError(R"({"Region": "EU West"})").find("Region must be a region name"), std::string::npos);
+}
+
 TEST(SeedParseTest, FixedIdsHaveTheServiceFormatAndAreUnique) {
   std::string e = ParseError(R"({"AppInstances": [{"Name": "a", "AppInstanceId": "my-app"}]})");
   EXPECT_NE(e.find("Seed AppInstances[0]: AppInstanceId must be a lowercase UUID"), std::string::npos) << e;
