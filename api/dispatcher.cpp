@@ -168,7 +168,7 @@ struct Dispatcher::Impl {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
     routed = &op;
-    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}});
+    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}, std::nullopt});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
     // Isolation by account and region: the caller's ARNs must be its own.
