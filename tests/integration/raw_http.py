@@ -84,6 +84,17 @@ def read_until_closed(s: socket.socket, quiet: float = 1.0, limit: float = 15.0)
     return data, False
 
 
+def read_head(s: socket.socket) -> bytes:
+    """Reads until the end of a response head (or EOF); returns everything read."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def exchange(port: int, data: bytes, quiet: float = 1.0, head_request: bool = False,
              half_close: bool = False) -> tuple[list, bool]:
     """Sends `data` on a new connection and returns (responses, closed_by_server)."""

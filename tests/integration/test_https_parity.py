@@ -15,7 +15,7 @@ import unittest
 import botocore.exceptions
 
 from harness import ChimeTestCase, make_client, unique_name
-from raw_http import parse_responses, request_bytes
+from raw_http import parse_responses, read_head, request_bytes
 
 FORM_HEADERS = {"Origin": "https://evil.example", "Content-Type": "text/plain;charset=UTF-8"}
 
@@ -173,13 +173,7 @@ class HttpsParityTests(ChimeTestCase):
                                             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="},
                                         host=f"localhost:{self.server.port}"))
                 s.settimeout(5)
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    head += chunk
-                return int(head.split(b" ", 2)[1])
+                return int(read_head(s).split(b" ", 2)[1])
 
         self.assertEqual(upgrade("http://localhost:3000"), 101)
         self.assertEqual(upgrade("https://evil.example"), 403)

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 import harness
 from harness import ACCESS_KEY, REGION, SECRET_KEY, ChimeTestCase, quote_arn, unique_name
+from raw_http import read_head
 
 SECOND_KEY = ("AKIDSECONDKEY", "second/secret+key")
 
@@ -180,12 +181,7 @@ class StrictSigV4Tests(SigV4ErrorAssertions, ChimeTestCase):
             s.sendall((f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                        "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_head(s)
             if b"\r\n\r\n" in data and not data.startswith(b"HTTP/1.1 101"):
                 s.settimeout(2)
                 try:
