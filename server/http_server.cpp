@@ -657,7 +657,14 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
 
 asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> conn) {
   auto& stream = conn->stream;
-  SslStream tls(stream, messaging->tls_context());
+  asio::ssl::context* context = nullptr;
+  try {
+    context = &messaging->tls_context();
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, std::string("TLS connection refused: ") + e.what());
+    co_return;
+  }
+  SslStream tls(stream, *context);
   stream.expires_after(std::chrono::seconds(config.header_timeout_seconds));
   auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
   if (ec) {

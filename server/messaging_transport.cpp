@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -154,25 +156,51 @@ auto AsyncSessionStart(storage::Pipeline& pipeline, ConnectTarget target, Comple
 
 }  // namespace
 
+// The server side of TLS with the certificate and key files; throws
+// std::runtime_error naming the file that cannot be loaded.
+std::unique_ptr<asio::ssl::context> MakeTlsContext(const std::string& cert_chain_file,
+                                                   const std::string& private_key_file) {
+  auto ssl = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  // Idle sessions are the common case: let OpenSSL free its record buffers between writes.
+  SSL_CTX_set_mode(ssl->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  try {
+    ssl->use_certificate_chain_file(cert_chain_file);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot load TLS certificate " + cert_chain_file + ": " + e.what());
+  }
+  try {
+    ssl->use_private_key_file(private_key_file, asio::ssl::context::pem);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot load TLS key " + private_key_file + ": " + e.what());
+  }
+  return ssl;
+}
+
 struct MessagingTransport::Impl {
   Options options;
-  asio::ssl::context ssl{asio::ssl::context::tls_server};
+  // Made at the first TLS connection, not at start: OpenSSL's TLS side
+  // (library state, context, certificate) is then not in the memory of an
+  // emulator that only ever serves plain HTTP (README "Performance").
+  std::once_flag ssl_once;
+  std::unique_ptr<asio::ssl::context> ssl;
+  std::string ssl_error;
 
   explicit Impl(Options o) : options(std::move(o)) {
-    ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    // Idle sessions are the common case: let OpenSSL free its record buffers between writes.
-    SSL_CTX_set_mode(ssl.native_handle(), SSL_MODE_RELEASE_BUFFERS);
-    try {
-      ssl.use_certificate_chain_file(options.cert_chain_file);
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot load TLS certificate " + options.cert_chain_file + ": " + e.what());
-    }
-    try {
-      ssl.use_private_key_file(options.private_key_file, asio::ssl::context::pem);
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot load TLS key " + options.private_key_file + ": " + e.what());
-    }
+    if (options.load_tls_at_start) Ssl();
+  }
+
+  asio::ssl::context& Ssl() {
+    std::call_once(ssl_once, [this] {
+      try {
+        ssl = MakeTlsContext(options.cert_chain_file, options.private_key_file);
+      } catch (const std::exception& e) {
+        ssl_error = e.what();
+      }
+    });
+    if (!ssl) throw std::runtime_error(ssl_error);
+    return *ssl;
   }
 
   void Log(LogLevel level, std::string_view message) const {
@@ -338,7 +366,7 @@ asio::awaitable<beast::error_code> MessagingTransport::Impl::WriteHttp(Stream& s
 MessagingTransport::MessagingTransport(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 MessagingTransport::~MessagingTransport() = default;
 
-asio::ssl::context& MessagingTransport::tls_context() { return impl_->ssl; }
+asio::ssl::context& MessagingTransport::tls_context() { return impl_->Ssl(); }
 
 asio::awaitable<void> MessagingTransport::ServeUpgrade(beast::tcp_stream& stream, Request request) {
   websocket::stream<beast::tcp_stream&> ws(stream);

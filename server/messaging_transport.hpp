@@ -50,12 +50,15 @@ class MessagingTransport {
   struct Options {
     std::string cert_chain_file;  // PEM
     std::string private_key_file;  // PEM
+    // Load them in the constructor (a user's --tls-cert: a bad file stops the
+    // start); otherwise at the first TLS connection.
+    bool load_tls_at_start = false;
     const api::ServiceConfig* service = nullptr;  // strict SigV4 of /connect; null: not checked
     api::SessionHub* hub = nullptr;
     storage::Pipeline* pipeline = nullptr;
     Log log;
   };
-  // Loads the certificate and key; throws std::runtime_error.
+  // Throws std::runtime_error when load_tls_at_start and a file cannot be loaded.
   explicit MessagingTransport(Options options);
   ~MessagingTransport();
   MessagingTransport(const MessagingTransport&) = delete;
@@ -63,6 +66,8 @@ class MessagingTransport {
 
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using TlsStream = boost::asio::ssl::stream<boost::beast::tcp_stream&>;
+  // Made at the first call (or at start, see Options); throws
+  // std::runtime_error when the certificate or key cannot be loaded.
   boost::asio::ssl::context& tls_context();
   boost::asio::awaitable<void> ServeUpgrade(boost::beast::tcp_stream& stream, Request request);
   boost::asio::awaitable<void> ServeUpgrade(TlsStream& stream, Request request);

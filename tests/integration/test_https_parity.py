@@ -6,15 +6,19 @@ The server's local CA (printed as `chime-local TLS CA: <path>`) is trusted by th
 """
 
 import json
+import os
+import shutil
 import socket
 import ssl
+import subprocess
+import tempfile
 import threading
 import time
 import unittest
 
 import botocore.exceptions
 
-from harness import ChimeTestCase, make_client, unique_name
+from harness import ChimeLocal, ChimeTestCase, make_client, server_binary, unique_name
 from raw_http import parse_responses, read_head, request_bytes
 
 FORM_HEADERS = {"Origin": "https://evil.example", "Content-Type": "text/plain;charset=UTF-8"}
@@ -183,6 +187,49 @@ class HttpsParityTests(ChimeTestCase):
         responses, closed = self.exchange(one * 3)
         self.assertEqual([r.status for r in responses], [200, 200, 200])
         self.assertFalse(closed)
+
+
+class UserCertificateTests(unittest.TestCase):
+    """--tls-cert/--tls-key: loaded at start (a bad file stops it); the generated local CA's
+    certificate is loaded at the first TLS connection instead (README "Performance")."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="chime-local-tls-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def test_a_certificate_that_cannot_be_loaded_stops_the_start(self):
+        bad = os.path.join(self.dir, "bad.pem")
+        with open(bad, "w") as f:
+            f.write("not a certificate\n")
+        p = subprocess.run([server_binary(), "--in-memory", "--port", "0", "--tls-cert", bad, "--tls-key", bad],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("cannot load TLS certificate " + bad, p.stderr)
+        self.assertNotIn("listening", p.stdout)
+
+    def test_a_users_certificate_serves_https(self):
+        # A certificate made by another emulator's local CA stands in for one from mkcert.
+        data = os.path.join(self.dir, "data")
+        first = subprocess.Popen([server_binary(), "--port", "0", "--data-dir", data], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True)
+        for _ in range(2):
+            first.stdout.readline()
+        first.terminate()
+        first.wait(30)
+        tls = os.path.join(data, "tls")
+        server = ChimeLocal()
+        server.start(extra_args=("--tls-cert", os.path.join(tls, "server.pem"),
+                                 "--tls-key", os.path.join(tls, "server-key.pem")))
+        try:
+            context = ssl.create_default_context(cafile=os.path.join(tls, "ca.pem"))
+            with context.wrap_socket(socket.create_connection(("127.0.0.1", server.port), timeout=10),
+                                     server_hostname="localhost") as s:
+                s.sendall(request_bytes("GET", "/_chime-local/health", host="localhost",
+                                        headers={"Connection": "close"}))
+                self.assertIn(b"HTTP/1.1 200", read_head(s))
+        finally:
+            self.assertEqual(server.stop(), 0)
+            server.cleanup()
 
 
 if __name__ == "__main__":
