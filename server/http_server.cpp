@@ -23,6 +23,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -77,7 +78,7 @@ using Request = http::request<http::string_body>;
 using RequestParser = http::request_parser<http::string_body>;
 // HTTPS/WSS on the same port: TLS over the connection's tcp_stream (whose
 // deadlines then apply to the TLS reads and writes too).
-using SslStream = asio::ssl::stream<beast::tcp_stream&>;
+using SslStream = MessagingTransport::TlsStream;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -335,7 +336,7 @@ struct HttpServer::Impl {
   // The request loop, the same over plain TCP (Io = beast::tcp_stream) and
   // TLS (Io = SslStream): every check, limit, hook and log line applies to both.
   template <class Io>
-  asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> conn, Io& io, bool tls);
+  asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> conn, Io& io);
   template <class Io>
   asio::awaitable<HeadResult> ReadHead(const std::shared_ptr<Connection>& conn, Io& io, HeadScanner& scanner,
                                        bool first_request);
@@ -652,7 +653,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
       co_return;
     }
   }
-  co_await ServeRequests(conn, stream, false);
+  co_await ServeRequests(conn, stream);
 }
 
 asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> conn) {
@@ -672,11 +673,12 @@ asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> con
     co_return;
   }
   conn->buffer.consume(used);
-  co_await ServeRequests(conn, tls, true);
+  co_await ServeRequests(conn, tls);
 }
 
 template <class Io>
-asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection> conn, Io& io, bool tls) {
+asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection> conn, Io& io) {
+  constexpr bool tls = std::is_same_v<Io, SslStream>;
   auto& stream = conn->stream;
   auto& buffer = conn->buffer;
   const auto idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
@@ -692,7 +694,7 @@ asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection
     if (head_result == HeadResult::kClosed) break;
     const Clock::time_point start = Clock::now();
     RequestLogRecord record;
-    if (tls) record.note = "https";
+    if constexpr (tls) record.note = "https";
 
     // Then let Beast parse it from the buffer (no further read).
     RequestParser parser;

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import time
 
 
@@ -67,7 +68,8 @@ def connect(port: int, timeout: float = 10.0) -> socket.socket:
 
 
 def read_until_closed(s: socket.socket, quiet: float = 1.0, limit: float = 15.0) -> tuple[bytes, bool]:
-    """Reads until EOF (closed=True), a reset (closed=True) or `quiet` seconds of silence."""
+    """Reads until EOF (closed=True), a reset or an aborted TLS stream (closed=True) or `quiet`
+    seconds of silence. `s` may be a TLS socket (ssl.SSLSocket)."""
     data = b""
     deadline = time.monotonic() + limit
     s.settimeout(quiet)
@@ -76,7 +78,7 @@ def read_until_closed(s: socket.socket, quiet: float = 1.0, limit: float = 15.0)
             chunk = s.recv(65536)
         except socket.timeout:
             return data, False
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLError):
             return data, True
         if not chunk:
             return data, True

@@ -19,7 +19,7 @@ import unittest
 import botocore.exceptions
 
 from harness import ChimeLocal, ChimeTestCase, make_client, server_binary, unique_name
-from raw_http import parse_responses, read_head, request_bytes
+from raw_http import parse_responses, read_head, read_until_closed, request_bytes
 
 FORM_HEADERS = {"Origin": "https://evil.example", "Content-Type": "text/plain;charset=UTF-8"}
 
@@ -49,21 +49,7 @@ class HttpsParityTests(ChimeTestCase):
         """Sends bytes over TLS; returns (responses, closed_by_server)."""
         with self.connect() as s:
             s.sendall(data)
-            s.settimeout(quiet)
-            raw, closed = b"", False
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                try:
-                    chunk = s.recv(65536)
-                except socket.timeout:
-                    break
-                except (ConnectionResetError, ssl.SSLError):
-                    closed = True
-                    break
-                if not chunk:
-                    closed = True
-                    break
-                raw += chunk
+            raw, closed = read_until_closed(s, quiet)
         return parse_responses(raw)[0], closed
 
     def client(self, service):
@@ -110,18 +96,10 @@ class HttpsParityTests(ChimeTestCase):
     def test_slow_head_gets_408_after_the_head_deadline(self):
         with self.connect() as s:
             s.sendall(b"GET /_chime-local/health HTTP/1.1\r\nHost: localhost\r\n")
-            s.settimeout(10)
             started = time.monotonic()
-            raw = b""
-            while True:
-                try:
-                    chunk = s.recv(65536)
-                except (ConnectionResetError, ssl.SSLError):
-                    break
-                if not chunk:
-                    break
-                raw += chunk
+            raw, closed = read_until_closed(s, quiet=10)
             waited = time.monotonic() - started
+        self.assertTrue(closed)
         responses = parse_responses(raw)[0]
         self.assertEqual([r.status for r in responses], [408], raw)
         self.assertGreater(waited, 1.0)
