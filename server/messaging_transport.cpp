@@ -158,8 +158,8 @@ auto AsyncSessionStart(storage::Pipeline& pipeline, ConnectTarget target, Comple
 
 // The server side of TLS with the certificate and key files; throws
 // std::runtime_error naming the file that cannot be loaded.
-std::unique_ptr<asio::ssl::context> MakeTlsContext(const std::string& cert_chain_file,
-                                                   const std::string& private_key_file) {
+static std::unique_ptr<asio::ssl::context> MakeTlsContext(const std::string& cert_chain_file,
+                                                          const std::string& private_key_file) {
   auto ssl = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
