@@ -1,13 +1,13 @@
-"""README examples run as written, each against a fresh emulator.
+"""The examples of README.md and docs/*.md run as written, each against a fresh emulator.
 
-A runnable example in README.md is a fenced block preceded by a marker line:
+A runnable example in README.md or a docs/*.md page is a fenced block preceded by a marker line:
 
     <!-- example: boto3 -->
     ```python
     ...
     ```
 
-At test time every marked block is extracted from README.md, the address
+At test time every marked block is extracted from those files, the address
 ``http://127.0.0.1:4590`` is replaced by the test emulator's (started on a free port) and
 nothing else is changed; then the block runs the way the README tells a reader to run it:
 
@@ -46,6 +46,7 @@ from harness import ChimeLocal, aws_cli_command, make_client
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 README = os.path.join(REPO, "README.md")
+DOCS = os.path.join(REPO, "docs")
 JS_NODE_MODULES = os.path.join(REPO, "tests", "js", "node_modules")
 README_ENDPOINT = "http://127.0.0.1:4590"
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -58,12 +59,34 @@ EXEMPT_SECTIONS = ("## Docker",)
 
 
 class Block:
-    def __init__(self, line: int, lang: str, text: str, marker: tuple | None, section: str):
+    def __init__(self, line: int, lang: str, text: str, marker: tuple | None, section: str,
+                 path: str = "README.md"):
         self.line, self.lang, self.text, self.marker, self.section = line, lang, text, marker, section
+        self.path = path
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
 
 
-def readme_blocks(path: str = README) -> list:
-    """Every fenced block of the README with its marker (kind, argument) if one precedes it."""
+def doc_files() -> list:
+    """README.md, then every docs/*.md page."""
+    pages = sorted(os.path.join(DOCS, n) for n in os.listdir(DOCS) if n.endswith(".md")) \
+        if os.path.isdir(DOCS) else []
+    return [README] + pages
+
+
+def readme_blocks() -> list:
+    """Every fenced block of README.md and docs/*.md with its marker, if one precedes it."""
+    blocks = []
+    for path in doc_files():
+        blocks.extend(file_blocks(path))
+    return blocks
+
+
+def file_blocks(path: str) -> list:
+    """Every fenced block of one Markdown file with its marker (kind, argument) if one precedes it."""
+    rel = os.path.relpath(path, REPO)
     blocks = []
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
@@ -88,7 +111,7 @@ def readme_blocks(path: str = README) -> list:
             while i < len(lines) and not lines[i].startswith(fence):
                 body.append(lines[i])
                 i += 1
-            blocks.append(Block(start + 1, f.group("lang"), "\n".join(body) + "\n", pending, section))
+            blocks.append(Block(start + 1, f.group("lang"), "\n".join(body) + "\n", pending, section, rel))
             pending = None
             i += 1
             continue
@@ -104,7 +127,7 @@ def readme_examples() -> dict:
     for b in readme_blocks():
         if b.marker and b.marker[0] == "example":
             if b.marker[1] in out:
-                raise AssertionError(f"README.md:{b.line}: example {b.marker[1]!r} is marked twice")
+                raise AssertionError(f"{b.where}: example {b.marker[1]!r} is marked twice")
             out[b.marker[1]] = b
     return out
 
@@ -146,7 +169,7 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
     def example(self, name: str) -> Block:
-        self.assertIn(name, self.examples, f"README.md has no <!-- example: {name} --> block")
+        self.assertIn(name, self.examples, f"no <!-- example: {name} --> block in README.md or docs/")
         return self.examples[name]
 
     def fresh_emulator(self) -> ChimeLocal:
@@ -161,7 +184,7 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     def with_endpoint(self, block: Block, endpoint: str) -> str:
         self.assertIn(README_ENDPOINT, block.text,
-                      f"README.md:{block.line}: the example should point at {README_ENDPOINT}")
+                      f"{block.where}: the example should point at {README_ENDPOINT}")
         return block.text.replace(README_ENDPOINT, endpoint)
 
     def write(self, name: str, text: str, directory: str | None = None) -> str:
@@ -203,7 +226,7 @@ class ReadmeExamplesTest(unittest.TestCase):
                          "its README block")
 
     def test_every_runnable_looking_block_is_marked(self):
-        unmarked = [f"README.md:{b.line} ({b.lang or 'no language'})" for b in readme_blocks()
+        unmarked = [f"{b.where} ({b.lang or 'no language'})" for b in readme_blocks()
                     if b.marker is None and b.section not in EXEMPT_SECTIONS
                     and RUNNABLE_HINT_RE.search(b.text)]
         self.assertEqual(unmarked, [], "these blocks look like runnable examples: mark each with "
