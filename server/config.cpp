@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -369,7 +370,7 @@ const std::array<Option, 35>& Options() {
        [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.kinesis_endpoint, v); }},
       {"--sigv4", "CHIME_LOCAL_SIGV4", "MODE",
        "lenient (nothing checked) or strict: every AWS request and the messaging /connect must carry\n"
-       "      a right SigV4 signature (service chime, this --region, 15 minutes) by one of --credentials.",
+       "      a right SigV4 signature (service chime, any region, 15 minutes) by one of --credentials.",
        [](const ServerConfig& c) { return std::string(c.sigv4_strict ? "strict" : "lenient"); },
        [](ServerConfig& c, std::string_view v) -> std::string {
          const std::string l = ToLower(v);
@@ -431,6 +432,41 @@ const Option* FindOption(std::string_view flag) {
     if (o.flag == flag) return &o;
   }
   return nullptr;
+}
+
+// Levenshtein distance, for "did you mean" (flags are short: a row per call is enough).
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The known flag closest to a misspelled one (at most 2 edits, or one that starts with it).
+std::string DidYouMean(std::string_view flag) {
+  std::string_view best;
+  size_t best_distance = 3;
+  for (const Option& o : Options()) {
+    const size_t d = EditDistance(flag, o.flag);
+    if (d < best_distance) {
+      best_distance = d;
+      best = o.flag;
+    }
+  }
+  if (best.empty() && flag.size() > 3) {
+    for (const Option& o : Options()) {
+      if (std::string_view(o.flag).substr(0, flag.size()) == flag) return " (did you mean " + std::string(o.flag) + "?)";
+    }
+  }
+  return best.empty() ? std::string(" (see --help)") : " (did you mean " + std::string(best) + "?)";
 }
 
 }  // namespace
@@ -496,7 +532,7 @@ ParseResult ParseConfig(int argc, const char* const* argv, const EnvLookup& env)
     }
     const Option* option = FindOption(name);
     if (option == nullptr) {
-      syntax_error = "unknown option " + Quote(name);
+      syntax_error = "unknown option " + Quote(name) + DidYouMean(name);
       continue;
     }
     if (option->metavar.empty()) {
@@ -581,7 +617,9 @@ std::string HelpText() {
       "  --version\n"
       "      Print the version and exit.\n"
       "\n"
-      "Once listening, prints one line to stdout: chime-local listening on http://HOST:PORT\n"
+      "Once listening, prints two lines to stdout: chime-local listening on http://HOST:PORT,\n"
+      "then chime-local TLS CA: PATH (the CA wss:// and https:// clients must trust; with\n"
+      "--tls-cert: chime-local TLS certificate: FILE).\n"
       "Logs (one line per request at info) go to stderr.\n"
       "SIGINT/SIGTERM stop it gracefully.\n";
   return out;

@@ -383,7 +383,9 @@ void HttpServer::Impl::Listen(const ServerConfig& c) {
     acceptor.close(ignored);
   }
   if (!ec) ec = asio::error::host_not_found;
-  throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  std::string hint;
+  if (ec == asio::error::address_in_use) hint = " (another process uses the port: try --port 0 for a free one)";
+  throw std::runtime_error("cannot listen on " + where + ": " + ec.message() + hint);
 }
 
 asio::awaitable<void> HttpServer::Impl::AcceptLoop() {

@@ -362,5 +362,14 @@ TEST(ServerConfigTest, SigV4StrictAndCredentialFlags) {
   EXPECT_NE(keyless.error.find("--credentials"), std::string::npos) << keyless.error;
 }
 
+TEST(ServerConfigTest, MisspelledFlagSuggestsTheClosestOne) {
+  EXPECT_NE(Parse({"--prot", "5"}).error.find("did you mean --port?"), std::string::npos);
+  EXPECT_NE(Parse({"--in-memroy"}).error.find("did you mean --in-memory?"), std::string::npos);
+  EXPECT_NE(Parse({"--kinesis"}).error.find("did you mean --kinesis-endpoint?"), std::string::npos);
+  const ParseResult far = Parse({"--completely-unrelated"});
+  EXPECT_EQ(far.error.find("did you mean"), std::string::npos) << far.error;
+  EXPECT_NE(far.error.find("see --help"), std::string::npos) << far.error;
+}
+
 }  // namespace
 }  // namespace chime::server
