@@ -12,10 +12,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUILD_DIR="${CHIME_LOCAL_BUILD_DIR:-build}"
 
-bash scripts/setup.sh --no-js
+bash scripts/setup.sh --run-only
 
-GEN=(-G Ninja)
-# Keep whatever generator an existing build directory was configured with.
+# A new build directory is configured without the tests (their tools are not installed by
+# --run-only); scripts/test.sh turns them on in the same directory later.
+GEN=(-G Ninja -DBUILD_TESTING=OFF)
+# Keep whatever generator and test setting an existing build directory was configured with.
 [[ -f "$BUILD_DIR/CMakeCache.txt" ]] && GEN=()
 cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD_DIR" -j2 --target chime-local

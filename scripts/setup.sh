@@ -5,6 +5,8 @@
 #                               node_modules (npm ci)
 #   scripts/setup.sh --bench    also wrk (load generator used by bench/)
 #   scripts/setup.sh --no-js    skip the npm part
+#   scripts/setup.sh --run-only only what building and running the emulator needs (scripts/run.sh):
+#                               compiler, CMake, Ninja, ccache and the four libraries; no test tools
 #
 # Idempotent: a package is installed only if `dpkg-query` says it is missing, `apt-get update`
 # runs only when something must be installed, and `npm ci` runs only when a node_modules
@@ -16,11 +18,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WANT_BENCH=0
 WANT_JS=1
+RUN_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --bench) WANT_BENCH=1 ;;
     --no-js) WANT_JS=0 ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --run-only) RUN_ONLY=1; WANT_JS=0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +56,11 @@ PACKAGES=(
   clang libclang-rt-14-dev
   podman runc debootstrap
 )
+if (( RUN_ONLY )); then
+  # Building and running chime-local needs nothing else (the tests' tools are above).
+  PACKAGES=(g++ cmake ninja-build ccache libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
+            ca-certificates)
+fi
 if (( WANT_JS )); then
   PACKAGES+=(chromium)
 fi

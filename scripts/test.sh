@@ -25,7 +25,7 @@ GEN=(-G Ninja)
 [[ -f "$BUILD_DIR/CMakeCache.txt" ]] && GEN=()
 SAN_DIR="${CHIME_LOCAL_SANITIZE_BUILD_DIR:-build-sanitize}"
 [[ "$SAN_DIR" = /* ]] || SAN_DIR="$ROOT/$SAN_DIR"
-cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DCHIME_SANITIZE_BUILD_DIR="$SAN_DIR"
+cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON -DCHIME_SANITIZE_BUILD_DIR="$SAN_DIR"
 start=$SECONDS
 cmake --build "$BUILD_DIR" -j2
 echo "test.sh: $BUILD_DIR built in $((SECONDS - start)) s"
