@@ -1,11 +1,15 @@
 #include "server/aws_http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "server/aws_answer_summary.hpp"
 
 namespace chime::server {
 
@@ -30,7 +34,17 @@ AwsHttpClient::AwsHttpClient(Options options) : options_(std::move(options)) {
 HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& path,
                                 const std::string& query,
                                 std::vector<std::pair<std::string, std::string>> headers,
-                                const std::string& content_type, const std::string& body) const {
+                                const std::string& content_type, const std::string& body,
+                                Clock::time_point deadline) const {
+  const std::string what = service + " call to " + options_.endpoint + path;
+  HttpAttempt result;
+  const auto now = Clock::now();
+  if (deadline <= now) {
+    result.detail = what + " not attempted: its deadline has passed";
+    return result;
+  }
+  const auto timeout = std::min<Clock::duration>(options_.timeout, deadline - now);
+
   SigV4Request sig;
   sig.method = "POST";
   sig.path = path;
@@ -53,8 +67,6 @@ HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& p
   req.body() = body;
   req.prepare_payload();
 
-  const std::string what = service + " call to " + options_.endpoint + path;
-  HttpAttempt result;
   net::io_context ioc;
   net::co_spawn(
       ioc,
@@ -62,16 +74,30 @@ HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& p
         auto ex = co_await net::this_coro::executor;
         net::ip::tcp::resolver resolver(ex);
         beast::tcp_stream stream(ex);
-        stream.expires_after(options_.timeout);
+        stream.expires_after(timeout);  // one deadline for connect, write and read together
         auto endpoints = co_await resolver.async_resolve(host_, port_, net::use_awaitable);
         co_await stream.async_connect(endpoints, net::use_awaitable);
         co_await http::async_write(stream, req, net::use_awaitable);
         beast::flat_buffer buffer;
-        http::response<http::string_body> res;
-        co_await http::async_read(stream, buffer, res, net::use_awaitable);
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(options_.max_answer_bytes);
+        boost::system::error_code ec;
+        co_await http::async_read(stream, buffer, parser,
+                                  net::redirect_error(net::use_awaitable, ec));
+        if (ec == http::error::body_limit) {
+          // The start line is parsed before the limit can be hit.
+          result.status = static_cast<int>(parser.get().result_int());
+          result.unusable_answer = true;
+          result.detail = what + " answered " + std::to_string(result.status) +
+                          " with a body larger than " + std::to_string(options_.max_answer_bytes) +
+                          " bytes (not read further)";
+          co_return;
+        }
+        if (ec) throw boost::system::system_error(ec);
+        const auto& res = parser.get();
         result.status = static_cast<int>(res.result_int());
-        result.detail = what + " answered " + std::to_string(result.status) +
-                        (res.body().empty() ? "" : ": " + res.body().substr(0, 300));
+        result.detail = what + " answered " + std::to_string(result.status) + "; " +
+                        SummarizeAnswer(res.body(), res["x-amzn-ErrorType"]);
       },
       [&](std::exception_ptr e) {
         if (!e) return;

@@ -33,16 +33,16 @@ void KinesisStreamer::Write(const std::string& stream_arn, const std::string& pa
       {"PartitionKey", partition_key},
       {"Data", Base64(data)}}.dump();
   RetryingQueue::Job job;
-  job.attempt = [this, body] {
+  job.target = stream_arn;  // one stream that hangs does not hold up another
+  job.attempt = [this, body](RetryingQueue::Clock::time_point deadline) {
     return client_.Post("kinesis", "/", "", {{"x-amz-target", "Kinesis_20131202.PutRecord"}},
-                        "application/x-amz-json-1.1", body);
+                        "application/x-amz-json-1.1", body, deadline);
   };
   job.failed = [stream](const HttpAttempt& last) {
     Warn("streaming record for Kinesis stream " + stream + " dropped: " + last.detail);
   };
-  if (!queue_.Push(std::move(job)))
-    Warn("streaming record for Kinesis stream " + stream +
-         " dropped: the queue is full or the emulator is stopping");
+  if (auto refused = queue_.Push(std::move(job)))
+    Warn("streaming record for Kinesis stream " + stream + " dropped: " + *refused);
 }
 
 }  // namespace chime::server

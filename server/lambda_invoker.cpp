@@ -1,7 +1,10 @@
 #include "server/lambda_invoker.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
+
+#include "api/protocol/timestamp.hpp"
 
 namespace chime::server {
 
@@ -34,26 +37,37 @@ std::string QueryEncode(const std::string& v) {
 }  // namespace
 
 LambdaInvoker::LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue,
-                             OnFailure on_failure)
-    : client_(std::move(client)), on_failure_(std::move(on_failure)), queue_(queue) {}
+                             Logger logger, OnFailure on_failure)
+    : client_(std::move(client)),
+      logger_(logger),
+      on_failure_(std::move(on_failure)),
+      queue_(queue) {}
+
+void LambdaInvoker::Failed(const api::ProcessorInvocation& inv, const std::string& why) const {
+  logger_.Log(LogLevel::kWarn, "channel flow processor " + inv.function_arn +
+                                   " not invoked for message " + inv.message_id + " of channel " +
+                                   inv.channel_arn + " (CallbackId " + inv.callback_id +
+                                   "): " + why);
+  on_failure_(inv.callback_id);
+}
 
 void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {
   auto [name, qualifier] = FunctionOf(inv.function_arn);
   const std::string path = "/2015-03-31/functions/" + name + "/invocations";
   const std::string query = qualifier.empty() ? "" : "Qualifier=" + QueryEncode(qualifier);
-  const std::string callback_id = inv.callback_id;
   RetryingQueue::Job job;
-  job.attempt = [this, path, query, event = inv.event] {
+  job.target = inv.function_arn;
+  if (inv.deadline_ms > 0) {  // NowMs() (which a test clock may shift) -> steady clock
+    job.deadline =
+        RetryingQueue::Clock::now() + std::chrono::milliseconds(inv.deadline_ms - api::NowMs());
+  }
+  job.attempt = [this, path, query, event = inv.event](RetryingQueue::Clock::time_point deadline) {
     return client_.Post("lambda", path, query, {{"x-amz-invocation-type", "Event"}},
-                        "application/json", event);
+                        "application/json", event, deadline);
   };
-  job.failed = [this, callback_id](const HttpAttempt& last) {
-    on_failure_(callback_id, last.detail);
-  };
-  if (!queue_.Push(std::move(job))) {
-    on_failure_(callback_id, "the Lambda invocation queue is full (" +
-                                 std::to_string(queue_.options().max_queue) +
-                                 " waiting) or stopping; the invocation was dropped");
+  job.failed = [this, inv](const HttpAttempt& last) { Failed(inv, last.detail); };
+  if (auto refused = queue_.Push(std::move(job))) {
+    Failed(inv, "the invocation queue refused it: " + *refused);
   }
 }
 

@@ -6,13 +6,18 @@
 // alias goes in Qualifier).
 //
 // Bounded and never blocking the caller (RetryingQueue): Invoke() queues (past
-// the queue's bound the invocation fails at once). Retries follow AWS's
-// asynchronous invocation: a throttle (429), a 5xx or a transport error is
-// tried again (3 attempts in all, 1 s then 2 s apart; AWS retries function
-// errors twice, with longer delays); any other 4xx (unknown function, bad
-// request) fails at once; a 2xx is delivered (the processor then calls
-// ChannelFlowCallback). A failed invocation is reported to `on_failure`,
-// which applies the processor's FallbackAction.
+// the queue's bounds the invocation fails at once). The target of each call is
+// the processor's function ARN: a few calls per function run at once and
+// functions take turns, so a function whose calls hang delays only its own
+// invocations. Retries follow AWS's asynchronous invocation: a throttle (429),
+// a 5xx or a transport error is tried again (3 attempts in all, 1 s then 2 s
+// apart; AWS retries function errors twice, with longer delays); any other 4xx
+// (unknown function, bad request) and an answer over the client's size cap
+// fail at once; a 2xx is delivered (the processor then calls
+// ChannelFlowCallback). No attempt outlives the invocation's deadline
+// (--channel-flow-timeout after it was made). A failed invocation is logged at
+// warn (endpoint, answer, message and CallbackId: the sender never sees them)
+// and reported to `on_failure`, which applies the processor's FallbackAction.
 #pragma once
 
 #include <functional>
@@ -20,15 +25,17 @@
 
 #include "api/messaging/processor_invoker.hpp"
 #include "server/aws_http_client.hpp"
+#include "server/log.hpp"
 #include "server/retrying_queue.hpp"
 
 namespace chime::server {
 
 class LambdaInvoker : public api::ProcessorInvoker {
  public:
-  using OnFailure = std::function<void(const std::string& callback_id, const std::string& detail)>;
+  using OnFailure = std::function<void(const std::string& callback_id)>;
 
-  LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue, OnFailure on_failure);
+  LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue, Logger logger,
+                OnFailure on_failure);
 
   void Invoke(api::ProcessorInvocation invocation) override;
   // Drops what is queued and joins the workers (idempotent). Invocations not
@@ -36,7 +43,10 @@ class LambdaInvoker : public api::ProcessorInvoker {
   void Stop() { queue_.Stop(); }
 
  private:
+  void Failed(const api::ProcessorInvocation& inv, const std::string& why) const;
+
   AwsHttpClient client_;
+  Logger logger_;
   OnFailure on_failure_;
   RetryingQueue queue_;
 };

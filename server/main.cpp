@@ -5,6 +5,8 @@
 //
 // Exit codes: 0 after a graceful shutdown (or --help/--version), 1 when the
 // server cannot start, 2 for bad flags or environment variables.
+#include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -41,6 +43,7 @@
 #include "server/http_server.hpp"
 #include "server/kinesis_streamer.hpp"
 #include "server/lambda_invoker.hpp"
+#include "server/log.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/snapshot.hpp"
@@ -322,11 +325,15 @@ int main(int argc, char** argv) {
   api::ChannelFlowRunner flow_runner(service, *store, sink);
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
+    // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the
+    // retries fit in it; no attempt outlives its invocation's deadline anyway.
+    auto client = OutgoingClient(config, config.lambda_endpoint);
+    client.timeout = std::chrono::milliseconds(
+        std::clamp<int64_t>(config.channel_flow_timeout_ms / 4, 100, 5000));
     lambda = std::make_unique<server::LambdaInvoker>(
-        OutgoingClient(config, config.lambda_endpoint), server::RetryingQueue::Options{},
-        [&flow_runner](const std::string& callback_id, const std::string& detail) {
-          flow_runner.ReportFailure(callback_id, detail);
-        });
+        std::move(client), server::RetryingQueue::Options{},
+        server::Logger(config.log_level, config.log_format),
+        [&flow_runner](const std::string& callback_id) { flow_runner.ReportFailure(callback_id); });
     service.processor_invoker = lambda.get();
   }
   flow_runner.Start();

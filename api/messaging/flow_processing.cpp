@@ -126,7 +126,8 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
   storage::InsertFlowInvocation(env.db, inv);
   if (ProcessorInvoker* invoker = env.config.processor_invoker) {
     env.outbox.AfterCommit(
-        [invoker, call = ProcessorInvocation{inv.callback_id, inv.function_arn, inv.event}] {
+        [invoker, call = ProcessorInvocation{inv.callback_id, inv.function_arn, inv.event,
+                                             inv.channel_arn, inv.message_id, inv.deadline_ms}] {
           invoker->Invoke(call);
         });
   }
@@ -225,7 +226,7 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
   return out;
 }
 
-void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::string& detail) {
+void ProcessorFailed(FlowEnv& env, const std::string& callback_id) {
   auto inv = storage::FindFlowInvocation(env.db, callback_id);
   if (!inv || inv->state != "PENDING") return;
   storage::SetFlowInvocationState(env.db, callback_id, "FAILED");
@@ -236,7 +237,7 @@ void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::st
   const bool carry_on =
       index < processors.size() && processors[index].value("FallbackAction", "") == "CONTINUE";
   if (carry_on) return Advance(env, *inv, *m);
-  Fail(env, *inv, *m, "Processor " + inv->function_arn + " failed: " + detail);
+  Fail(env, *inv, *m, kInvocationFailedDetail);
 }
 
 int ExpireOverdue(FlowEnv& env) {

@@ -48,9 +48,17 @@ void StartProcessing(FlowEnv& env, const std::string& flow_arn, const storage::M
 // A CallbackId already answered returns the same response and changes nothing.
 json Callback(FlowEnv& env, const std::string& channel_arn, const json& in);
 
+// Status.Detail of a message FAILED because its processor could not be
+// invoked. The sender sees it, so it says no more than that: AWS documents no
+// text (developer guide "Sending messages": FAILED means "the processor Lambda
+// function is unreachable"; the reason goes to the account's EventBridge
+// "ProcessorInvocationFailure" event, not to the sender). What the endpoint
+// answered goes to the server log (server/lambda_invoker.cpp).
+inline constexpr const char* kInvocationFailedDetail = "Processor invocation failed";
+
 // The invocation could not be delivered (the Lambda endpoint refused it):
 // the processor's FallbackAction decides. No-op unless still PENDING.
-void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::string& detail);
+void ProcessorFailed(FlowEnv& env, const std::string& callback_id);
 
 // Invocations past their deadline: their messages become FAILED. Returns how many.
 int ExpireOverdue(FlowEnv& env);

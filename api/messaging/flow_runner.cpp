@@ -59,10 +59,8 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
   pipeline_.SubmitWrite(std::move(work));
 }
 
-void ChannelFlowRunner::ReportFailure(const std::string& callback_id, const std::string& detail) {
-  Submit([callback_id, detail](flows::FlowEnv& env) {
-    flows::ProcessorFailed(env, callback_id, detail);
-  });
+void ChannelFlowRunner::ReportFailure(const std::string& callback_id) {
+  Submit([callback_id](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id); });
 }
 
 void ChannelFlowRunner::SweepLoop() {

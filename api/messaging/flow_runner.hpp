@@ -34,7 +34,7 @@ class ChannelFlowRunner {
   // Stops the timer thread (idempotent); call before stopping the pipeline.
   void Stop();
   // Any thread: invocation `callback_id` could not be delivered.
-  void ReportFailure(const std::string& callback_id, const std::string& detail);
+  void ReportFailure(const std::string& callback_id);
 
  private:
   void Submit(std::function<void(flows::FlowEnv&)> fn);

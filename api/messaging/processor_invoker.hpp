@@ -7,6 +7,7 @@
 // must only queue the work, never block.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace chime::api {
@@ -15,6 +16,9 @@ struct ProcessorInvocation {
   std::string callback_id;
   std::string function_arn;  // the processor's Lambda ResourceArn
   std::string event;         // the JSON the function gets
+  std::string channel_arn;   // of the message, for the server log
+  std::string message_id;
+  int64_t deadline_ms = 0;  // NowMs() past which the invocation has timed out (0: none)
 };
 
 class ProcessorInvoker {
