@@ -22,6 +22,7 @@
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/inline_pipeline.hpp"
+#include "storage/log.hpp"
 
 namespace chime::api {
 
@@ -226,8 +227,8 @@ struct Dispatcher::Impl {
           try {
             job();
           } catch (const std::exception& e) {
-            std::fprintf(stderr, "ERROR after-commit job of %s (request %s) failed: %s\n", o.operation.c_str(),
-                         o.request_id.c_str(), e.what());
+            storage::Log(storage::LogLevel::kError, "after-commit job of " + o.operation + " (request " +
+                                                        o.request_id + ") failed: " + e.what());
           } catch (...) {
           }
         }

@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "api/service_config.hpp"
+#include "storage/log.hpp"
 
 namespace chime::server {
 
-enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
+// The levels of the process's log sink (storage/log.hpp).
+using LogLevel = storage::LogLevel;
 
 // "error", "warn", "info", "debug".
 std::string_view LogLevelName(LogLevel level);

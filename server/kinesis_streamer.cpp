@@ -2,9 +2,10 @@
 
 #include <openssl/evp.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <vector>
+
+#include "storage/log.hpp"
 
 namespace chime::server {
 
@@ -17,7 +18,7 @@ std::string Base64(const std::string& data) {
   return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n));
 }
 
-void Warn(const std::string& message) { std::fprintf(stderr, "WARN %s\n", message.c_str()); }
+void Warn(const std::string& message) { storage::Log(storage::LogLevel::kWarn, message); }
 
 }  // namespace
 

@@ -6,6 +6,9 @@
 // got. At debug level the line also carries the bound input (sensitive
 // members masked) and the response body.
 //
+// The process's log sink (storage/log.hpp): main installs one, so the lines of
+// storage/ and api/ get the same timestamp, level and format as the server's.
+//
 // Beast-free so the unit tests can include it. Thread-safe: one fwrite per line.
 #pragma once
 
@@ -17,6 +20,7 @@
 
 #include "api/http_types.hpp"
 #include "server/config.hpp"
+#include "storage/log.hpp"
 
 namespace chime::server {
 
@@ -46,13 +50,13 @@ std::string UtcTimestamp(int64_t epoch_ms);
 std::string FormatMessageLine(LogLevel level, std::string_view message, LogFormat format, int64_t now_ms);
 std::string FormatRequestLine(const RequestLogRecord& record, LogFormat format, int64_t now_ms);
 
-class Logger {
+class Logger final : public storage::LogSink {
  public:
   Logger(LogLevel level, LogFormat format, std::FILE* out = stderr) : level_(level), format_(format), out_(out) {}
 
-  bool Enabled(LogLevel level) const { return level <= level_; }
+  bool Enabled(LogLevel level) const override { return level <= level_; }
   LogFormat format() const { return format_; }
-  void Log(LogLevel level, std::string_view message) const;
+  void Log(LogLevel level, std::string_view message) const override;
   // At error level for 5xx answers, info otherwise.
   void Request(const RequestLogRecord& record) const;
 

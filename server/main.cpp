@@ -45,6 +45,7 @@
 #include "server/lambda_invoker.hpp"
 #include "server/log.hpp"
 #include "storage/channel_flow_repo.hpp"
+#include "storage/log.hpp"
 #include "storage/migrations.hpp"
 #include "storage/snapshot.hpp"
 #include "server/local_ca.hpp"
@@ -151,8 +152,11 @@ chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config,
   return options;
 }
 
+using chime::storage::Log;
+using chime::storage::LogLevel;
+
 int Fail(const std::string& message) {
-  std::fprintf(stderr, "chime-local: %s\n", message.c_str());
+  Log(LogLevel::kError, "chime-local: " + message);
   return 1;
 }
 
@@ -173,7 +177,7 @@ std::optional<std::string> ApplySeedFile(const ServerConfig& config, chime::api:
     return "invalid --seed-file " + config.seed_file + ": " + e.what();
   }
   if (config.read_only) {
-    std::fprintf(stderr, "chime-local: --read-only: --seed-file %s is checked but not applied\n", config.seed_file.c_str());
+    Log(LogLevel::kWarn, "chime-local: --read-only: --seed-file " + config.seed_file + " is checked but not applied");
     return std::nullopt;
   }
   api::HttpRequest request;
@@ -186,13 +190,11 @@ std::optional<std::string> ApplySeedFile(const ServerConfig& config, chime::api:
     const std::string why = body.is_object() ? body.value("Message", response.body) : response.body;
     return "invalid --seed-file " + config.seed_file + ": " + why;
   }
-  if (config.log_level >= chime::server::LogLevel::kInfo) {
-    if (body.is_object() && body.value("skipped", false)) {
-      std::fprintf(stderr, "chime-local: the store already holds data: --seed-file %s not applied (POST "
-                           "/_chime-local/reset restores it)\n", config.seed_file.c_str());
-    } else {
-      std::fprintf(stderr, "chime-local: seeded from %s\n", config.seed_file.c_str());
-    }
+  if (body.is_object() && body.value("skipped", false)) {
+    Log(LogLevel::kInfo, "chime-local: the store already holds data: --seed-file " + config.seed_file +
+                             " not applied (POST /_chime-local/reset restores it)");
+  } else {
+    Log(LogLevel::kInfo, "chime-local: seeded from " + config.seed_file);
   }
   api::SetStartSeed(std::move(seed));
   return std::nullopt;
@@ -227,14 +229,18 @@ int main(int argc, char** argv) {
       break;
   }
   const ServerConfig& config = parsed.config;
+  // Every line from here on, of every layer, goes through this one sink (--log-level,
+  // --log-format). Declared first, so it outlives every thread that logs.
+  const server::Logger logger(config.log_level, config.log_format);
+  storage::SetLogSink(&logger);
   if (config.read_only && config.InMemory()) {
-    std::fprintf(stderr, "chime-local: --read-only serves an existing database file; it cannot be combined "
-                         "with --in-memory or --data-file :memory:\n");
+    Log(LogLevel::kError, "chime-local: --read-only serves an existing database file; it cannot be combined "
+                          "with --in-memory or --data-file :memory:");
     return 2;
   }
 
   if (config.read_only && !config.snapshot_file.empty()) {
-    std::fprintf(stderr, "chime-local: --snapshot replaces the data, so it cannot be combined with --read-only\n");
+    Log(LogLevel::kError, "chime-local: --snapshot replaces the data, so it cannot be combined with --read-only");
     return 2;
   }
 
@@ -375,14 +381,7 @@ int main(int argc, char** argv) {
     options.service = &service;
     options.hub = &hub;
     options.pipeline = store.get();
-    options.log = [&config](server::LogLevel level, std::string_view message) {
-      if (level > config.log_level) return;
-      static constexpr std::string_view kNames[] = {"ERROR ", "WARN ", "INFO ", "DEBUG "};
-      std::string line(kNames[static_cast<int>(level)]);
-      line += message;
-      line += '\n';
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    };
+    options.log = [](server::LogLevel level, std::string_view message) { Log(level, message); };
     messaging = std::make_unique<server::MessagingTransport>(std::move(options));
   } catch (const std::exception& e) {
     return Fail(std::string("cannot set up TLS for the messaging session: ") + e.what());

@@ -2,9 +2,8 @@
 
 #include <sqlite3.h>
 
-#include <cstdio>
-
 #include "storage/error.hpp"
+#include "storage/log.hpp"
 
 namespace chime::storage {
 
@@ -53,7 +52,7 @@ void Checkpointer::CheckpointOnce() {
   int log = 0, done = 0;
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-    std::fprintf(stderr, "WARN background WAL checkpoint failed: %s\n", sqlite3_errmsg(db_));
+    Log(LogLevel::kWarn, std::string("background WAL checkpoint failed: ") + sqlite3_errmsg(db_));
     return;
   }
   checkpoints_.fetch_add(1, std::memory_order_relaxed);

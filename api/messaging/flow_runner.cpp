@@ -7,6 +7,7 @@
 
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
+#include "storage/log.hpp"
 
 namespace chime::api {
 
@@ -43,7 +44,8 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "ERROR channel flow background work failed: %s\n", e.what());
+        storage::Log(storage::LogLevel::kError,
+                     std::string("channel flow background work failed: ") + e.what());
       } catch (...) {
       }
       return;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/protocol/input_log.hpp"
+#include "storage/log.hpp"
 #include "tests/unit/api_fixture.hpp"
 
 namespace chime::server {
@@ -107,6 +108,29 @@ TEST(LogTest, LoggerFiltersByLevelAndWritesOneLine) {
   EXPECT_EQ(out.find("hidden"), std::string::npos);
   EXPECT_NE(out.find("status=503"), std::string::npos);
   EXPECT_EQ(out.find("status=200"), std::string::npos);
+}
+
+// storage/ and api/ log through storage::Log: once a Logger is installed their
+// lines get its timestamp, level filter and format.
+TEST(LogTest, InstalledLoggerIsTheSinkOfEveryLayer) {
+  char* buf = nullptr;
+  size_t size = 0;
+  std::FILE* mem = open_memstream(&buf, &size);
+  {
+    const Logger logger(LogLevel::kWarn, LogFormat::kJson, mem);
+    storage::SetLogSink(&logger);
+    storage::Log(LogLevel::kInfo, "hidden at warn level");
+    storage::Log(LogLevel::kWarn, "background WAL checkpoint failed: disk I/O error");
+    storage::SetLogSink(nullptr);
+  }
+  std::fclose(mem);
+  std::string out(buf, size);
+  std::free(buf);
+  ASSERT_EQ(out.find('\n'), out.size() - 1) << out;  // exactly one line
+  json j = json::parse(out);
+  EXPECT_EQ(j["level"], "warn");
+  EXPECT_EQ(j["message"], "background WAL checkpoint failed: disk I/O error");
+  EXPECT_TRUE(j.contains("time"));
 }
 
 TEST(InputLogTest, DebugInputAndResponseMaskSensitiveMembers) {
