@@ -6,7 +6,8 @@ from chime_local.pytest_plugin import worker_account
 TENANT_TESTS = """
 def test_acts_in_the_worker_account(chime):
     assert chime.account == "{account}"
-    arn = chime.identity.create_app_instance(Name="mine")["AppInstanceArn"]
+    for i in range(60):  # more than one page of ListAppInstances
+        arn = chime.identity.create_app_instance(Name=f"mine-{{i}}")["AppInstanceArn"]
     assert ":{account}:" in arn
 
 

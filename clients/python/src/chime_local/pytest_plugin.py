@@ -68,11 +68,15 @@ class Chime:
             self.control.clock.reset()
             self.control.reset()
             return
-        identity = self.identity
-        for page in identity.get_paginator("list_app_instances").paginate() \
-                if identity.can_paginate("list_app_instances") else [identity.list_app_instances()]:
-            for app in page["AppInstances"]:
-                self.control.reset(app_instance_arn=app["AppInstanceArn"])
+        arns, kwargs = [], {"MaxResults": 50}
+        while True:  # every page first: resetting while paging would shift the pages
+            page = self.identity.list_app_instances(**kwargs)
+            arns += [app["AppInstanceArn"] for app in page["AppInstances"]]
+            if not page.get("NextToken"):
+                break
+            kwargs["NextToken"] = page["NextToken"]
+        for arn in arns:
+            self.control.reset(app_instance_arn=arn)
 
 
 def _tenant_account(emulator: Emulator) -> str | None:
