@@ -42,6 +42,8 @@ fi
 # tests (Debian's boto3 is a fallback; a newer boto3 on PATH is preferred by tests/CMakeLists.txt).
 # python3-pytest + curl + sqlite3 (the CLI): the README's pytest, curl and snapshot examples,
 # which integration.test_readme_examples runs as written.
+# python3-venv + python3-pip + python3-setuptools + python3-wheel: clients.python installs
+# clients/python offline into a venv (pip --no-index --no-build-isolation).
 # clang + libclang-rt-14-dev: the ASan/UBSan build and the libFuzzer runtime (build-sanitize).
 # podman + runc + debootstrap: the container stage (docker/ci_image_test.sh builds a local
 # debian:bookworm-slim base from Debian's archive, since Docker Hub may be unreachable).
@@ -52,6 +54,7 @@ PACKAGES=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev
   python3 python3-boto3 python3-pytest awscli curl sqlite3
+  python3-venv python3-pip python3-setuptools python3-wheel
   ca-certificates
   clang libclang-rt-14-dev
   podman runc debootstrap

@@ -23,6 +23,11 @@ nothing else is changed; then the block runs the way the README tells a reader t
                        pytest and boto3 1.26: what a fresh Debian 12 machine has)
     pytest-seed        the same, saved as test_seeded.py (starts from --seed-file; resets, faults,
                        journal and clock)
+    pytest-plugin      saved as test_chat.py, `/usr/bin/python3 -m pytest -p chime_local.pytest_plugin`
+                       with clients/python/src on PYTHONPATH and CHIME_LOCAL_BIN set (the installed
+                       package loads the same plugin by its entry point; clients.python tests that)
+    node-control       saved as chat.test.mjs next to a node_modules holding chime-local
+                       (clients/node) and tests/js's @aws-sdk, `node --test chat.test.mjs`
 
 Blocks that look runnable (they talk to the emulator's address or use an AWS SDK) must carry a
 marker; ``<!-- not-run: why -->`` opts one out. The Docker section is exempt (its examples need a
@@ -41,7 +46,7 @@ import unittest
 
 import boto3
 
-from harness import ChimeLocal, aws_cli_command, make_client
+from harness import ChimeLocal, aws_cli_command, make_client, server_binary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -161,7 +166,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
                "channel-flow-queue", "throttle", "isolation",
-               "pytest-seed", "snapshot")
+               "pytest-seed", "snapshot", "pytest-plugin", "node-control")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -234,7 +239,7 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     def test_examples_point_at_the_documented_port(self):
         for name, b in self.examples.items():
-            if name in ("pytest-fixture", "pytest-seed"):
+            if name in ("pytest-fixture", "pytest-seed", "pytest-plugin", "node-control"):
                 continue  # starts its own emulator on --port 0
             with self.subTest(example=name):
                 self.assertIn(README_ENDPOINT, b.text)
@@ -392,6 +397,35 @@ class ReadmeExamplesTest(unittest.TestCase):
         # Start from a seed file, reset between tests, a fault on the third send, the journal,
         # the clock: the "done when", as a user writes it.
         self.assertRegex(self.run_pytest_example("pytest-seed", "test_seeded.py"), r"\b4 passed\b")
+
+    def test_pytest_plugin_example(self):
+        block = self.example("pytest-plugin")
+        self.assertEqual(block.lang, "python")
+        self.write("test_chat.py", block.text)
+        env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "clients", "python", "src"),
+                   CHIME_LOCAL_BIN=os.path.abspath(server_binary()), PYTHONDONTWRITEBYTECODE="1")
+        env.pop("CHIME_LOCAL_ENDPOINT", None)
+        out = self.run_checked([DEBIAN_PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-p",
+                                "chime_local.pytest_plugin", "test_chat.py"], cwd=self.tmp, env=env)
+        self.assertRegex(out, r"\b2 passed\b")
+
+    def test_node_control_example(self):
+        block = self.example("node-control")
+        self.assertEqual(block.lang, "js")
+        node = shutil.which("node")
+        self.assertTrue(node, "node is not installed (scripts/setup.sh)")
+        self.assertTrue(os.path.isdir(JS_NODE_MODULES),
+                        f"{JS_NODE_MODULES} is missing: run scripts/setup.sh (npm ci)")
+        modules = os.path.join(self.tmp, "node_modules")
+        os.makedirs(modules)
+        os.symlink(os.path.join(JS_NODE_MODULES, "@aws-sdk"), os.path.join(modules, "@aws-sdk"))
+        os.symlink(os.path.join(REPO, "clients", "node"), os.path.join(modules, "chime-local"))
+        self.write("chat.test.mjs", block.text)
+        env = dict(os.environ, CHIME_LOCAL_BIN=os.path.abspath(server_binary()),
+                   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true")
+        env.pop("CHIME_LOCAL_ENDPOINT", None)
+        out = self.run_checked([node, "--test", "chat.test.mjs"], cwd=self.tmp, env=env)
+        self.assertRegex(out, r"# pass 1\b")
 
 
 if __name__ == "__main__":
