@@ -706,9 +706,13 @@ asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection
     // so it is chosen from the raw request line before that.
     struct UploadSlot {
       std::atomic<bool>* held = nullptr;
-      ~UploadSlot() {
+      // As soon as the answer is decided: a retry must not meet a 503 while
+      // this one is still written or lingers.
+      void Release() {
         if (held) held->store(false);
+        held = nullptr;
       }
+      ~UploadSlot() { Release(); }
     } upload_slot;
     uint64_t body_limit = config.max_body_bytes;
     bool upload_refused = false;
@@ -796,6 +800,7 @@ asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection
       PrepareRequestLog(record, nullptr, *error);
       record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       logger.Request(record);
+      upload_slot.Release();
       co_await WriteErrorAndClose(io, std::move(*error));
       co_return;
     }
@@ -837,6 +842,7 @@ asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection
       }
       api_response = dispatcher->Finish(std::move(outcome));
     }
+    upload_slot.Release();
     if (web) web->Decorate(facts, api_response);
     const bool log_request = LogEnabled(LogLevel::kInfo) || (LogEnabled(LogLevel::kError) && api_response.status >= 500);
     if (log_request) PrepareRequestLog(record, logged_request ? &*logged_request : nullptr, api_response);

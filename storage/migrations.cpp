@@ -258,7 +258,9 @@ int UserVersion(Database& db) {
 std::span<const Migration> AllMigrations() { return kMigrations; }
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-void ApplyMigrations(Database& db) {
+void ApplyMigrations(Database& db) { ApplyMigrations(db, LatestSchemaVersion()); }
+
+void ApplyMigrations(Database& db, int last) {
   std::lock_guard lock(db.mutex());
   RegisterTokenKeyFunctions(db.handle());
   int current = UserVersion(db);
@@ -268,7 +270,7 @@ void ApplyMigrations(Database& db) {
                        std::to_string(LatestSchemaVersion()) + ")");
   }
   for (const Migration& m : kMigrations) {
-    if (m.version <= current) continue;
+    if (m.version <= current || m.version > last) continue;
     db.Exec("BEGIN IMMEDIATE");
     try {
       db.Exec(m.sql);

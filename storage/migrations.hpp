@@ -20,5 +20,8 @@ int LatestSchemaVersion();
 // Applies every migration above the file's user_version, each in its own
 // transaction. Throws storage::Error on failure or when the file is too new.
 void ApplyMigrations(Database& db);
+// The same, but only up to version `last` (a reference schema at an older
+// version, to compare an older snapshot's schema with).
+void ApplyMigrations(Database& db, int last);
 
 }  // namespace chime::storage

@@ -8,6 +8,8 @@
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/migrations.hpp"
+#include "storage/snapshot_invariants.hpp"
+#include "storage/snapshot_schema.hpp"
 #include "storage/table_order.hpp"
 
 namespace chime::storage {
@@ -46,6 +48,69 @@ std::string FirstProblem(Database& db, const char* pragma) {
   return st.Step() ? st.Text(0) : std::string("ok");
 }
 
+// The work and memory one untrusted file may cost (README "Snapshots of
+// hostile files"): a SQLite instruction budget through the progress handler
+// (100 M plus 1,000 per byte of the file), a cap on the growth of SQLite's
+// memory while it runs (twice the file plus 256 MiB), a cap on the in-memory
+// database's size (twice the file plus 64 MiB: a migration copies a table),
+// per-connection limits on value, row and SQL sizes, and no views, triggers
+// or untrusted schema functions at all. In place until LoadSnapshot returns;
+// the restore then only reads tables already checked.
+class UntrustedBounds {
+ public:
+  static constexpr int kTick = 1000;  // instructions per progress callback
+
+  UntrustedBounds(Database& db, size_t size) : db_(db.handle()) {
+    ticks_left_ = 100'000 + static_cast<int64_t>(size);
+    budget_ = ticks_left_ * kTick;
+    memory_cap_ = sqlite3_memory_used() + 2 * static_cast<int64_t>(size) + (int64_t{256} << 20);
+    sqlite3_int64 file_cap = 2 * static_cast<sqlite3_int64>(size) + (sqlite3_int64{64} << 20);
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_SIZE_LIMIT, &file_cap);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+    sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, 1 << 20);  // a value or a row: ours are far smaller
+    sqlite3_limit(db_, SQLITE_LIMIT_SQL_LENGTH, 100'000);
+    sqlite3_limit(db_, SQLITE_LIMIT_EXPR_DEPTH, 200);
+    sqlite3_limit(db_, SQLITE_LIMIT_COMPOUND_SELECT, 10);
+    sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_limit(db_, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
+    sqlite3_limit(db_, SQLITE_LIMIT_WORKER_THREADS, 0);
+    sqlite3_progress_handler(db_, kTick, &UntrustedBounds::OnProgress, this);
+  }
+  ~UntrustedBounds() { sqlite3_progress_handler(db_, 0, nullptr, nullptr); }
+  UntrustedBounds(const UntrustedBounds&) = delete;
+  UntrustedBounds& operator=(const UntrustedBounds&) = delete;
+
+  // After a failed step: a bound that interrupted it is the reason.
+  void Explain() const {
+    if (out_of_time_) {
+      throw InvalidSnapshot("the snapshot needs more work to validate than allowed for its size (" +
+                            std::to_string(budget_) + " SQLite instructions); it is not a store chime-local wrote");
+    }
+    if (out_of_memory_) {
+      throw InvalidSnapshot("the snapshot needs more memory to validate than allowed for its size; it is not a store "
+                            "chime-local wrote");
+    }
+  }
+
+ private:
+  static int OnProgress(void* self) {
+    auto* b = static_cast<UntrustedBounds*>(self);
+    if (--b->ticks_left_ < 0) b->out_of_time_ = true;
+    if (sqlite3_memory_used() > b->memory_cap_) b->out_of_memory_ = true;
+    return b->out_of_time_ || b->out_of_memory_;  // non-zero interrupts the statement
+  }
+
+  sqlite3* db_;
+  int64_t ticks_left_;
+  int64_t memory_cap_;
+  int64_t budget_ = 0;
+  bool out_of_time_ = false;
+  bool out_of_memory_ = false;
+};
+
 }  // namespace
 
 std::vector<uint8_t> SerializeStore(Database& source) {
@@ -78,22 +143,26 @@ std::unique_ptr<Database> LoadSnapshot(std::string_view bytes) {
     throw InvalidSnapshot("the snapshot is not a SQLite database file (it does not start with \"SQLite format 3\")");
   }
   std::unique_ptr<Database> db;
-  int version = 0;
   try {
     db = Database::FromImage(bytes);
-    std::string integrity = FirstProblem(*db, "PRAGMA integrity_check(1)");
-    if (integrity != "ok") throw InvalidSnapshot("the snapshot fails PRAGMA integrity_check: " + integrity);
-    auto fk = db->Prepare("PRAGMA foreign_key_check");
-    if (fk.Step()) {
-      throw InvalidSnapshot("the snapshot violates a foreign key: a row of table " + fk.Text(0) +
-                            " references a missing row of " + fk.Text(2));
-    }
-    auto uv = db->Prepare("PRAGMA user_version");
-    uv.Step();
-    version = static_cast<int>(uv.Int(0));
   } catch (const Error& e) {
     throw InvalidSnapshot(std::string("the snapshot is not a readable SQLite database: ") + e.what());
   }
+  UntrustedBounds bounds(*db, bytes.size());
+  int version = 0;
+  auto readable = [&](auto step) {
+    try {
+      step();
+    } catch (const Error& e) {
+      bounds.Explain();
+      throw InvalidSnapshot(std::string("the snapshot is not a readable SQLite database: ") + e.what());
+    }
+  };
+  readable([&] {
+    auto uv = db->Prepare("PRAGMA user_version");
+    uv.Step();
+    version = static_cast<int>(uv.Int(0));
+  });
   if (version < 1) {
     throw InvalidSnapshot("the snapshot is not a chime-local database (its schema version, PRAGMA user_version, is " +
                           std::to_string(version) + ")");
@@ -102,33 +171,25 @@ std::unique_ptr<Database> LoadSnapshot(std::string_view bytes) {
     throw InvalidSnapshot("the snapshot has schema version " + std::to_string(version) +
                           ", newer than this chime-local understands (" + std::to_string(LatestSchemaVersion()) + ")");
   }
+  // Before anything reads a table: only our own tables and indexes, as we define them.
+  readable([&] { RequireSchemaOfVersion(*db, version); });
+  readable([&] {
+    std::string integrity = FirstProblem(*db, "PRAGMA integrity_check(1)");
+    if (integrity != "ok") throw InvalidSnapshot("the snapshot fails PRAGMA integrity_check: " + integrity);
+    auto fk = db->Prepare("PRAGMA foreign_key_check");
+    if (fk.Step()) {
+      throw InvalidSnapshot("the snapshot violates a foreign key: a row of table " + fk.Text(0) +
+                            " references a missing row of " + fk.Text(2));
+    }
+  });
   try {
     ApplyMigrations(*db);  // no-op at the latest version
   } catch (const Error& e) {
+    bounds.Explain();
     throw InvalidSnapshot("the snapshot (schema version " + std::to_string(version) +
                           ") cannot be migrated: " + e.what());
   }
-  // Its tables must be exactly ours: a file that only claims a version is refused here.
-  auto reference = Database::Open(":memory:");
-  auto mine = DataTablesParentsFirst(*reference);
-  auto theirs = DataTablesParentsFirst(*db);
-  for (const auto& table : mine) {
-    const TableColumns* found = nullptr;
-    for (const auto& t : theirs)
-      if (t.table == table.table) found = &t;
-    if (!found) throw InvalidSnapshot("the snapshot is not a chime-local database: table " + table.table + " is missing");
-    if (found->columns != table.columns) {
-      throw InvalidSnapshot("the snapshot's table " + table.table + " has columns (" + JoinQuoted(found->columns) +
-                            "), expected (" + JoinQuoted(table.columns) + ")");
-    }
-  }
-  if (theirs.size() != mine.size()) {
-    for (const auto& t : theirs) {
-      bool known = false;
-      for (const auto& m : mine) known = known || m.table == t.table;
-      if (!known) throw InvalidSnapshot("the snapshot is not a chime-local database: unknown table " + t.table);
-    }
-  }
+  readable([&] { RequireSnapshotInvariants(*db); });
   return db;
 }
 
@@ -153,13 +214,19 @@ std::vector<RestoredTable> ReplaceData(Database& target, Database& snapshot) {
       rc = sqlite3_step(insert.stmt);
       if (rc != SQLITE_DONE) {
         const std::string msg = "restore " + t.table;
-        if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(rc, msg + ": " + sqlite3_errmsg(target.handle()));
+        // Validation makes this unreachable for our own schema; still the snapshot's fault, not the store's.
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+          throw InvalidSnapshot("a row of the snapshot's table " + t.table + " breaks a constraint of the store: " +
+                                sqlite3_errmsg(target.handle()));
+        }
         Fail(target.handle(), rc, msg);
       }
       sqlite3_reset(insert.stmt);
       ++count.rows;
     }
-    if (rc != SQLITE_DONE) Fail(snapshot.handle(), rc, "read snapshot table " + t.table);
+    if (rc != SQLITE_DONE) {
+      throw InvalidSnapshot("the snapshot's table " + t.table + " cannot be read: " + sqlite3_errmsg(snapshot.handle()));
+    }
     restored.push_back(std::move(count));
   }
   return restored;

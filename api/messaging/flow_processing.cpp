@@ -47,9 +47,25 @@ json ProcessorEvent(const std::string& callback_id, const storage::MessageRecord
           {"ChannelMessage", std::move(msg)}};
 }
 
+// The flow's processors; an empty list for a missing flow or stored text
+// that is not a list (a snapshot is validated, but never trust stored data).
 json ProcessorsOf(storage::Database& db, const std::string& flow_arn) {
   auto flow = storage::FindChannelFlow(db, flow_arn);
-  return flow ? json::parse(flow->processors) : json::array();
+  if (!flow) return json::array();
+  json processors = json::parse(flow->processors, nullptr, false);
+  return processors.is_array() ? processors : json::array();
+}
+
+// Processor `index`'s Lambda ARN, or "" when it has none.
+std::string FunctionArnOf(const json& processors, size_t index) {
+  if (index >= processors.size() || !processors[index].is_object()) return "";
+  const json& p = processors[index];
+  auto config = p.find("Configuration");
+  if (config == p.end() || !config->is_object()) return "";
+  auto lambda = config->find("Lambda");
+  if (lambda == config->end() || !lambda->is_object()) return "";
+  auto arn = lambda->find("ResourceArn");
+  return arn != lambda->end() && arn->is_string() ? arn->get<std::string>() : "";
 }
 
 // The fields a processor may change, and the status, as stored before an edit.
@@ -118,7 +134,7 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
   inv.flow_arn = flow_arn;
   inv.action = action;
   inv.processor_index = static_cast<int64_t>(index);
-  inv.function_arn = processors[index]["Configuration"]["Lambda"].value("ResourceArn", "");
+  inv.function_arn = FunctionArnOf(processors, index);
   inv.event = ProcessorEvent(inv.callback_id, m).dump();
   inv.previous = previous;
   inv.created_ms = env.now_ms;
@@ -174,6 +190,17 @@ void StartProcessing(FlowEnv& env, const std::string& flow_arn, const storage::M
                      const std::optional<storage::MessageRecord>& before) {
   const json processors = ProcessorsOf(env.db, flow_arn);
   EmitMessageEvent(env, "PENDING_" + action + "_CHANNEL_MESSAGE", m, true);
+  if (processors.empty() || FunctionArnOf(processors, 0).empty()) {
+    // Not reachable through the API (a flow has 1..3 processors and cannot be
+    // deleted while associated); a clean FAILED, never a crash, if it happens.
+    storage::MessageRecord failed = m;
+    failed.status = "FAILED";
+    failed.status_detail = "Channel flow " + flow_arn + " does not exist or has no processor to invoke";
+    failed.updated_ms = env.now_ms;
+    storage::SaveProcessedMessage(env.db, failed);
+    EmitMessageEvent(env, "FAILED_" + action + "_CHANNEL_MESSAGE", failed, true);
+    return;
+  }
   std::optional<std::string> previous;
   if (before) previous = Snapshot(*before).dump();
   InvokeProcessor(env, flow_arn, processors, 0, m, action, previous);
@@ -235,7 +262,8 @@ void ProcessorFailed(FlowEnv& env, const std::string& callback_id) {
   const json processors = ProcessorsOf(env.db, inv->flow_arn);
   const auto index = static_cast<size_t>(inv->processor_index);
   const bool carry_on =
-      index < processors.size() && processors[index].value("FallbackAction", "") == "CONTINUE";
+      index < processors.size() && processors[index].is_object() &&
+      processors[index].value("FallbackAction", "") == "CONTINUE";
   if (carry_on) return Advance(env, *inv, *m);
   Fail(env, *inv, *m, kInvocationFailedDetail);
 }

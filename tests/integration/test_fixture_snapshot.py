@@ -316,5 +316,130 @@ class InMemorySnapshotTests(ChimeTestCase):
         self.assertEqual(message_ids(self.messaging, channel, user), {kept})
 
 
+class HostileSnapshotTests(ChimeTestCase):
+    """Crafted SQLite files (made here with python's sqlite3 from a real snapshot): each PUT is a
+    400 naming the problem, answered in bounded time; the server stays alive, health stays ok,
+    the next PUT works and a send to the channel works afterwards."""
+    persistent = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.mkdtemp(prefix="chime-local-hostile-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self):
+        self.app = self.make_app_instance()
+        self.user = self.make_user(self.app)
+        self.channel = self.make_channel(self.app, self.user)
+        status, _, self.good = self.raw_request("GET", SNAPSHOT, timeout=30)
+        self.assertEqual(status, 200)
+
+    def crafted(self, *statements):
+        path, db = open_snapshot(self.good, self.tmp)
+        db.execute("PRAGMA foreign_keys=OFF")
+        for sql in statements:
+            db.executescript(sql)
+        db.commit()
+        db.close()
+        with open(path, "rb") as f:
+            data = f.read()
+        os.unlink(path)
+        return data
+
+    def put(self, data, timeout=20):
+        try:
+            return self.raw_request("PUT", SNAPSHOT, body=data, timeout=timeout,
+                                    headers={"Content-Type": "application/vnd.sqlite3"})
+        except OSError as e:  # socket.timeout included: a hang fails, it does not block the suite
+            self.fail(f"PUT /_chime-local/snapshot got no answer within {timeout} s: {e!r}")
+
+    def assert_refused_and_healthy(self, data, *words):
+        status, _, body = self.put(data)
+        self.assertEqual(status, 400, body[:800])
+        for w in words:
+            self.assertIn(w.lower(), body.decode().lower())
+        status, _, health = self.raw_request("GET", "/_chime-local/health", timeout=5)
+        self.assertEqual(status, 200, health)
+        self.assertIn(b'"ok"', health)
+        status, _, body = self.put(self.good)
+        self.assertEqual(status, 200, body[:500])
+        self.messaging.send_channel_message(ChannelArn=self.channel, Content="still works", Type="STANDARD",
+                                            Persistence="PERSISTENT", ChimeBearer=self.user)
+
+    def version_2_with_recursive_view(self):
+        return self.crafted(
+            "DROP INDEX channels_by_flow; DROP TABLE channel_flow_invocations; DROP TABLE channel_flows; "
+            "DROP TABLE messaging_streaming_configurations; DROP TABLE client_tokens;",
+            "CREATE VIEW idempotency_tokens AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+            "SELECT 's|' || n AS scope, 't' AS token, '00' AS request_hash, 'r' AS response, n AS created_ms FROM r",
+            "PRAGMA user_version = 2")
+
+    def test_a_recursive_view_is_refused_at_once(self):
+        data = self.version_2_with_recursive_view()
+        started = time.monotonic()
+        self.assert_refused_and_healthy(data, "idempotency_tokens")
+        self.assertLess(time.monotonic() - started, 15)
+
+    def test_a_recursive_view_fails_the_start_with_snapshot(self):
+        path = os.path.join(self.tmp, "view.sqlite3")
+        with open(path, "wb") as f:
+            f.write(self.version_2_with_recursive_view())
+        emu = ChimeLocal(startup_timeout=20)
+        try:
+            with self.assertRaises(RuntimeError):
+                emu.start(extra_args=["--snapshot", path])
+            self.assertIsNotNone(emu.process.poll() if emu.process else 1)
+            log = emu.log_text()
+            self.assertIn(path, log)
+            self.assertIn("idempotency_tokens", log)
+        finally:
+            try:
+                emu.stop()
+            finally:
+                emu.cleanup()
+
+    def test_a_channel_naming_a_missing_flow_is_refused(self):
+        flow = self.app + "/channel-flow/missing"
+        data = self.crafted(f"UPDATE channels SET channel_flow_arn = '{flow}'")
+        self.assert_refused_and_healthy(data, "channel_flow_arn", "channels")
+
+    def test_a_flow_without_processors_is_refused(self):
+        flow = self.app + "/channel-flow/empty"
+        data = self.crafted(
+            "INSERT INTO channel_flows (arn, app_instance_arn, name, processors, created_ms, updated_ms) "
+            f"VALUES ('{flow}', '{self.app}', 'f', '[]', 1, 1)",
+            f"UPDATE channels SET channel_flow_arn = '{flow}'")
+        self.assert_refused_and_healthy(data, "channel_flows", "processors")
+
+    def test_a_table_without_its_foreign_key_is_refused(self):
+        data = self.crafted(
+            "DROP TABLE channel_moderators",
+            "CREATE TABLE channel_moderators (id INTEGER PRIMARY KEY, channel_arn TEXT NOT NULL, "
+            "moderator_arn TEXT NOT NULL, created_by_arn TEXT NOT NULL, created_ms INTEGER NOT NULL, "
+            "UNIQUE (channel_arn, moderator_arn))",
+            "CREATE INDEX moderators_by_member ON channel_moderators(moderator_arn, id)",
+            "INSERT INTO channel_moderators (channel_arn, moderator_arn, created_by_arn, created_ms) "
+            f"VALUES ('{self.channel}', '{self.app}/user/missing', '{self.user}', 1)")
+        self.assert_refused_and_healthy(data, "channel_moderators")
+
+    def test_out_of_range_numbers_are_refused(self):
+        self.assert_refused_and_healthy(self.crafted(f"UPDATE app_instances SET retention_days = {2**62}"),
+                                        "app_instances", "retention_days", "row id=")
+        self.assert_refused_and_healthy(self.crafted(f"UPDATE principals SET expiration_days = {2**62}"),
+                                        "principals", "expiration_days")
+
+    def test_a_put_right_after_a_413_is_answered(self):
+        with ChimeLocal().start(extra_args=["--max-snapshot-bytes", str(len(self.good) - 1)]) as small:
+            status, _, body = small.raw_request("PUT", SNAPSHOT, body=self.good, timeout=30)
+            self.assertEqual(status, 413, body)
+            status, _, body = small.raw_request("PUT", SNAPSHOT, body=b"not a database" * 20, timeout=30)
+            self.assertEqual(status, 400, body)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -174,6 +174,20 @@ TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
 
 // The example of the AWS General Reference ("Signature Version 4 test suite", get-vanilla-query:
 // GET /?Action=ListUsers&Version=2010-05-08 to IAM).
+// Stored data the API never writes (a flow without processors, a channel
+// naming a missing flow) fails the message cleanly instead of crashing.
+TEST_F(ChannelFlowTest, AFlowWithoutProcessorsOrAMissingFlowFailsTheMessage) {
+  MakeFlowChannel(json::array({Processor("moderator", 1, "ABORT")}));
+  db_->Prepare("UPDATE channel_flows SET processors = '[]'").Run();
+  const std::string id = Send("hello");
+  EXPECT_EQ(StatusOf(id), "FAILED");
+  EXPECT_TRUE(Pending().empty());
+  db_->Exec("PRAGMA foreign_keys=OFF");
+  db_->Prepare("DELETE FROM channel_flows").Run();
+  EXPECT_EQ(StatusOf(Send("again")), "FAILED");
+  db_->Exec("PRAGMA foreign_keys=ON");
+}
+
 TEST(SigV4Test, MatchesTheDocumentedExample) {
   server::SigV4Request r;
   r.method = "GET";

@@ -38,14 +38,15 @@ void InsertChannelWithMessages(Database& db, const std::string& app, int message
   const std::string channel = app + "/channel/c1";
   db.Prepare(
         "INSERT INTO channels (arn, app_instance_arn, name, mode, privacy, created_by_arn, created_ms, updated_ms) "
-        "VALUES (?, ?, 'c', 'RESTRICTED', 'PUBLIC', 'x', 1, 1)")
-      .BindAll(channel, app)
+        "VALUES (?, ?, 'c', 'RESTRICTED', 'PUBLIC', ?, 1, 1)")
+      .BindAll(channel, app, app + "/user/u1")
       .Run();
   for (int i = 0; i < messages; ++i) {
     db.Prepare(
           "INSERT INTO channel_messages (message_id, channel_arn, sender_arn, type, persistence, content, created_ms, "
-          "updated_ms) VALUES (?, ?, 's', 'STANDARD', 'PERSISTENT', ?, ?, ?)")
-        .BindAll("m" + std::to_string(i), channel, std::string(i % 7, 'x'), int64_t{i}, int64_t{i})
+          "updated_ms) VALUES (?, ?, ?, 'STANDARD', 'PERSISTENT', ?, ?, ?)")
+        .BindAll("m" + std::to_string(i), channel, app + "/user/u1", std::string(i % 7, 'x'), int64_t{i},
+                 int64_t{i})
         .Run();
   }
 }
