@@ -86,6 +86,8 @@ TlsFiles ResolveTls(const ServerConfig& config, const fs::path& data_dir, fs::pa
     dir = data_dir / "tls";  // a store made by an earlier version keeps the CA its users trust
   } else if (auto user = UserCaDirectory(); user && Writable(*user)) {
     dir = *user;
+  } else if (!config.read_only && !data_dir.empty()) {
+    dir = data_dir / "tls";  // no home (a container): the store's directory keeps it
   } else {
     temp_dir = dir = MakeTempDirectory(config);
   }

@@ -3,7 +3,8 @@
 // where earlier versions kept it); else one directory per user
 // ($XDG_DATA_HOME/chime-local/ca, or ~/.local/share/chime-local/ca), shared by
 // --in-memory, --read-only and every data directory; else (no usable home, e.g.
-// a container without one) a temporary directory removed at exit.
+// a container without one) <data dir>/tls of a file store; else a temporary
+// directory removed at exit.
 #pragma once
 
 #include <filesystem>
