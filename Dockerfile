@@ -44,7 +44,8 @@ VOLUME /data
 EXPOSE 4590
 ENV CHIME_LOCAL_HOST=0.0.0.0 \
     CHIME_LOCAL_PORT=4590 \
-    CHIME_LOCAL_DATA_DIR=/data
+    CHIME_LOCAL_DATA_DIR=/data \
+    CHIME_LOCAL_CA_DIR=/data/tls
 # Kept only in the docker image format: `podman build --format docker` (podman's default OCI
 # format drops HEALTHCHECK).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

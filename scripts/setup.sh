@@ -47,6 +47,7 @@ fi
 # clang + libclang-rt-14-dev: the ASan/UBSan build and the libFuzzer runtime (build-sanitize).
 # podman + runc + debootstrap: the container stage (docker/ci_image_test.sh builds a local
 # debian:bookworm-slim base from Debian's archive, since Docker Hub may be unreachable).
+# libnss3-tools: certutil, which `chime-local trust` uses (and its tests check the NSS database with).
 # chromium: the headless browser of js.messaging_browser (driven by playwright-core from npm,
 # which never downloads a browser).
 PACKAGES=(
@@ -58,6 +59,7 @@ PACKAGES=(
   ca-certificates
   clang libclang-rt-14-dev
   podman runc debootstrap
+  libnss3-tools
 )
 if (( RUN_ONLY )); then
   # Building and running chime-local needs nothing else (the tests' tools are above).

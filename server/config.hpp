@@ -79,6 +79,8 @@ struct ServerConfig {
   // names the WebSocket endpoint (empty = the request's Host header).
   std::string tls_cert;             // empty = generated local CA + certificate
   std::string tls_key;
+  std::string ca_dir;                  // empty: see server/ca_location.hpp
+  std::vector<std::string> tls_sans;   // more names for the generated server certificate
   std::string cors_origins = "*";   // comma-separated origins, or *
   uint32_t max_sessions = 10000;
   uint32_t max_sessions_per_user = 10;

@@ -108,6 +108,8 @@ CrossSitePolicy CrossSitePolicy::FromConfig(const ServerConfig& config) {
     p.allowed_hosts.push_back(std::move(lower));
   }
   if (!config.public_host.empty()) p.public_host = HostOfHostHeader(config.public_host).value_or("");
+  // A name put in the certificate (--tls-san) is a name clients reach the emulator by.
+  for (const std::string& name : config.tls_sans) p.allowed_hosts.push_back(Lower(name));
   p.control_origins = SplitCommaList(config.control_origins);
   p.session_origins = SplitCommaList(config.cors_origins);
   for (auto* list : {&p.control_origins, &p.session_origins}) {

@@ -7,12 +7,20 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "api/common/ids.hpp"
 
 namespace chime::server {
 
@@ -84,15 +92,31 @@ std::string KeyPem(EVP_PKEY* key) {
   return out;
 }
 
+// Written to a temporary name, then renamed: a concurrent start reads the old
+// file or the new one, never half of one.
 void WriteFile(const fs::path& path, const std::string& text, bool secret) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) Fail("cannot write " + path.string());
-  f << text;
-  f.close();
-  if (secret) {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) Fail("cannot write " + tmp.string());
+    if (secret) {
+      std::error_code ec;
+      fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
+    }
+    f << text;
+    f.close();
+    if (!f) Fail("cannot write " + tmp.string());
   }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) Fail("cannot write " + path.string() + ": " + ec.message());
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 bool Readable(const fs::path& path) {
@@ -100,7 +124,7 @@ bool Readable(const fs::path& path) {
   return f.good() && f.peek() != std::ifstream::traits_type::eof();
 }
 
-void Generate(const fs::path& dir) {
+void GenerateCa(const fs::path& dir) {
   KeyPtr ca_key = NewKey();
   CertPtr ca = NewCert(ca_key.get(), "chime-local development CA", 3650);
   X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get()));
@@ -108,6 +132,21 @@ void Generate(const fs::path& dir) {
   AddExt(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
   AddExt(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
   if (!X509_sign(ca.get(), ca_key.get(), EVP_sha256())) Fail("cannot sign the CA certificate");
+  WriteFile(dir / "ca-key.pem", KeyPem(ca_key.get()), true);
+  WriteFile(dir / "ca.pem", CertPem(ca.get()), false);
+}
+
+void GenerateServer(const fs::path& dir, const std::string& alt_names, const fs::path& cert_path,
+                    const fs::path& key_path) {
+  const std::string ca_pem = ReadFile(dir / "ca.pem");
+  const std::string ca_key_pem = ReadFile(dir / "ca-key.pem");
+  BIO* cert_bio = BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size()));
+  CertPtr ca(PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr));
+  BIO_free(cert_bio);
+  BIO* key_bio = BIO_new_mem_buf(ca_key_pem.data(), static_cast<int>(ca_key_pem.size()));
+  KeyPtr ca_key(PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr));
+  BIO_free(key_bio);
+  if (!ca || !ca_key) Fail("cannot read the CA in " + dir.string() + " (delete the directory to make a new one)");
 
   KeyPtr key = NewKey();
   // 825 days: the longest validity macOS/iOS accept for a server certificate.
@@ -116,29 +155,99 @@ void Generate(const fs::path& dir) {
   AddExt(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
   AddExt(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
   AddExt(cert.get(), ca.get(), NID_ext_key_usage, "serverAuth");
-  AddExt(cert.get(), ca.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
+  AddExt(cert.get(), ca.get(), NID_subject_alt_name, alt_names.c_str());
   AddExt(cert.get(), ca.get(), NID_subject_key_identifier, "hash");
   AddExt(cert.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
   if (!X509_sign(cert.get(), ca_key.get(), EVP_sha256())) Fail("cannot sign the server certificate");
-
-  WriteFile(dir / "ca-key.pem", KeyPem(ca_key.get()), true);
-  WriteFile(dir / "ca.pem", CertPem(ca.get()), false);
-  WriteFile(dir / "server-key.pem", KeyPem(key.get()), true);
-  WriteFile(dir / "server.pem", CertPem(cert.get()), false);
+  WriteFile(key_path, KeyPem(key.get()), true);
+  WriteFile(cert_path, CertPem(cert.get()), false);
 }
+
+bool IsIpLiteral(const std::string& name, bool& v6) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, name.c_str(), buf) == 1) return !(v6 = false);
+  if (inet_pton(AF_INET6, name.c_str(), buf) == 1) return (v6 = true);
+  return false;
+}
+
+bool IsDnsName(const std::string& name) {
+  if (name.empty() || name.size() > 253 || name.front() == '.' || name.front() == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '*';
+  });
+}
+
+// Holds an exclusive lock on dir/.lock while certificates are checked and made.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const fs::path& dir) {
+    fd_ = ::open((dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);  // no lock (a read-only dir): generation still writes atomically
+  }
+  ~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace
 
-TlsFiles EnsureLocalCertificates(const fs::path& dir) {
+std::string SubjectAltNames(const std::vector<std::string>& extra_names) {
+  std::vector<std::string> names = {"DNS:localhost", "IP:127.0.0.1", "IP:::1"};
+  for (std::string name : extra_names) {
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    bool v6 = false;
+    std::string entry;
+    if (IsIpLiteral(name, v6)) {
+      entry = "IP:" + name;
+    } else if (IsDnsName(name)) {
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      entry = "DNS:" + name;
+    } else {
+      throw std::invalid_argument("'" + name + "' is not a host name or an IP address");
+    }
+    if (std::find(names.begin(), names.end(), entry) == names.end()) names.push_back(entry);
+  }
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+TlsFiles EnsureLocalCertificates(const fs::path& dir, const std::vector<std::string>& extra_names) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) Fail("cannot create " + dir.string() + ": " + ec.message());
+  const std::string alt_names = SubjectAltNames(extra_names);
+  // The default names keep the file names of earlier versions; others get a
+  // certificate of their own, so emulators with different names share the CA.
+  const bool default_names = alt_names == SubjectAltNames({});
+  const std::string suffix = default_names ? "" : "-" + api::Sha256Hex(alt_names).substr(0, 12);
   TlsFiles files;
   files.ca_cert = (dir / "ca.pem").string();
-  files.cert_chain = (dir / "server.pem").string();
-  files.private_key = (dir / "server-key.pem").string();
-  if (!Readable(files.ca_cert) || !Readable(files.cert_chain) || !Readable(files.private_key)) {
-    Generate(dir);
+  files.cert_chain = (dir / ("server" + suffix + ".pem")).string();
+  files.private_key = (dir / ("server" + suffix + "-key.pem")).string();
+  auto ready = [&] { return Readable(files.cert_chain) && Readable(files.private_key); };
+  if (Readable(files.ca_cert) && Readable(dir / "ca-key.pem") && ready()) return files;
+
+  DirectoryLock lock(dir);  // another start may be making them: wait, then look again
+  if (!Readable(files.ca_cert) || !Readable(dir / "ca-key.pem")) {
+    GenerateCa(dir);
+    // Every server certificate of the old CA is now wrong.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("server", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".pem") {
+        fs::remove(entry.path(), ec);
+      }
+    }
+    files.created = true;
+  }
+  if (!ready()) {
+    GenerateServer(dir, alt_names, files.cert_chain, files.private_key);
     files.created = true;
   }
   return files;

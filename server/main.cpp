@@ -48,7 +48,9 @@
 #include "storage/log.hpp"
 #include "storage/migrations.hpp"
 #include "storage/snapshot.hpp"
+#include "server/ca_location.hpp"
 #include "server/local_ca.hpp"
+#include "server/trust.hpp"
 #include "server/messaging_transport.hpp"
 #include "server/web_access.hpp"
 #include "storage/store.hpp"
@@ -98,43 +100,6 @@ void RaiseDescriptorLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
-}
-
-// The certificate of wss:// and https://: the user's own (--tls-cert/--tls-key),
-// or the local CA's under <data dir>/tls (a fresh temp dir for --in-memory and
-// --read-only, removed at exit through `temp_dir`).
-chime::server::TlsFiles ResolveTls(const ServerConfig& config, std::filesystem::path& temp_dir) {
-  if (!config.tls_cert.empty() || !config.tls_key.empty()) {
-    if (config.tls_cert.empty() || config.tls_key.empty()) {
-      throw std::runtime_error("--tls-cert and --tls-key must be given together");
-    }
-    return {"", config.tls_cert, config.tls_key, false};
-  }
-  std::filesystem::path dir;
-  // --read-only must not write the data directory either.
-  if (config.InMemory() || config.read_only) {
-    // The system temp dir, else (a FROM scratch container has no writable
-    // /tmp) the data directory; removed at exit either way.
-    std::vector<std::filesystem::path> bases;
-    std::error_code ec;
-    if (auto tmp = std::filesystem::temp_directory_path(ec); !ec) bases.push_back(tmp);
-    if (!config.read_only) bases.push_back(config.data_dir);
-    for (const auto& base : bases) {
-      std::filesystem::create_directories(base, ec);
-      std::string pattern = (base / "chime-local-tls-XXXXXX").string();
-      if (mkdtemp(pattern.data())) {
-        temp_dir = dir = pattern;
-        break;
-      }
-    }
-    if (dir.empty()) {
-      throw std::runtime_error("cannot create a temporary directory for the TLS CA (set TMPDIR to a writable "
-                               "directory, or give --tls-cert/--tls-key)");
-    }
-  } else {
-    dir = DataDirectory(config) / "tls";
-  }
-  return chime::server::EnsureLocalCertificates(dir);
 }
 
 // Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint) sign with the
@@ -211,6 +176,8 @@ int main(int argc, char** argv) {
   // kill the server through SIGPIPE; writes then just fail.
   std::signal(SIGPIPE, SIG_IGN);
   RaiseDescriptorLimit();
+
+  if (argc > 1 && std::string_view(argv[1]) == "trust") return server::RunTrust(argc - 1, argv + 1);
 
   server::ParseResult parsed = server::ParseConfig(argc, argv, server::ProcessEnvironment());
   if (!parsed.ok()) {
@@ -373,7 +340,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<server::MessagingTransport> messaging;
   server::WebAccess web(config.cors_origins, config.public_host);
   try {
-    tls = ResolveTls(config, tls_temp_dir);
+    tls = chime::server::ResolveTls(config, DataDirectory(config), tls_temp_dir);
     server::MessagingTransport::Options options;
     options.cert_chain_file = tls.cert_chain;
     options.private_key_file = tls.private_key;

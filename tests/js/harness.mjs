@@ -64,12 +64,17 @@ export async function startChimeLocal({ dataFile = null, extraArgs = [], timeout
   const logs = () => `--- chime-local ${bin} ${args.join(' ')} (exit status ${exitStatus ?? 'running'}) ---\n` +
     `--- stderr ---\n${stderr.trimEnd() || '(empty)'}\n--- stdout ---\n${stdout.trimEnd()}\n--- end ---`;
 
+  // The second stdout line names the local CA that wss:// clients must trust.
+  let caLine;
+  const caPromise = new Promise((resolve) => { caLine = resolve; });
   const portPromise = new Promise((resolve) => {
     const rl = createInterface({ input: child.stdout });
     rl.on('line', (line) => {
       stdout += line + '\n';
       const m = LISTENING_RE.exec(line);
       if (m) resolve(Number(m[2]));
+      const ca = /^chime-local TLS CA: (.+?) \(/.exec(line);
+      if (ca) caLine(ca[1]);
     });
   });
 
@@ -106,12 +111,14 @@ export async function startChimeLocal({ dataFile = null, extraArgs = [], timeout
     await sleep(20);
   }
 
+  const caPem = await Promise.race([caPromise, sleep(2000).then(() => undefined)]);
+
   const identity = new ChimeSDKIdentityClient(clientConfig(endpoint));
   const messaging = new ChimeSDKMessagingClient(clientConfig(endpoint));
   const closeClients = () => { identity.destroy(); messaging.destroy(); };
 
   return {
-    endpoint, port, process: child, identity, messaging, logs,
+    endpoint, port, caPem, process: child, identity, messaging, logs,
     /** SIGTERM, wait (SIGKILL after timeoutMs), resolve to the exit code (0 = clean). */
     async stop(timeout = 10000) {
       closeClients();

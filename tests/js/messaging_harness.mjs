@@ -2,7 +2,7 @@
 //
 // Under Node 20 the unmodified SDK needs a global WebSocket (the `ws` package) and a global
 // CloseEvent (Node has none). The emulator serves wss:// with a certificate from its own local
-// CA (<data dir>/tls/ca.pem); trustCa() makes the global WebSocket trust it, as
+// CA (named on its second stdout line, startChimeLocal's caPem); trustCa() makes the global WebSocket trust it, as
 // NODE_EXTRA_CA_CERTS would for a whole process.
 import { readFileSync } from 'node:fs';
 import WS from 'ws';

@@ -36,7 +36,7 @@ describe('messaging session (amazon-chime-sdk-js)', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'chime-ws-'));
     emu = await startChimeLocal({ dataFile: path.join(dir, 'chime.sqlite3') });
-    trustCa(path.join(dir, 'tls', 'ca.pem'));
+    trustCa(emu.caPem);
     ({ AppInstanceArn: app } = await emu.identity.send(new CreateAppInstanceCommand({ Name: 'ws' })));
     for (const id of ['alice', 'bob', 'carol', 'dave', 'erin', 'admin']) {
       const r = await emu.identity.send(new CreateAppInstanceUserCommand({

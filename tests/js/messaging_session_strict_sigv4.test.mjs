@@ -21,7 +21,7 @@ before(async () => {
     dataFile: path.join(dir, 'chime.sqlite3'),
     extraArgs: ['--sigv4', 'strict', '--credentials', `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}`],
   });
-  trustCa(path.join(dir, 'tls', 'ca.pem'));
+  trustCa(emu.caPem);
 });
 after(async () => {
   if (session) session.stop();
