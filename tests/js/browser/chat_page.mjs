@@ -35,7 +35,12 @@ async function run() {
   return { sentId: sent.MessageId, headers: message.headers, payload: JSON.parse(message.payload) };
 }
 
-run().then(
+// ?timeout=MS: give up after that long (the SDK itself retries an unreachable session for ~20 s).
+const timeout = Number(q.get('timeout')) || 0;
+const attempt = timeout
+  ? Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no message within ${timeout} ms`)), timeout))])
+  : run();
+attempt.then(
   (r) => { window.chatResult = { ok: true, ...r }; },
   (e) => { window.chatResult = { ok: false, error: String(e && (e.stack || e.message || e.code || e)) }; },
 );
