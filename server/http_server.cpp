@@ -983,6 +983,12 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
                      std::to_string(s.port) + "\n";
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
+  if (s.config.host == "0.0.0.0" || s.config.host == "::") {
+    // All interfaces (the container image): 0.0.0.0 is not an address to open.
+    s.Log(LogLevel::kInfo, "open http://localhost:" + std::to_string(s.port) +
+                               " (listening on all interfaces; other machines use this machine's name, with "
+                               "--public-host NAME for wss://)");
+  }
   if (on_listening) on_listening(s.port);
 
   asio::co_spawn(s.main_strand, s.AcceptLoop(), [&s](std::exception_ptr e) {

@@ -31,5 +31,22 @@ class StartupMessagesTest(unittest.TestCase):
         self.assertEqual(out.stdout, "", "nothing on stdout: tools wait for the listening line")
 
 
+
+class AllInterfacesTest(unittest.TestCase):
+    def test_listening_on_all_interfaces_names_a_url_to_open(self):
+        p = subprocess.Popen([server_binary(), "--in-memory", "--host", "0.0.0.0", "--port", "0",
+                              "--log-level", "info"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            first = p.stdout.readline()
+            port = first.rsplit(":", 1)[1].strip()
+            self.assertTrue(first.startswith("chime-local listening on http://0.0.0.0:"), first)
+            hint = p.stderr.readline()
+            self.assertIn(f"open http://localhost:{port}", hint)
+        finally:
+            p.terminate()
+            p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0)
+
+
 if __name__ == "__main__":
     unittest.main()
