@@ -77,7 +77,9 @@ struct ServerConfig {
   // names the WebSocket endpoint (empty = the request's Host header).
   std::string tls_cert;             // empty = generated local CA + certificate
   std::string tls_key;
-  std::string cors_origins = "*";   // comma-separated origins, or *
+  // Browser origins allowed besides the loopback ones (http(s)://localhost,
+  // 127.0.0.1, [::1], any port), which always are: comma-separated, or *.
+  std::string cors_origins;
   uint32_t max_sessions = 10000;
   uint32_t max_sessions_per_user = 10;
   // Channel flows: a processor that has not called back this long after its
