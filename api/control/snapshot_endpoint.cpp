@@ -34,6 +34,7 @@ ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path,
     // One write unit: delete and copy every table inside the batch
     // transaction's savepoint, so readers see the old state or the new one,
     // never a mix, and a failure leaves the old state.
+    c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // every user is replaced
     c.write = [snapshot, fixture](storage::Database& db) {
       nlohmann::json rows = nlohmann::json::object();
       for (const auto& t : storage::ReplaceData(db, *snapshot)) rows[t.table] = t.rows;
