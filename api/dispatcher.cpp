@@ -82,9 +82,12 @@ struct Dispatcher::Impl {
     sweeper = std::thread([this] {
       std::unique_lock lock(sweep_mu);
       while (!sweep_cv.wait_for(lock, std::chrono::seconds(5), [this] { return sweep_stop; })) {
+        auto gone = std::make_shared<Departures>();
         storage::Work work;
-        work.run = [](storage::Database& db) { SweepExpired(db, NowMs()); };
-        work.done = [](std::exception_ptr) {};  // a failed sweep is retried at the next tick
+        work.run = [gone](storage::Database& db) { gone->principals = SweepExpired(db, NowMs()).principal_arns; };
+        work.done = [this, gone](std::exception_ptr error) {  // a failed sweep is retried at the next tick
+          if (!error) sink.Depart(*gone);
+        };
         pipeline.SubmitWrite(std::move(work));
       }
     });
@@ -148,13 +151,15 @@ struct Dispatcher::Impl {
     auto result = std::make_shared<json>();
     storage::Work work;
     work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };
-    work.done = [result, request_id, operation = c.operation, done](std::exception_ptr error) {
+    work.done = [this, result, request_id, operation = c.operation, departures = c.departures,
+                 done](std::exception_ptr error) {
       Outcome o;
       o.request_id = request_id;
       o.operation = operation;
       if (error) {
         o.error = error;
       } else {
+        if (departures) sink.Depart(*departures);
         o.response = ControlJson(200, *result, request_id, operation);
       }
       done(std::move(o));
@@ -223,6 +228,7 @@ struct Dispatcher::Impl {
         o.error = error;  // rolled back: the outbox goes with it
       } else {
         if (!state->outbox.events().empty()) sink.Publish(std::move(state->outbox.events()));
+        if (!state->outbox.departures().empty()) sink.Depart(state->outbox.departures());
         for (auto& job : state->outbox.jobs()) {
           try {
             job();

@@ -436,8 +436,10 @@ const std::array<Option, 37>& Options() {
          });
        }},
       {"--cors-origins", "CHIME_LOCAL_CORS_ORIGINS", "LIST",
-       "Comma-separated browser origins allowed by CORS (e.g. http://localhost:3000), or * for any.",
-       [](const ServerConfig& c) { return c.cors_origins; },
+       "Browser origins allowed by CORS and to open the messaging WebSocket besides the loopback origins "
+       "(http(s)://localhost, 127.0.0.1 and [::1] on any port, always allowed): comma-separated "
+       "(e.g. https://app.test:8443), or * for any web page.",
+       [](const ServerConfig& c) { return c.cors_origins.empty() ? std::string("(loopback origins only)") : c.cors_origins; },
        [](ServerConfig& c, std::string_view v) -> std::string {
          if (v.empty()) return "must not be empty";
          c.cors_origins = std::string(v);

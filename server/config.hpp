@@ -81,7 +81,9 @@ struct ServerConfig {
   std::string tls_key;
   std::string ca_dir;                  // empty: see server/ca_location.hpp
   std::vector<std::string> tls_sans;   // more names for the generated server certificate
-  std::string cors_origins = "*";   // comma-separated origins, or *
+  // Browser origins allowed besides the loopback ones (http(s)://localhost,
+  // 127.0.0.1, [::1], any port), which always are: comma-separated, or *.
+  std::string cors_origins;
   uint32_t max_sessions = 10000;
   uint32_t max_sessions_per_user = 10;
   // Channel flows: a processor that has not called back this long after its

@@ -161,6 +161,27 @@ std::optional<std::string> HostOfHostHeader(std::string_view value) {
   return host;
 }
 
+bool IsLoopbackOrigin(std::string_view origin) {
+  std::string o = Lower(Trim(origin));
+  std::string_view rest = o;
+  if (StartsWith(rest, "http://")) {
+    rest.remove_prefix(7);
+  } else if (StartsWith(rest, "https://")) {
+    rest.remove_prefix(8);
+  } else {
+    return false;
+  }
+  for (std::string_view host : {"localhost", "127.0.0.1", "[::1]"}) {
+    if (!StartsWith(rest, host)) continue;
+    std::string_view port = rest.substr(host.size());
+    if (port.empty()) return true;
+    if (port.front() != ':') return false;  // localhost.evil.example, 127.0.0.1.nip.io
+    port.remove_prefix(1);
+    return !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos;
+  }
+  return false;
+}
+
 bool IsSessionUpgrade(std::string_view method, std::string_view target, const HeaderFields& fields) {
   std::string_view upgrade;
   return method == "GET" && target.substr(0, target.find('?')) == "/connect" &&
@@ -215,9 +236,11 @@ std::optional<Refusal> CheckCrossSite(const CrossSitePolicy& policy, std::string
   if (IsSessionUpgrade(method, target, fields)) {
     // A browser's WebSocket handshake: a GET with an Origin, never
     // preflighted. It only receives (the presigned query names the user), so
-    // the browser-app rule applies: the origins --cors-origins allows.
-    if (listed_in(policy.session_origins)) return std::nullopt;
-    return Forbidden("WebSocket session from " + origin + " refused: the origin is not in --cors-origins");
+    // the browser-app rule applies: loopback origins and --cors-origins.
+    if (IsLoopbackOrigin(origin) || listed_in(policy.session_origins)) return std::nullopt;
+    return Forbidden("WebSocket session from " + origin +
+                     " refused: browsers may connect from loopback origins (http(s)://localhost, 127.0.0.1 or "
+                     "[::1], any port) only; start chime-local with --cors-origins " + origin + " to allow it");
   }
   if (IsCorsSimpleRequest(method, fields)) {
     return Forbidden("Cross-site request refused: a request with an Origin header (" + origin +

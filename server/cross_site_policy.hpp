@@ -18,8 +18,8 @@
 //    --control-origins. Preflights (OPTIONS) to the AWS routes pass.
 //    The messaging session's WebSocket upgrade (GET /connect) is a GET with
 //    an Origin that browsers never preflight: it is allowed from the origins
-//    --cors-origins allows browser apps to call from (any by default); it
-//    only receives, and its presigned query names the user.
+//    browser apps may call from (the loopback origins, plus --cors-origins);
+//    it only receives, and its presigned query names the user.
 //
 // Beast-free so the unit tests can include it.
 #pragma once
@@ -39,7 +39,7 @@ struct CrossSitePolicy {
   std::vector<std::string> allowed_hosts;  // lower-case names, ".suffix" or "*"
   std::string public_host;                 // lower-case host name of --public-host, or empty
   std::vector<std::string> control_origins;  // exact origins, or "*"
-  std::vector<std::string> session_origins;  // --cors-origins: exact origins, or "*"
+  std::vector<std::string> session_origins;  // --cors-origins: exact origins, or "*" (loopback ones always)
 
   static CrossSitePolicy FromConfig(const ServerConfig& config);
 };
@@ -60,6 +60,9 @@ bool IsLoopbackHost(std::string_view host);  // "127.0.0.1", "::1", "[::1]", "lo
 // The host part of a Host header value, lower-cased, without port, brackets
 // or trailing dot; nullopt when it is not a valid host[:port].
 std::optional<std::string> HostOfHostHeader(std::string_view value);
+// http(s)://localhost, 127.0.0.1 or [::1], on any port: the origins of the
+// developer's own dev servers, allowed from browsers without --cors-origins.
+bool IsLoopbackOrigin(std::string_view origin);
 // A WebSocket upgrade to the messaging session (GET /connect).
 bool IsSessionUpgrade(std::string_view method, std::string_view target, const HeaderFields& fields);
 // True when a browser could have sent this request without a CORS preflight.

@@ -270,12 +270,17 @@ struct HttpServer::Impl {
   // One client connection. Touched only on its own strand, except for the
   // registry entry (guarded by Impl::mu) and the atomics.
   struct Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)), head_timer(stream.get_executor()) {}
+    Connection(tcp::socket socket, std::chrono::seconds header_timeout)
+        : stream(std::move(socket)), head_timer(stream.get_executor()),
+          first_head_deadline(Clock::now() + header_timeout) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
     // The deadlines while reading a head. Not the stream's own timeout, which
     // closes the socket: a late head still gets its 408.
     asio::steady_timer head_timer;
+    // The first request head's deadline, from accept: TLS detection and the
+    // TLS handshake come out of it too.
+    const Clock::time_point first_head_deadline;
     uint64_t head_timer_generation = 0;
     bool head_deadline_hit = false;
     // Set while waiting for the next request's first byte: an idle keep-alive
@@ -419,7 +424,7 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
       continue;
     }
     ++live;
-    auto conn = std::make_shared<Connection>(std::move(socket));
+    auto conn = std::make_shared<Connection>(std::move(socket), std::chrono::seconds(config.header_timeout_seconds));
     {
       std::lock_guard lock(mu);
       connections.emplace(conn.get(), conn);
@@ -500,8 +505,9 @@ void HttpServer::Impl::QuickReject(tcp::socket& socket) {
 
 // Reads until conn.buffer holds one complete request head. Deadlines: the
 // first request of a connection must arrive within header_timeout of
-// connecting; later ones may wait idle_timeout for their first byte, then
-// have header_timeout for the rest of the head.
+// connecting (TLS detection and handshake included: first_head_deadline);
+// later ones may wait idle_timeout for their first byte, then have
+// header_timeout for the rest of the head.
 template <class Io>
 asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const std::shared_ptr<Connection>& c, Io& io,
                                                                          HeadScanner& scanner, bool first_request) {
@@ -511,10 +517,10 @@ asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const s
   const auto header_timeout = std::chrono::seconds(config.header_timeout_seconds);
 
   // On expiry the timer cancels the pending read (the socket stays open).
-  auto arm = [&](std::chrono::seconds after) {
+  auto arm_at = [&](Clock::time_point deadline) {
     const uint64_t generation = ++conn.head_timer_generation;
     conn.head_deadline_hit = false;
-    conn.head_timer.expires_after(after);
+    conn.head_timer.expires_at(deadline);
     conn.head_timer.async_wait([c, generation](const beast::error_code& ec) {
       if (ec || c->head_timer_generation != generation) return;
       c->head_deadline_hit = true;
@@ -522,6 +528,7 @@ asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const s
       c->stream.socket().cancel(ignored);
     });
   };
+  auto arm = [&](std::chrono::seconds after) { arm_at(Clock::now() + after); };
   struct Disarm {
     Connection& conn;
     ~Disarm() {
@@ -532,7 +539,11 @@ asio::awaitable<HttpServer::Impl::HeadResult> HttpServer::Impl::ReadHead(const s
 
   stream.expires_never();
   bool head_clock = first_request;
-  arm(first_request ? header_timeout : std::chrono::seconds(config.idle_timeout_seconds));
+  if (first_request) {
+    arm_at(conn.first_head_deadline);
+  } else {
+    arm(std::chrono::seconds(config.idle_timeout_seconds));
+  }
   for (;;) {
     std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
     // RFC 9112 section 2.2: ignore empty lines before a request line (some
@@ -645,7 +656,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> conn) 
     conn->waiting_first_byte = true;
     conn->idle_since = Clock::now().time_since_epoch().count();
     conn->idle = true;
-    stream.expires_after(std::chrono::seconds(config.header_timeout_seconds));
+    stream.expires_at(conn->first_head_deadline);
     auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(stream, conn->buffer, kUseTuple);
     conn->idle = false;
     conn->waiting_first_byte = false;
@@ -668,7 +679,7 @@ asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> con
     co_return;
   }
   SslStream tls(stream, *context);
-  stream.expires_after(std::chrono::seconds(config.header_timeout_seconds));
+  stream.expires_at(conn->first_head_deadline);  // what detection left of it
   auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
   if (ec) {
     Log(LogLevel::kDebug, "TLS handshake failed: " + ec.message());

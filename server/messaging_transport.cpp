@@ -49,6 +49,12 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // client; no answer within the other half closes the session.
 constexpr std::chrono::seconds kWebSocketIdle{30};
 constexpr std::chrono::seconds kHandshakeTimeout{10};
+// Every write of a session has a deadline; past it the TCP connection is
+// dropped. A frame may wait as long as a client may stay silent; a session
+// the hub closed (overflow, deleted user, shutdown) gets kCloseTimeout for
+// what is left, its close frame included.
+constexpr std::chrono::seconds kWriteTimeout = kWebSocketIdle;
+constexpr std::chrono::seconds kCloseTimeout{5};
 // Client frames are ignored; bound what one may cost.
 constexpr size_t kMaxClientMessage = 64 * 1024;
 // The close reason of a WebSocket close frame is at most 123 bytes.
@@ -121,6 +127,91 @@ websocket::close_reason CloseReason(int code, std::string reason) {
   websocket::close_reason r(static_cast<websocket::close_code>(code));
   r.reason = std::move(reason);
   return r;
+}
+
+// The close reason the client is given when the hub closes its session.
+const char* HubCloseReason(int code) {
+  switch (code) {
+    case api::close_code::kServiceRestart:
+      return "Service restart";
+    case api::close_code::kUnauthorized:
+      return "Unauthorized: the user or bot was deleted";
+    default:
+      return "Outgoing queue overflow: reconnect";
+  }
+}
+
+// The deadline of the write (or close handshake) under way: when it passes,
+// the TCP connection is dropped (RST, unsent data discarded), which fails the
+// pending operation, so a client that stops reading holds neither a session
+// nor a connection slot. Lives on the session's strand.
+class WriteDeadline {
+ public:
+  using Duration = std::chrono::steady_clock::duration;
+  WriteDeadline(const asio::any_io_executor& ex, asio::ip::tcp::socket& socket)
+      : timer_(ex), state_(std::make_shared<State>(State{&socket})) {}
+
+  void Arm(Duration d) {
+    if (d > cap_) d = cap_;
+    armed_ = true;
+    timer_.expires_after(d);
+    const uint64_t generation = ++state_->generation;
+    timer_.async_wait([weak = std::weak_ptr<State>(state_), generation](const beast::error_code& ec) {
+      auto state = weak.lock();
+      if (ec || !state || state->generation != generation) return;
+      state->expired = true;
+      beast::error_code ignored;
+      state->socket->set_option(asio::socket_base::linger(true, 0), ignored);
+      state->socket->close(ignored);
+    });
+  }
+  void Disarm() {
+    armed_ = false;
+    ++state_->generation;
+    timer_.cancel();
+  }
+  // From now on no write may take longer than `d`, the one under way included.
+  void Cap(Duration d) {
+    cap_ = d;
+    if (armed_ && timer_.expiry() > std::chrono::steady_clock::now() + d) Arm(d);
+  }
+  bool expired() const { return state_->expired; }
+
+ private:
+  struct State {
+    asio::ip::tcp::socket* socket;
+    uint64_t generation = 0;
+    bool expired = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;  // the pending wait holds it weakly
+  Duration cap_ = Duration::max();
+  bool armed_ = false;
+};
+
+// What the hub's wake (any thread) reaches on the session's strand.
+struct SessionSignals {
+  SessionSignals(const asio::any_io_executor& ex, asio::ip::tcp::socket& socket)
+      : wake(ex, asio::steady_timer::time_point::max()), deadline(ex, socket) {}
+  asio::steady_timer wake;
+  WriteDeadline deadline;
+  std::shared_ptr<api::HubSession> session;  // once registered
+};
+
+template <class Ws>
+asio::awaitable<bool> SendFrame(Ws& ws, WriteDeadline& deadline, const std::string& frame) {
+  deadline.Arm(kWriteTimeout);
+  auto [ec, n] = co_await ws.async_write(asio::buffer(frame), kUseTuple);
+  deadline.Disarm();
+  co_return !ec;
+}
+
+template <class Ws>
+asio::awaitable<void> CloseSession(Ws& ws, WriteDeadline& deadline, int code, std::string reason) {
+  deadline.Cap(kCloseTimeout);
+  deadline.Arm(kCloseTimeout);
+  co_await ws.async_close(CloseReason(code, std::move(reason)), kUseTuple);
+  deadline.Disarm();
 }
 
 // Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
@@ -212,8 +303,7 @@ struct MessagingTransport::Impl {
   template <class Ws>
   asio::awaitable<void> ReadLoop(Ws& ws);
   template <class Ws>
-  asio::awaitable<void> WriteLoop(Ws& ws, std::shared_ptr<api::HubSession> session,
-                                  std::shared_ptr<asio::steady_timer> wake);
+  asio::awaitable<void> WriteLoop(Ws& ws, std::shared_ptr<SessionSignals> signals);
   template <class Stream>
   asio::awaitable<beast::error_code> WriteHttp(Stream& stream, api::HttpResponse&& r, unsigned version,
                                                bool keep_alive);
@@ -230,30 +320,36 @@ asio::awaitable<void> MessagingTransport::Impl::ReadLoop(Ws& ws) {
 }
 
 template <class Ws>
-asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_ptr<api::HubSession> session,
-                                                          std::shared_ptr<asio::steady_timer> wake) {
+asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_ptr<SessionSignals> signals) {
+  api::HubSession& session = *signals->session;
+  asio::steady_timer& wake = signals->wake;
+  WriteDeadline& deadline = signals->deadline;
   std::vector<api::Frame> frames;
   for (;;) {
     frames.clear();
-    const int close = session->Drain(frames);
+    const int close = session.Drain(frames);
     if (frames.empty() && close == 0) {
       // Nothing between Drain and this wait suspends, so a wake (a post to
       // this strand that cancels the timer) always finds the wait started.
-      wake->expires_at(asio::steady_timer::time_point::max());
-      co_await wake->async_wait(kUseTuple);
+      wake.expires_at(asio::steady_timer::time_point::max());
+      co_await wake.async_wait(kUseTuple);
       auto cs = co_await asio::this_coro::cancellation_state;
       if (cs.cancelled() != asio::cancellation_type::none) co_return;
       continue;
     }
+    if (close != 0) deadline.Cap(kCloseTimeout);
     for (const api::Frame& f : frames) {
-      auto [ec, n] = co_await ws.async_write(asio::buffer(*f), kUseTuple);
-      if (ec) co_return;
+      if (!co_await SendFrame(ws, deadline, *f)) {
+        if (deadline.expired()) {
+          Log(LogLevel::kInfo, "messaging session of " + session.user_arn() +
+                                   " dropped: the client did not take its frames in time");
+        }
+        co_return;
+      }
     }
     if (close != 0) {
-      Log(LogLevel::kDebug, "messaging session of " + session->user_arn() + " closed with " + std::to_string(close));
-      const char* why = close == api::close_code::kServiceRestart ? "Service restart"
-                                                                    : "Outgoing queue overflow: reconnect";
-      co_await ws.async_close(CloseReason(close, why), kUseTuple);
+      Log(LogLevel::kDebug, "messaging session of " + session.user_arn() + " closed with " + std::to_string(close));
+      co_await CloseSession(ws, deadline, close, HubCloseReason(close));
       co_return;
     }
   }
@@ -261,7 +357,8 @@ asio::awaitable<void> MessagingTransport::Impl::WriteLoop(Ws& ws, std::shared_pt
 
 template <class Ws>
 asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) {
-  beast::get_lowest_layer(ws).expires_never();  // the WebSocket has its own timeouts
+  auto& tcp = beast::get_lowest_layer(ws);
+  tcp.expires_after(kCloseTimeout);  // for an HTTP answer before the upgrade
   ConnectTarget target = ParseConnectTarget(std::string_view(req.target().data(), req.target().size()));
   if (target.path != "/connect") {
     api::HttpResponse r;
@@ -284,6 +381,7 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
       co_return;
     }
   }
+  tcp.expires_never();  // the WebSocket has its own timeouts, and each write its deadline
   websocket::stream_base::timeout timeouts{kHandshakeTimeout, kWebSocketIdle, true};
   ws.set_option(timeouts);
   ws.read_message_max(kMaxClientMessage);
@@ -297,21 +395,27 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
   ws.text(true);
 
   auto ex = co_await asio::this_coro::executor;
-  auto wake = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  std::weak_ptr<asio::steady_timer> weak_wake = wake;
+  auto signals = std::make_shared<SessionSignals>(ex, tcp.socket());
+  std::weak_ptr<SessionSignals> weak_signals = signals;
+  WriteDeadline& deadline = signals->deadline;
   api::SessionHub& hub = *options.hub;
   // Registered before the user lookup: whatever commits from now on queues
   // for this session, so SESSION_ESTABLISHED means "nothing is missed".
-  auto admission = hub.Open(target.user_arn, target.session_id, [weak_wake, ex] {
-    asio::post(ex, [weak_wake] {
-      if (auto t = weak_wake.lock()) t->cancel();
+  auto admission = hub.Open(target.user_arn, target.session_id, [weak_signals, ex] {
+    asio::post(ex, [weak_signals] {
+      auto s = weak_signals.lock();
+      if (!s) return;
+      s->wake.cancel();
+      // Closed by the hub while a write is stuck: what is left gets kCloseTimeout.
+      if (s->session && s->session->close_code() != 0) s->deadline.Cap(kCloseTimeout);
     });
   });
   if (!admission.session) {
     Log(LogLevel::kWarn, "messaging session of " + target.user_arn + " refused: " + admission.reason);
-    co_await ws.async_close(CloseReason(admission.refuse_code, admission.reason), kUseTuple);
+    co_await CloseSession(ws, deadline, admission.refuse_code, admission.reason);
     co_return;
   }
+  signals->session = admission.session;
   struct Unregister {
     api::SessionHub& hub;
     std::shared_ptr<api::HubSession> session;
@@ -321,24 +425,23 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
   auto [error, start] = co_await AsyncSessionStart(*options.pipeline, target, kUseTuple);
   if (error) {
     Log(LogLevel::kError, "messaging session of " + target.user_arn + ": cannot read the store");
-    co_await ws.async_close(CloseReason(1011, "Internal error: retry"), kUseTuple);
+    co_await CloseSession(ws, deadline, 1011, "Internal error: retry");
     co_return;
   }
   if (!start.known || SignedForAnotherTenant(req, target.user_arn, *options.service)) {
     Log(LogLevel::kInfo, "messaging session refused (4401): unknown user " + target.user_arn);
-    co_await ws.async_close(
-        CloseReason(api::close_code::kUnauthorized,
-                    target.user_arn.empty() ? "Unauthorized: userArn is missing" : "Unauthorized: unknown userArn"),
-        kUseTuple);
+    co_await CloseSession(
+        ws, deadline, api::close_code::kUnauthorized,
+        target.user_arn.empty() ? "Unauthorized: userArn is missing" : "Unauthorized: unknown userArn");
     co_return;
   }
   Log(LogLevel::kInfo, "messaging session opened for " + target.user_arn + " (session " + target.session_id + ")");
   const std::string established = api::EncodeSystemFrame("SESSION_ESTABLISHED", nullptr);
-  if (auto [ec, n] = co_await ws.async_write(asio::buffer(established), kUseTuple); ec) co_return;
+  if (!co_await SendFrame(ws, deadline, established)) co_return;
   for (const std::string& frame : start.prefetch) {
-    if (auto [ec, n] = co_await ws.async_write(asio::buffer(frame), kUseTuple); ec) co_return;
+    if (!co_await SendFrame(ws, deadline, frame)) co_return;
   }
-  co_await (ReadLoop(ws) || WriteLoop(ws, admission.session, wake));
+  co_await (ReadLoop(ws) || WriteLoop(ws, signals));
   Log(LogLevel::kDebug, "messaging session of " + target.user_arn + " ended");
 }
 

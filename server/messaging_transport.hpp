@@ -13,7 +13,9 @@
 // storage reader; unknown user -> close 4401; else SESSION_ESTABLISHED, the
 // CHANNEL_DETAILS frames, then every frame the hub queues, with WebSocket
 // pings while idle. Client data is read and ignored. The hub can ask for a
-// close (1013 on queue overflow, 1012 at shutdown).
+// close (1013 on queue overflow, 4401 when the user or bot is deleted, 1012
+// at shutdown). Every write has a deadline (a closing session's, its close
+// frame's included, 5 s); past it the TCP connection is dropped.
 #pragma once
 
 #include <functional>

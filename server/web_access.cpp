@@ -3,6 +3,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "server/cross_site_policy.hpp"
+
 namespace chime::server {
 
 namespace {
@@ -76,7 +78,7 @@ WebAccess::Facts WebAccess::Capture(const api::HttpRequest& request) {
 
 bool WebAccess::OriginAllowed(const std::string& origin) const {
   if (origin.empty()) return false;
-  if (any_origin_) return true;
+  if (any_origin_ || IsLoopbackOrigin(origin)) return true;
   for (const auto& o : origins_) {
     if (o == origin) return true;
   }
@@ -94,7 +96,10 @@ std::optional<api::HttpResponse> WebAccess::Preflight(const api::HttpRequest& re
     r.status = 403;
     r.headers = {{"Content-Type", "application/json"}, {"x-amzn-ErrorType", "ForbiddenException"}};
     r.body = nlohmann::json{{"Code", "Forbidden"},
-                            {"Message", "Origin " + *origin + " is not allowed by --cors-origins"}}
+                            {"Message", "Origin " + *origin +
+                                            " is not allowed: browsers may call chime-local from loopback origins "
+                                            "(http(s)://localhost, 127.0.0.1 or [::1], any port) only; start it "
+                                            "with --cors-origins " + *origin + " to allow it"}}
                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
   }

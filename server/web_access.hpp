@@ -4,6 +4,7 @@
 //   AWS path is answered here (allowed methods and headers, max age); real
 //   responses to an allowed Origin get Access-Control-Allow-Origin and expose
 //   x-amzn-RequestId / x-amzn-ErrorType. /_chime-local/* gets no CORS.
+//   Allowed: loopback origins (a dev server on localhost), plus --cors-origins.
 // - GetMessagingSessionEndpoint answers the host the request came in on
 //   (its Host header) unless --public-host is set, so the wss:// URL the SDK
 //   builds reaches this same port from wherever the client is.
@@ -19,7 +20,8 @@ namespace chime::server {
 
 class WebAccess {
  public:
-  // `cors_origins`: "*" or a comma-separated list of exact origins.
+  // `cors_origins`: "*" or a comma-separated list of exact origins, allowed
+  // besides the loopback origins (server/cross_site_policy.hpp), which always are.
   WebAccess(const std::string& cors_origins, std::string public_host);
 
   // What Decorate needs from the request (which the dispatcher consumes).
@@ -39,7 +41,7 @@ class WebAccess {
   bool OriginAllowed(const std::string& origin) const;
 
  private:
-  bool any_origin_ = true;
+  bool any_origin_ = false;
   std::vector<std::string> origins_;
   std::string public_host_;
 };

@@ -36,6 +36,7 @@ SweepResult SweepExpired(storage::Database& db, int64_t now_ms) {
       if (storage::PurgeChannel(db, r.arn)) ++result.channels;
     } else if (storage::PurgePrincipal(db, r.arn, r.kind)) {
       ++result.principals;
+      result.principal_arns.push_back(r.arn);
     }
   }
   return result;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/database.hpp"
 #include "storage/records.hpp"
@@ -26,6 +27,7 @@ bool PrincipalExpired(const storage::PrincipalRecord& p, int64_t now_ms);
 struct SweepResult {
   int channels = 0;
   int principals = 0;
+  std::vector<std::string> principal_arns;  // their messaging sessions close after the commit
 };
 // Deletes every channel, user and bot expired at `now_ms`.
 SweepResult SweepExpired(storage::Database& db, int64_t now_ms);

@@ -222,6 +222,7 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
       // One app instance and everything under it; other tests' data, the
       // fault rules and the journal stay.
       const std::string arn = it->second;
+      c.departures = std::make_shared<Departures>(Departures{{}, {arn}, false});
       c.write = [arn, fixture](storage::Database& db) {
         if (!storage::PurgeAppInstance(db, arn)) {
           throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
@@ -243,6 +244,7 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     fixture.faults.Clear();
     fixture.journal.Clear();
     fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
+    c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
     c.write = [seed = std::move(seed), fixture, &handlers](storage::Database& db) {
       db.DeleteAllData();
       ReloadDataCaches(db, fixture);
@@ -302,9 +304,11 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     // What expired at the new time is gone before this call answers.
     ControlRequest c;
     c.operation = "Clock";
-    c.write = [](storage::Database& db) {
+    c.departures = std::make_shared<Departures>();
+    c.write = [gone = c.departures](storage::Database& db) {
       const int64_t now = NowMs();
       SweepResult swept = SweepExpired(db, now);
+      gone->principals = swept.principal_arns;
       return nlohmann::json{{"now", EpochSeconds(now)},
                             {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
                             {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "api/events/event_sink.hpp"
 #include "api/handler.hpp"
 #include "api/http_types.hpp"
 
@@ -47,6 +49,9 @@ struct ControlRequest {
   // ...or a storage unit whose JSON result is the 200 answer.
   std::function<nlohmann::json(storage::Database&)> write;
   std::function<nlohmann::json(storage::Database&)> read;
+  // Whose messaging sessions end once `write` commits (set before it runs,
+  // or by it: a reset, a snapshot restore, the clock's expiry sweep).
+  std::shared_ptr<Departures> departures;
 };
 
 bool IsControlRequest(const HttpRequest& request);

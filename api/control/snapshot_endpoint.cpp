@@ -30,6 +30,7 @@ ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path,
     // refused file is a 400 (ApiError), never a storage error, so health
     // stays "ok": nothing was written.
     auto body = std::make_shared<const std::string>(request.body);
+    c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // every user is replaced
     c.write = [body, fixture](storage::Database& db) {
       nlohmann::json rows = nlohmann::json::object();
       try {

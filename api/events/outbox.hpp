@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/events/event.hpp"
+#include "api/events/event_sink.hpp"
 
 namespace chime::api {
 
@@ -23,17 +23,27 @@ class Outbox {
   // Runs after the commit, on the writer thread: keep it short (queue work elsewhere).
   void AfterCommit(std::function<void()> job) { jobs_.push_back(std::move(job)); }
 
+  // A user or bot this request deletes, or every one of an app instance: their
+  // messaging sessions close once the change commits.
+  void Departed(std::string principal_arn) { departures_.principals.push_back(std::move(principal_arn)); }
+  void DepartedAppInstance(std::string app_instance_arn) {
+    departures_.app_instances.push_back(std::move(app_instance_arn));
+  }
+
   std::vector<Event>& events() { return events_; }
+  const Departures& departures() const { return departures_; }
   std::vector<std::function<void()>>& jobs() { return jobs_; }
   void Clear() {
     events_.clear();
     jobs_.clear();
+    departures_ = {};
   }
 
  private:
   bool events_wanted_;
   std::vector<Event> events_;
   std::vector<std::function<void()>> jobs_;
+  Departures departures_;
 };
 
 }  // namespace chime::api

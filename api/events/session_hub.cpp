@@ -19,8 +19,10 @@ int HubSession::Drain(std::vector<Frame>& out) {
   return close_code_;
 }
 
-void HubSession::WakeLocked(std::unique_lock<std::mutex>& lock) {
-  if (wake_pending_) return;
+void HubSession::WakeLocked(std::unique_lock<std::mutex>& lock, bool closing) {
+  // A close always wakes: the transport may be stuck in a write, not waiting
+  // for frames, and must learn that its session is closing (to cut that write short).
+  if (wake_pending_ && !closing) return;
   wake_pending_ = true;
   lock.unlock();
   if (wake_) wake_();
@@ -34,7 +36,7 @@ bool HubSession::Push(const Frame& frame) {
     // session never holds more than max_queue_ frames.
     queue_.clear();
     close_code_ = close_code::kTryAgainLater;
-    WakeLocked(lock);
+    WakeLocked(lock, true);
     return false;
   }
   queue_.push_back(frame);
@@ -46,7 +48,12 @@ void HubSession::Close(int code) {
   std::unique_lock lock(mu_);
   if (close_code_ != 0) return;
   close_code_ = code;
-  WakeLocked(lock);
+  WakeLocked(lock, true);
+}
+
+int HubSession::close_code() {
+  std::lock_guard lock(mu_);
+  return close_code_;
 }
 
 // ---------------------------------------------------------------------------
@@ -77,6 +84,10 @@ SessionHub::Admission SessionHub::Open(const std::string& user_arn, const std::s
 void SessionHub::Remove(const std::shared_ptr<HubSession>& session) {
   if (!session) return;
   std::lock_guard lock(mu_);
+  EraseLocked(session);
+}
+
+void SessionHub::EraseLocked(const std::shared_ptr<HubSession>& session) {
   auto it = by_user_.find(session->user_arn());
   if (it == by_user_.end()) return;
   auto& list = it->second;
@@ -96,8 +107,35 @@ void SessionHub::CloseAll(int code) {
   for (auto& s : all) s->Close(code);
 }
 
+void SessionHub::Depart(const Departures& gone) {
+  if (gone.empty()) return;
+  auto under_app = [&gone](const std::string& arn) {
+    return std::any_of(gone.app_instances.begin(), gone.app_instances.end(), [&arn](const std::string& app) {
+      return arn.size() > app.size() && arn.compare(0, app.size(), app) == 0 && arn[app.size()] == '/';
+    });
+  };
+  std::vector<std::shared_ptr<HubSession>> closing;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = by_user_.begin(); it != by_user_.end();) {
+      const std::string& arn = it->first;
+      const bool departed = gone.everyone || under_app(arn) ||
+                            std::find(gone.principals.begin(), gone.principals.end(), arn) != gone.principals.end();
+      if (!departed) {
+        ++it;
+        continue;
+      }
+      count_ -= it->second.size();
+      closing.insert(closing.end(), it->second.begin(), it->second.end());
+      it = by_user_.erase(it);
+    }
+  }
+  for (auto& s : closing) s->Close(close_code::kUnauthorized);
+}
+
 void SessionHub::Publish(std::vector<Event>&& events) {
   std::vector<std::shared_ptr<HubSession>> targets;
+  std::vector<std::shared_ptr<HubSession>> overflowed;
   for (const Event& e : events) {
     targets.clear();
     {
@@ -111,9 +149,15 @@ void SessionHub::Publish(std::vector<Event>&& events) {
     // Encoded once, shared by every session that receives it.
     Frame frame = std::make_shared<const std::string>(EncodeEventFrame(e));
     for (auto& s : targets) {
-      if (!s->Push(frame)) ++overflows_;
+      if (!s->Push(frame)) overflowed.push_back(s);
     }
   }
+  if (overflowed.empty()) return;
+  // Out of the hub at once: the transport may take a while to get rid of a
+  // client that does not read, and must not hold a session slot meanwhile.
+  overflows_ += overflowed.size();
+  std::lock_guard lock(mu_);
+  for (auto& s : overflowed) EraseLocked(s);
 }
 
 // ---------------------------------------------------------------------------

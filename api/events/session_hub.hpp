@@ -9,7 +9,12 @@
 //   at Publish time gets nothing: that is also the NON_PERSISTENT rule.
 // - Each session has a bounded queue of frames (shared between the sessions
 //   that receive the same event). A session whose queue is full is closed
-//   with 1013 (try again later: the SDK reconnects) instead of growing.
+//   with 1013 (try again later: the SDK reconnects) instead of growing, and
+//   leaves the hub at once: it receives nothing more and no longer counts
+//   toward the session limits while the transport closes its socket.
+// - The sessions of a user or bot that a committed change removed (Depart)
+//   are closed with 4401 and leave the hub at once, so a user re-created
+//   with the same ARN never receives on the old session.
 // - Publish runs on the storage writer thread: it only appends to queues and
 //   calls the sessions' wake functions, which must only schedule work.
 #pragma once
@@ -35,7 +40,7 @@ namespace close_code {
 constexpr int kServiceRestart = 1012;  // graceful shutdown
 constexpr int kTryAgainLater = 1013;   // queue overflow, total session limit
 constexpr int kForbidden = 4003;       // per-user session limit (no retry)
-constexpr int kUnauthorized = 4401;    // unknown user or bot (no retry)
+constexpr int kUnauthorized = 4401;    // unknown, deleted or expired user or bot (no retry)
 }  // namespace close_code
 
 using Frame = std::shared_ptr<const std::string>;
@@ -56,9 +61,11 @@ class HubSession {
   // Hub side. Push returns false (and closes the session) when the queue is full.
   bool Push(const Frame& frame);
   void Close(int code);
+  // The close the hub asked for (0 = none yet); any thread.
+  int close_code();
 
  private:
-  void WakeLocked(std::unique_lock<std::mutex>& lock);
+  void WakeLocked(std::unique_lock<std::mutex>& lock, bool closing = false);
 
   const std::string user_arn_;
   const std::string session_id_;
@@ -91,6 +98,8 @@ class SessionHub : public EventSink {
   void Remove(const std::shared_ptr<HubSession>& session);
   // Asks every open session to close with `code` (graceful shutdown: 1012).
   void CloseAll(int code);
+  // Closes (4401) and removes the sessions of the principals that are gone.
+  void Depart(const Departures& gone) override;
 
   size_t session_count() const { return count_.load(); }
   uint64_t overflow_closes() const { return overflows_.load(); }
@@ -99,6 +108,9 @@ class SessionHub : public EventSink {
   void Publish(std::vector<Event>&& events) override;
 
  private:
+  // Removes `session` if still registered (mu_ held).
+  void EraseLocked(const std::shared_ptr<HubSession>& session);
+
   const Options options_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::vector<std::shared_ptr<HubSession>>> by_user_;  // guarded by mu_

@@ -59,6 +59,9 @@ class StreamingEventSink : public EventSink {
                      const StreamingDirectory& directory);
   bool Wanted() const override;
   void Publish(std::vector<Event>&& events) override;
+  void Depart(const Departures& gone) override {
+    if (inner_) inner_->Depart(gone);
+  }
 
   // The record of `e` (see above); exposed for tests.
   static std::string Record(const Event& e);

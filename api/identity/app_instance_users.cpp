@@ -155,6 +155,7 @@ json DeletePrincipal(RequestContext& ctx, const std::string& arn, std::string_vi
   if (!storage::PurgePrincipal(ctx.db, arn, kind)) {
     throw ResourceMissing(ctx, std::string(KindName(kind)) + " " + arn + " does not exist.");
   }
+  ctx.outbox.Departed(arn);  // its open messaging sessions close after the commit
   return json::object();
 }
 

@@ -82,6 +82,7 @@ json DeleteAppInstance(RequestContext& ctx, const json& in) {
   if (!storage::PurgeAppInstance(ctx.db, arn)) {
     throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
   }
+  ctx.outbox.DepartedAppInstance(arn);  // its users' messaging sessions close after the commit
   return json::object();
 }
 

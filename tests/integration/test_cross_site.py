@@ -96,6 +96,30 @@ class LoopbackDefaultTests(CrossSiteBase):
     def test_boto3_still_works(self):
         self.make_app_instance()
 
+    def test_cors_allows_loopback_origins_only_by_default(self):
+        """Without --cors-origins a dev server on this machine (any loopback origin and port) may
+        call the AWS API from a browser; any other page the developer visits may not."""
+        def preflight(origin):
+            return self.one(request_bytes("OPTIONS", "/app-instances", headers={
+                "Origin": origin, "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,x-amz-date,authorization"}))
+
+        for origin in ("http://localhost:5173", "https://127.0.0.1:8443", "http://[::1]:3000"):
+            r = preflight(origin)
+            self.assertEqual(r.status, 200, (origin, r))
+            self.assertEqual(r.headers.get("access-control-allow-origin"), origin)
+        r = preflight("https://evil.example")
+        self.assertForbidden(r, "--cors-origins https://evil.example")
+        self.assertNotIn("access-control-allow-origin", r.headers)
+
+    def test_session_upgrade_allows_loopback_origins_only_by_default(self):
+        def upgrade(origin):
+            return self.one(request_bytes("GET", "/connect?userArn=x&sessionId=s", headers={
+                "Origin": origin, "Upgrade": "websocket", "Connection": "Upgrade",
+                "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}))
+
+        self.assertForbidden(upgrade("https://evil.example"), "--cors-origins https://evil.example")
+
 
 class ControlOriginsTests(CrossSiteBase):
     server_args = ("--control-origins", "http://localhost:3000", "--public-host", "chime.test:4590",

@@ -105,6 +105,51 @@ class HttpsParityTests(ChimeTestCase):
         self.assertGreater(waited, 1.0)
         self.assertLess(waited, 8.0)
 
+    def test_a_trickling_tls_client_is_cut_at_the_header_timeout_from_connecting(self):
+        """TLS detection, the TLS handshake and the request head share one --header-timeout
+        (2 s here) counted from the connection, as plain HTTP's first head does: a client that
+        spends most of it on each step is not given a fresh one for the next."""
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as raw:
+            connected = time.monotonic()
+            incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+            tls = self.tls.wrap_bio(incoming, outgoing, server_hostname="localhost")
+
+            def handshake_step():
+                try:
+                    tls.do_handshake()
+                    return True
+                except ssl.SSLWantReadError:
+                    return False
+
+            handshake_step()
+            hello = outgoing.read()
+            time.sleep(0.7)
+            raw.sendall(hello[:11])  # enough to tell TLS from HTTP
+            time.sleep(0.7)
+            raw.sendall(hello[11:])
+            done = False
+            while not done:
+                data = raw.recv(65536)
+                self.assertTrue(data, "closed during the handshake")
+                incoming.write(data)
+                done = handshake_step()
+                raw.sendall(outgoing.read())
+            tls.write(b"GET /_chime-local/health HTTP/1.1\r\nHost: localhost\r\n")  # never finished
+            raw.sendall(outgoing.read())
+            answer = b""
+            while not answer:  # the 408 (the connection then lingers for the client's EOF)
+                data = raw.recv(65536)
+                self.assertTrue(data, "closed without an answer")
+                incoming.write(data)
+                try:
+                    answer = tls.read(65536)
+                except ssl.SSLWantReadError:
+                    pass
+            waited = time.monotonic() - connected
+        self.assertTrue(answer.startswith(b"HTTP/1.1 408"), answer)
+        self.assertGreater(waited, 1.5)
+        self.assertLess(waited, 2.9, "the TLS steps got a deadline each")
+
     def test_fault_latency_delays_only_its_own_request(self):
         self.server.raw_request("DELETE", "/_chime-local/faults")
         status, _, body = self.server.raw_request(

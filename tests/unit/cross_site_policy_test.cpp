@@ -150,6 +150,41 @@ TEST(CrossSiteOriginTest, SessionUpgradeFollowsCorsOrigins) {
   EXPECT_TRUE(Check(Policy(), "GET", "/connect?userArn=x", rebound));
 }
 
+// The default (no --cors-origins): a page on the developer's own dev server
+// (any loopback origin, any port) may open a session; any other web page the
+// developer visits may not, and is told which flag lets it.
+TEST(CrossSiteOriginTest, SessionUpgradeByDefaultOnlyFromLoopbackOrigins) {
+  HeaderFields upgrade = {{"Host", "localhost:4590"}, {"Origin", ""}, {"Upgrade", "websocket"},
+                          {"Connection", "Upgrade"}, {"Sec-WebSocket-Version", "13"},
+                          {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  for (std::string_view origin : {"http://localhost:5173", "https://127.0.0.1:8443", "http://[::1]:3000",
+                                  "http://localhost", "HTTP://LOCALHOST:5173"}) {
+    upgrade[1].value = origin;
+    EXPECT_EQ(Check(Policy(), "GET", "/connect?userArn=x", upgrade), std::nullopt) << origin;
+  }
+  upgrade[1].value = "https://evil.example";
+  auto refused = Check(Policy(), "GET", "/connect?userArn=x", upgrade);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->message.find("--cors-origins https://evil.example"), std::string::npos) << refused->message;
+  EXPECT_EQ(Check(Policy({"--cors-origins", "*"}), "GET", "/connect?userArn=x", upgrade), std::nullopt);
+  EXPECT_EQ(Check(Policy({"--cors-origins", "https://evil.example"}), "GET", "/connect?userArn=x", upgrade),
+            std::nullopt);
+}
+
+TEST(CrossSiteHelpersTest, LoopbackOrigins) {
+  for (std::string_view o : {"http://localhost", "http://localhost:5173", "https://localhost:443", "http://127.0.0.1:1",
+                             "https://[::1]:65535", "HTTP://LocalHost:3000"}) {
+    EXPECT_TRUE(IsLoopbackOrigin(o)) << o;
+  }
+  for (std::string_view o : {"https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.nip.io",
+                             "http://localhost:", "http://localhost:abc", "http://localhost:3000/path",
+                             "http://localhost@evil.example", "ws://localhost:3000", "localhost:3000", "null",
+                             "http://127.0.0.2:3000", "http://localhost:123456", ""}) {
+    EXPECT_FALSE(IsLoopbackOrigin(o)) << o;
+  }
+}
+
 TEST(CrossSiteHelpersTest, LoopbackAndHostParsing) {
   EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
   EXPECT_TRUE(IsLoopbackHost("::1"));

@@ -274,7 +274,9 @@ TEST(ServerConfigTest, MessagingSessionFlags) {
   EXPECT_EQ(r.config.max_sessions_per_user, 2u);
   EXPECT_EQ(r.config.tls_cert, "c.pem");
   EXPECT_EQ(r.config.tls_key, "k.pem");
-  EXPECT_EQ(ParseResult().config.cors_origins, "*");
+  // No list by default: only the loopback origins (server/cross_site_policy.hpp).
+  EXPECT_EQ(ParseResult().config.cors_origins, "");
+  EXPECT_NE(HelpText().find("loopback origins"), std::string::npos);
   auto bad = Parse({"--public-host", "http://x/"});
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.error.find("--public-host"), std::string::npos);

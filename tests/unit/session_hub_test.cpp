@@ -1,5 +1,6 @@
 // SessionHub (api/events/session_hub.hpp): fan-out to sessions, the bounded
 // per-session queue and its overflow close, session limits, shutdown close,
+// the close of deleted users' sessions,
 // frame encoding; and, through the dispatcher, that only committed requests
 // reach a connected session.
 #include "api/events/session_hub.hpp"
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
 
 #include "api_fixture.hpp"
@@ -80,6 +82,21 @@ TEST(SessionHub, WakeIsCalledOnceUntilTheSessionDrains) {
   EXPECT_EQ(DrainText(*s).size(), 3u);
   hub.Publish({MessageEvent({"a"})});
   EXPECT_EQ(wakes.load(), 2);
+  // A close wakes even with a wake pending: the transport may be stuck in a
+  // write and must learn that the session is closing.
+  s->Close(api::close_code::kServiceRestart);
+  EXPECT_EQ(wakes.load(), 3);
+}
+
+TEST(SessionHub, AnOverflowWakesTheSessionEvenWithAWakePending) {
+  SessionHub::Options o;
+  o.max_queue_frames = 2;
+  SessionHub hub(o);
+  std::atomic<int> wakes{0};
+  auto s = hub.Open("a", "1", [&] { ++wakes; }).session;
+  for (int i = 0; i < 3; ++i) hub.Publish({MessageEvent({"a"})});
+  EXPECT_EQ(wakes.load(), 2) << "one for the first frame, one for the overflow";
+  EXPECT_EQ(s->close_code(), api::close_code::kTryAgainLater);
 }
 
 TEST(SessionHub, ASessionThatFallsBehindIsClosedWith1013AndHoldsNoMoreThanTheBound) {
@@ -100,6 +117,73 @@ TEST(SessionHub, ASessionThatFallsBehindIsClosedWith1013AndHoldsNoMoreThanTheBou
   int fast_close = -1;
   DrainText(*fast, &fast_close);
   EXPECT_EQ(fast_close, 0);
+}
+
+// A client that stops reading cannot be closed quickly (its socket is full):
+// its session must not keep a slot meanwhile, nor receive anything more.
+TEST(SessionHub, AnOverflowingSessionLeavesTheHubAtOnce) {
+  SessionHub::Options o;
+  o.max_queue_frames = 2;
+  o.max_sessions_per_user = 2;
+  SessionHub hub(o);
+  auto a = hub.Open("a", "1", {}).session;
+  auto b = hub.Open("a", "2", {}).session;
+  EXPECT_FALSE(hub.Open("a", "3", {}).session);
+  for (int i = 0; i < 3; ++i) hub.Publish({MessageEvent({"a"})});
+  EXPECT_EQ(hub.session_count(), 0u);
+  EXPECT_EQ(hub.overflow_closes(), 2u);
+  EXPECT_FALSE(hub.Wanted());
+  auto again = hub.Open("a", "3", {});
+  ASSERT_TRUE(again.session) << again.reason;
+  hub.Publish({MessageEvent({"a"})});
+  int close = 0;
+  EXPECT_TRUE(DrainText(*a, &close).empty());
+  EXPECT_EQ(close, api::close_code::kTryAgainLater);
+  EXPECT_EQ(DrainText(*again.session).size(), 1u);
+  hub.Remove(a);  // the transport's own removal later is harmless
+  hub.Remove(b);
+  EXPECT_EQ(hub.session_count(), 1u);
+}
+
+// DeleteAppInstanceUser, expiry, reset: the sessions of users that are gone
+// close with 4401 and leave the hub, so a user re-created with the same ARN
+// never receives on them.
+TEST(SessionHub, DepartedUsersSessionsCloseWith4401AndLeaveTheHub) {
+  const std::string app = "arn:aws:chime:us-east-1:1:app-instance/app";
+  SessionHub hub;
+  auto alice = hub.Open(app + "/user/alice", "1", {}).session;
+  auto bob = hub.Open(app + "/user/bob", "1", {}).session;
+  auto bot = hub.Open(app + "/bot/b", "1", {}).session;
+  auto other = hub.Open(app + "x/user/alice", "1", {}).session;
+  api::Departures gone;
+  gone.principals = {app + "/user/alice"};
+  hub.Depart(gone);
+  int close = 0;
+  DrainText(*alice, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  EXPECT_EQ(hub.session_count(), 3u);
+  auto recreated = hub.Open(app + "/user/alice", "2", {}).session;
+  hub.Publish({MessageEvent({app + "/user/alice"})});
+  EXPECT_TRUE(DrainText(*alice).empty());
+  EXPECT_EQ(DrainText(*recreated).size(), 1u);
+
+  api::Departures app_gone;
+  app_gone.app_instances = {app};
+  hub.Depart(app_gone);
+  for (auto* s : {&bob, &bot, &recreated}) {
+    DrainText(**s, &close);
+    EXPECT_EQ(close, api::close_code::kUnauthorized);
+  }
+  DrainText(*other, &close);
+  EXPECT_EQ(close, 0) << "another app instance whose ARN starts the same";
+  EXPECT_EQ(hub.session_count(), 1u);
+
+  api::Departures everyone;
+  everyone.everyone = true;
+  hub.Depart(everyone);
+  DrainText(*other, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  EXPECT_EQ(hub.session_count(), 0u);
 }
 
 TEST(SessionHub, SessionLimitsPerUserAndInTotal) {
@@ -196,6 +280,50 @@ TEST_F(HubDispatchTest, ACommittedSendReachesConnectedMembersAndARefusedOneNothi
   ASSERT_EQ(Send("alice", {{"Content", "psst"}, {"Target", json::array({{{"MemberArn", users_["bob"]}}})}}).status, 201);
   EXPECT_EQ(DrainText(*bob).size(), 1u);
   EXPECT_TRUE(DrainText(*carol).empty());
+}
+
+// Through the dispatcher: deleting a user (or its app instance) closes its
+// sessions once the deletion commits; a refused deletion closes nothing.
+TEST_F(HubDispatchTest, DeletingAUserOrItsAppInstanceClosesItsSessions) {
+  auto bob = hub_.Open(users_["bob"], "1", {}).session;
+  auto carol = hub_.Open(users_["carol"], "1", {}).session;
+  ASSERT_GE(Call("DELETE", "/app-instance-users/" + Enc(users_["bob"] + "x")).status, 400);
+  int close = 0;
+  DrainText(*bob, &close);
+  EXPECT_EQ(close, 0);
+  ASSERT_EQ(Call("DELETE", "/app-instance-users/" + Enc(users_["bob"])).status, 204);
+  DrainText(*bob, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  DrainText(*carol, &close);
+  EXPECT_EQ(close, 0);
+  ASSERT_EQ(Call("DELETE", "/app-instances/" + Enc(app_)).status, 204);
+  DrainText(*carol, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  EXPECT_EQ(hub_.session_count(), 0u);
+}
+
+// Expiry (the clock's sweep) and a reset of the store end sessions too.
+TEST_F(HubDispatchTest, ExpiryAndResetCloseTheSessionsOfUsersThatAreGone) {
+  auto bob = hub_.Open(users_["bob"], "1", {}).session;
+  auto carol = hub_.Open(users_["carol"], "1", {}).session;
+  ASSERT_EQ(Call("PUT", "/app-instance-users/" + Enc(users_["bob"]) + "/expiration-settings",
+                 {{"ExpirationSettings", {{"ExpirationDays", 1}, {"ExpirationCriterion", "CREATED_TIMESTAMP"}}}})
+                .status,
+            200);
+  struct ClockBack {
+    std::function<void()> reset;
+    ~ClockBack() { reset(); }
+  } clock_back{[this] { Call("POST", "/_chime-local/clock", {{"reset", true}}); }};
+  ASSERT_EQ(Call("POST", "/_chime-local/clock", {{"advanceSeconds", 2 * 86400}}).status, 200);
+  int close = 0;
+  DrainText(*bob, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  DrainText(*carol, &close);
+  EXPECT_EQ(close, 0);
+  ASSERT_EQ(Call("POST", "/_chime-local/reset?seed=false").status, 200);
+  DrainText(*carol, &close);
+  EXPECT_EQ(close, api::close_code::kUnauthorized);
+  EXPECT_EQ(hub_.session_count(), 0u);
 }
 
 TEST_F(HubDispatchTest, MembershipChangesReachTheRemovedMemberAndTheRest) {

@@ -38,6 +38,32 @@ TEST(WebAccess, APreflightOnAnAwsPathAllowsTheSdkHeadersFromAnyOriginByDefault) 
   EXPECT_EQ(Header(*r, "Access-Control-Max-Age"), "86400");
 }
 
+// The default: a dev server on the developer's machine (any loopback origin,
+// any port) may call; any other web page the developer visits may not.
+TEST(WebAccess, ByDefaultOnlyLoopbackOriginsMayCall) {
+  WebAccess web("", "");
+  for (const char* origin : {"http://localhost:5173", "https://127.0.0.1:8443", "http://[::1]:3000"}) {
+    auto ok = web.Preflight(Preflight(origin));
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << origin;
+    EXPECT_EQ(Header(*ok, "Access-Control-Allow-Origin"), origin);
+  }
+  auto refused = web.Preflight(Preflight("https://evil.example"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(Header(*refused, "Access-Control-Allow-Origin"), "");
+  EXPECT_NE(refused->body.find("--cors-origins https://evil.example"), std::string::npos) << refused->body;
+  api::HttpResponse res;
+  res.operation = "ListChannels";
+  web.Decorate({"https://evil.example", "127.0.0.1:4590", true}, res);
+  EXPECT_EQ(Header(res, "Access-Control-Allow-Origin"), "");
+  // A listed origin is added to the loopback ones, not instead of them.
+  WebAccess listed("https://app.test", "");
+  EXPECT_EQ(listed.Preflight(Preflight("https://app.test"))->status, 200);
+  EXPECT_EQ(listed.Preflight(Preflight("http://localhost:5173"))->status, 200);
+  EXPECT_EQ(listed.Preflight(Preflight("https://evil.example"))->status, 403);
+}
+
 TEST(WebAccess, OnlyRealPreflightsOnAwsPathsAreAnswered) {
   WebAccess web("*", "");
   EXPECT_FALSE(web.Preflight(Preflight("http://a.test", "/_chime-local/reset")));
