@@ -233,7 +233,8 @@ class UserCertificateTests(unittest.TestCase):
     def test_a_users_certificate_serves_https(self):
         # A certificate made by another emulator's local CA stands in for one from mkcert.
         data = os.path.join(self.dir, "data")
-        first = subprocess.Popen([server_binary(), "--port", "0", "--data-dir", data], stdout=subprocess.PIPE,
+        first = subprocess.Popen([server_binary(), "--port", "0", "--data-dir", data,
+                                  "--ca-dir", os.path.join(data, "tls")], stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True)
         for _ in range(2):
             first.stdout.readline()
