@@ -37,6 +37,7 @@
 #include "api/events/session_hub.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_runner.hpp"
+#include "api/protocol/json_body.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
@@ -321,10 +322,11 @@ int main(int argc, char** argv) {
   dispatcher->journal().set_capacity(config.journal_size);
   dispatcher->throttling().SetEnabled(config.throttle);
   if (!config.faults_file.empty()) {
-    std::ifstream in(config.faults_file);
+    std::ifstream in(config.faults_file, std::ios::binary);
     if (!in) return Fail("cannot read --faults-file " + config.faults_file + ": " + std::strerror(errno));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
-      dispatcher->faults().AddAll(nlohmann::json::parse(in));
+      dispatcher->faults().AddAll(api::ParseBoundedJson(text));
     } catch (const std::exception& e) {
       return Fail("invalid --faults-file " + config.faults_file + ": " + e.what());
     }

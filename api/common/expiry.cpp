@@ -1,20 +1,17 @@
 #include "api/common/expiry.hpp"
 
+#include "api/common/days.hpp"
 #include "storage/expiry_repo.hpp"
 #include "storage/purge.hpp"
 
 namespace chime::api {
-
-namespace {
-constexpr int64_t kDayMs = 86400000;
-}
 
 std::optional<int64_t> ExpiresAtMs(const std::optional<int64_t>& days, const std::optional<std::string>& criterion,
                                    int64_t created_ms, const std::optional<int64_t>& last_message_ms) {
   if (!days) return std::nullopt;
   int64_t from = created_ms;
   if (criterion && *criterion == "LAST_MESSAGE_TIMESTAMP" && last_message_ms) from = *last_message_ms;
-  return from + *days * kDayMs;
+  return PlusDaysMs(from, *days);  // saturates: huge days never wrap into the past
 }
 
 bool ChannelExpired(const storage::ChannelRecord& c, int64_t now_ms) {

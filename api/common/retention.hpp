@@ -9,19 +9,19 @@
 #include <cstdint>
 #include <string>
 
+#include "api/common/days.hpp"
 #include "api/handler.hpp"
 #include "storage/retention_repo.hpp"
 
 namespace chime::api {
 
-constexpr int64_t kMsPerDay = 24LL * 60 * 60 * 1000;
-
 // Epoch ms before which messages of `app_instance_arn` are past retention;
-// INT64_MIN when the app instance keeps messages forever.
+// INT64_MIN when the app instance keeps messages forever (or for so many days
+// that the start lies before the int64 range).
 inline int64_t RetainedSinceMs(RequestContext& ctx, const std::string& app_instance_arn) {
   auto r = storage::FindRetention(ctx.db, app_instance_arn);
   if (!r || !r->days) return INT64_MIN;
-  return ctx.now_ms - *r->days * kMsPerDay;
+  return MinusDaysMs(ctx.now_ms, *r->days);
 }
 
 }  // namespace chime::api

@@ -15,6 +15,7 @@
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
+#include "api/protocol/json_body.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/purge.hpp"
@@ -99,9 +100,8 @@ ControlRequest HandleFaults(const HttpRequest& request, std::string_view name, F
       return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, request_id, ""));
     }
     if (request.method == "POST") {
-      auto body = nlohmann::json::parse(request.body, nullptr, false);
       try {
-        if (body.is_discarded()) throw std::invalid_argument("the body is not valid JSON");
+        const nlohmann::json body = ParseBoundedJson(request.body);
         // One rule, or a list of rules (all or nothing).
         if (body.is_array()) {
           faults.AddAll(body);
@@ -320,10 +320,9 @@ ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInf
     if (request.method != "POST") {
       return Answer("Throttle", EncodeError(ErrorType::kBadRequest, "Use GET or POST for " + std::string(path), request_id));
     }
-    auto body = nlohmann::json::parse(request.body, nullptr, false);
     try {
-      if (body.is_discarded()) throw std::invalid_argument("the body is not valid JSON");
-      return Answer("Throttle", ControlJson(200, fixture.throttling.Configure(body), request_id, ""));
+      return Answer("Throttle", ControlJson(200, fixture.throttling.Configure(ParseBoundedJson(request.body)),
+                                            request_id, ""));
     } catch (const std::invalid_argument& e) {
       return Answer("Throttle", EncodeError(ErrorType::kBadRequest, std::string("Invalid throttle settings: ") + e.what(),
                                             request_id));

@@ -22,11 +22,23 @@ bool IsOperation(std::string_view name) {
   return false;
 }
 
-std::string StringField(const nlohmann::json& rule, const char* key) {
+// Every field is short: a rule is kept (and listed) as given.
+constexpr size_t kMaxNameBytes = 128;  // "operation", "error", "id"
+
+std::string StringField(const nlohmann::json& rule, const char* key, size_t max_bytes) {
   auto it = rule.find(key);
   if (it == rule.end() || it->is_null()) return "";
   if (!it->is_string()) throw std::invalid_argument(std::string("\"") + key + "\" must be a string");
+  if (it->get_ref<const std::string&>().size() > max_bytes) {
+    throw std::invalid_argument(std::string("\"") + key + "\" must be at most " + std::to_string(max_bytes) +
+                                " bytes long");
+  }
   return it->get<std::string>();
+}
+
+std::string TooManyRules(size_t have, size_t adding) {
+  return "at most " + std::to_string(kMaxFaultRules) + " fault rules can be set at a time (" + std::to_string(have) +
+         " are set, " + std::to_string(adding) + " more were sent); DELETE /_chime-local/faults removes them";
 }
 
 std::string AppInstancePrefix(const std::string& arn) {
@@ -60,12 +72,12 @@ FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
     if (!known) throw std::invalid_argument("unknown field \"" + key + "\" in a fault rule");
   }
   Rule r;
-  r.operation = StringField(rule, "operation");
+  r.operation = StringField(rule, "operation", kMaxNameBytes);
   if (!r.operation.empty() && !IsOperation(r.operation)) {
     throw std::invalid_argument("\"operation\": " + r.operation + " is not an operation of chime-sdk-messaging or "
                                 "chime-sdk-identity");
   }
-  if (std::string e = StringField(rule, "error"); !e.empty()) {
+  if (std::string e = StringField(rule, "error", kMaxNameBytes); !e.empty()) {
     r.error = ErrorByName(e);
     if (!r.error) {
       throw std::invalid_argument("\"error\": " + e + " is not an error of the models (BadRequestException, "
@@ -75,7 +87,7 @@ FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
                                   "UnauthorizedClientException)");
     }
   }
-  r.message = StringField(rule, "message");
+  r.message = StringField(rule, "message", kMaxFaultMessageBytes);
   if (auto it = rule.find("probability"); it != rule.end() && !it->is_null()) {
     if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1) {
       throw std::invalid_argument("\"probability\" must be a number from 0 to 1");
@@ -93,9 +105,13 @@ FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
     r.latency_ms = it->get<int64_t>();
   }
   if (!r.error && r.latency_ms == 0) throw std::invalid_argument("a fault rule needs \"error\" or \"latencyMs\"");
-  r.bearer = StringField(rule, "bearer");
-  r.channel_arn = StringField(rule, "channelArn");
-  r.app_instance_arn = StringField(rule, "appInstanceArn");
+  r.bearer = StringField(rule, "bearer", kMaxFaultArnBytes);
+  r.channel_arn = StringField(rule, "channelArn", kMaxFaultArnBytes);
+  r.app_instance_arn = StringField(rule, "appInstanceArn", kMaxFaultArnBytes);
+  // "id" (a listed rule sent back) is ignored, but kept short like the rest.
+  if (auto it = rule.find("id"); it != rule.end() && !it->is_null() && !it->is_number_integer()) {
+    StringField(rule, "id", kMaxNameBytes);
+  }
   r.source = rule;
   r.source.erase("id");
   return r;
@@ -104,6 +120,7 @@ FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
 nlohmann::json FaultRegistry::Add(const nlohmann::json& rule) {
   Rule r = Parse(rule);
   std::lock_guard lock(mu_);
+  if (rules_.size() >= kMaxFaultRules) throw std::invalid_argument(TooManyRules(rules_.size(), 1));
   r.id = next_id_++;
   rules_.push_back(std::move(r));
   return Describe(rules_.back());
@@ -111,6 +128,10 @@ nlohmann::json FaultRegistry::Add(const nlohmann::json& rule) {
 
 void FaultRegistry::AddAll(const nlohmann::json& rules) {
   if (!rules.is_array()) throw std::invalid_argument("the faults file must hold a JSON list of rules");
+  if (rules.size() > kMaxFaultRules) {  // before parsing them all
+    throw std::invalid_argument("the list holds " + std::to_string(rules.size()) + " rules; at most " +
+                                std::to_string(kMaxFaultRules) + " fault rules can be set at a time");
+  }
   std::vector<Rule> parsed;
   for (size_t i = 0; i < rules.size(); ++i) {
     try {
@@ -120,6 +141,9 @@ void FaultRegistry::AddAll(const nlohmann::json& rules) {
     }
   }
   std::lock_guard lock(mu_);
+  if (rules_.size() + parsed.size() > kMaxFaultRules) {
+    throw std::invalid_argument(TooManyRules(rules_.size(), parsed.size()));
+  }
   for (auto& r : parsed) {
     r.id = next_id_++;
     rules_.push_back(std::move(r));

@@ -24,6 +24,16 @@
 
 namespace chime::api {
 
+// At most this many rules at a time. Every AWS request scans the rules in
+// order under one lock, so their number is a cost on every call (50,000 rules
+// took 4.3 ms per request and 140 MiB); a test needs a few, and 1,000 leaves
+// room for a dozen per operation while the scan stays in the microseconds.
+inline constexpr size_t kMaxFaultRules = 1000;
+// Longest accepted "message" (bytes; the error body's Message) and ARN filter
+// ("bearer", "channelArn", "appInstanceArn": the models' ChimeArn maximum).
+inline constexpr size_t kMaxFaultMessageBytes = 4096;
+inline constexpr size_t kMaxFaultArnBytes = 1600;
+
 struct FaultHit {
   std::optional<ErrorType> error;
   std::string message;
@@ -33,9 +43,11 @@ struct FaultHit {
 class FaultRegistry {
  public:
   // Adds one rule; returns the stored rule (with "id"), or throws
-  // std::invalid_argument naming the field and the rule it breaks.
+  // std::invalid_argument naming the field and the rule it breaks, or the
+  // limit when kMaxFaultRules rules are already there.
   nlohmann::json Add(const nlohmann::json& rule);
-  // Adds a JSON list of rules, all or nothing (--faults-file).
+  // Adds a JSON list of rules, all or nothing (--faults-file); refuses a list
+  // that would take the rules above kMaxFaultRules.
   void AddAll(const nlohmann::json& rules);
   // Every rule with how often it matched and fired.
   nlohmann::json List() const;

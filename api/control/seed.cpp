@@ -8,6 +8,7 @@
 #include "api/common/arn.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
+#include "api/protocol/json_body.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "api/protocol/validator.hpp"
 #include "storage/principal_repo.hpp"
@@ -142,11 +143,10 @@ std::optional<nlohmann::json> start_seed;
 nlohmann::json ParseSeed(std::string_view text) {
   nlohmann::json seed;
   try {
-    seed = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);  // drop "[json.exception...]"
-    throw BadRequest("Seed: malformed JSON: " + what);
+    // Bounded: the checks below, the copies and the entries' validation recurse.
+    seed = ParseBoundedJson(text);
+  } catch (const JsonTextError& e) {
+    throw BadRequest(std::string("Seed: ") + e.what());
   }
   if (!seed.is_object()) throw BadRequest("Seed: must be a JSON object whose keys are " + SectionList());
   if (auto it = seed.find(kAccountKey); it != seed.end() && !(it->is_string() && IsAccountId(it->get<std::string>()))) {

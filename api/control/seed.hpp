@@ -32,7 +32,7 @@
 namespace chime::api {
 
 // Parses a seed document and checks its shape without touching storage:
-// top-level keys, entries that are objects, members the operation does not
+// nesting (at most kMaxJsonDepth levels, like every JSON body), top-level keys, entries that are objects, members the operation does not
 // define, fixed ids (format and duplicates within the seed). Throws
 // ApiError(BadRequest) whose message names the entry ("Seed Channels[2]: ...").
 nlohmann::json ParseSeed(std::string_view text);

@@ -37,7 +37,7 @@ json PutAppInstanceRetentionSettings(RequestContext& ctx, const json& in) {
   if (!storage::SetRetention(ctx.db, arn, days, ctx.now_ms)) {
     throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
   }
-  if (days) storage::PurgeMessagesBefore(ctx.db, arn, ctx.now_ms - *days * kMsPerDay);
+  if (days) storage::PurgeMessagesBefore(ctx.db, arn, MinusDaysMs(ctx.now_ms, *days));
   return {{"AppInstanceRetentionSettings", SettingsJson(days)},
           {"InitiateDeletionTimestamp", EpochSeconds(ctx.now_ms)}};
 }

@@ -42,13 +42,30 @@ size_t JsonNestingDepth(std::string_view text, size_t limit) {
   return deepest;
 }
 
-nlohmann::json ParseJsonObjectBody(std::string_view body) {
-  if (JsonNestingDepth(body) > kMaxJsonDepth) {
-    throw BadRequest("The request body is nested deeper than " + std::to_string(kMaxJsonDepth) +
-                     " levels of arrays and objects");
+nlohmann::json ParseBoundedJson(std::string_view text) {
+  if (JsonNestingDepth(text) > kMaxJsonDepth) {
+    throw JsonTextError(true, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels of arrays and objects");
   }
-  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) throw BadRequest("The request body is not valid JSON");
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);  // drop "[json.exception...]"
+    throw JsonTextError(false, "malformed JSON: " + why);
+  }
+}
+
+nlohmann::json ParseJsonObjectBody(std::string_view body) {
+  nlohmann::json parsed;
+  try {
+    parsed = ParseBoundedJson(body);
+  } catch (const JsonTextError& e) {
+    if (e.too_deep()) {
+      throw BadRequest("The request body is nested deeper than " + std::to_string(kMaxJsonDepth) +
+                       " levels of arrays and objects");
+    }
+    throw BadRequest("The request body is not valid JSON");
+  }
   if (!parsed.is_object()) throw BadRequest("The request body must be a JSON object");
   return parsed;
 }

@@ -194,6 +194,52 @@ def small_seeds():
         write("arn_patterns", f"value-{i}", a.encode())
 
 
+def seed_document_seeds():
+    """Seed documents (fuzz_seed): byte 0 is the flags (bit0 apply, bit1 nesting count follows)."""
+    app_id = "00000000-0000-4000-8000-000000000001"
+    app = f"arn:aws:chime:us-east-1:123456789012:app-instance/{app_id}"
+    alice, bob = f"{app}/user/alice", f"{app}/user/bob"
+    channel = f"{app}/channel/general"
+    expiring = {"ExpirationDays": 5475, "ExpirationCriterion": "CREATED_TIMESTAMP"}
+    full = {
+        "AppInstances": [{"Name": "app", "AppInstanceId": app_id, "Tags": [{"Key": "k", "Value": "v"}]}],
+        "AppInstanceUsers": [{"AppInstanceArn": app, "AppInstanceUserId": u, "Name": u, "ExpirationSettings": expiring}
+                             for u in ("alice", "bob")],
+        "AppInstanceBots": [{"AppInstanceArn": app, "Name": "bot", "Configuration": {"Lex": {
+            "RespondsTo": "STANDARD_MESSAGES", "LocaleId": "en_US",
+            "LexBotAliasArn": "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST"}}}],
+        "AppInstanceAdmins": [{"AppInstanceArn": app, "AppInstanceAdminArn": bob}],
+        "Channels": [{"AppInstanceArn": app, "Name": "General", "ChannelId": "general", "Mode": "RESTRICTED",
+                      "ChimeBearer": alice, "ExpirationSettings": expiring}],
+        "ChannelMemberships": [{"ChannelArn": channel, "MemberArn": bob, "Type": "DEFAULT", "ChimeBearer": alice}],
+        "ChannelModerators": [{"ChannelArn": channel, "ChannelModeratorArn": bob, "ChimeBearer": alice}],
+        "ChannelBans": [],
+        "ChannelMessages": [{"ChannelArn": channel, "Content": "hi", "Type": "STANDARD", "Persistence": "PERSISTENT",
+                             "ChimeBearer": alice, "MessageId": "1" * 64}],
+    }
+    on_seeded = {
+        "Channels": [{"AppInstanceArn": "${app}", "Name": "c", "ChimeBearer": "${admin}"}],
+        "ChannelMessages": [{"ChannelArn": "${channel}", "Content": "x", "Type": "STANDARD",
+                             "Persistence": "NON_PERSISTENT", "ChimeBearer": "${admin}"}],
+    }
+    docs = {
+        "empty": (0, {}),
+        "full-parse": (0, full),
+        "full-apply": (1, full),
+        "on-seeded-store": (1, on_seeded),
+        "tenant": (1, {"AccountId": "111122223333", "Region": "eu-west-1", "AppInstances": [{"Name": "t"}]}),
+        "days-out-of-range": (1, {"Channels": [{"AppInstanceArn": "${app}", "Name": "c", "ChimeBearer": "${admin}",
+                                                "ExpirationSettings": {"ExpirationDays": 4611686018427387904,
+                                                                       "ExpirationCriterion": "CREATED_TIMESTAMP"}}]}),
+        "unknown-member": (0, {"AppInstances": [{"Name": "a", "Tags": [{"Key": "k", "Vaule": "v"}]}]}),
+    }
+    for name, (flags, doc) in docs.items():
+        write("seed", name, bytes([flags]) + json.dumps(doc, separators=(",", ":")).encode())
+    # Nesting just inside and just outside the bound (N is 24-bit little-endian after byte 0).
+    for name, n in (("nested-at-bound", 61), ("nested-past-bound", 64)):
+        write("seed", name, bytes([3]) + n.to_bytes(3, "little") + b'{"AppInstances":[{"Name":"a","Tags":@@}]}')
+
+
 def clear_generated_seeds():
     """Removes the seeds this script writes; keeps regression-* files (inputs that once
     crashed a target, committed by hand so every CI run replays them)."""
@@ -210,6 +256,7 @@ def main():
     operation_seeds(order, ops)
     http_seeds(order, ops)
     small_seeds()
+    seed_document_seeds()
     n = sum(len(files) for _, _, files in os.walk(CORPUS))
     print(f"wrote {n} seeds under {os.path.relpath(CORPUS, ROOT)}")
 

@@ -4,12 +4,13 @@ class, counts run out, probability 0 never fires, a faulted write leaves nothing
 latency delays only its own request, and the journal records what the app sent."""
 import json
 import os
+import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import ChimeLocal, ChimeTestCase, make_client, unique_name
+from harness import ChimeLocal, ChimeTestCase, make_client, server_binary, unique_name
 
 
 class FaultTests(ChimeTestCase):
@@ -111,6 +112,55 @@ class FaultTests(ChimeTestCase):
             self.assertEqual(status, 400, body)
             self.assertIn(needle, body["Message"])
 
+    def post_raw(self, path, text):
+        status, headers, data = self.raw_request("POST", path, body=text.encode(),
+                                                 headers={"Content-Type": "application/json"})
+        return status, headers, (json.loads(data) if data else None)
+
+    def assert_alive(self):
+        self.assertEqual(self.server.health()[0], 200)
+
+    def test_deeply_nested_control_bodies_are_400_naming_the_limit(self):
+        # Nested 400,000 deep (800 KB, under --max-body-bytes): the fault rule's "id" was
+        # copied recursively (a stack overflow); every control body now goes through the
+        # depth bound of the AWS bodies.
+        deep = "[" * 400000 + "]" * 400000
+        for path, text in (("/_chime-local/faults", '{"error": "ConflictException", "id": ' + deep + "}"),
+                           ("/_chime-local/faults", '[{"error": "ConflictException", "id": ' + deep + "}]"),
+                           ("/_chime-local/throttle", '{"enabled": ' + deep + "}")):
+            with self.subTest(path=path, start=text[:12]):
+                status, headers, body = self.post_raw(path, text)
+                self.assertEqual(status, 400, body)
+                self.assertEqual(headers.get("x-amzn-errortype"), "BadRequestException")
+                self.assertIn("JSON nested deeper than 64 levels of arrays and objects", body["Message"])
+                self.assert_alive()
+        self.assertEqual(self.control("GET", "/_chime-local/faults")[1]["faults"], [])
+
+    def test_at_most_1000_rules_and_short_fields(self):
+        rule = {"operation": "CreateAppInstance", "error": "ConflictException", "count": 1}
+        # 50,000 rules were accepted: +140 MiB, and every request scanned them (4.3 ms).
+        # (20,000 short ones fit in the default --max-body-bytes.)
+        status, body = self.control("POST", "/_chime-local/faults", [{"error": "ConflictException"}] * 20000)
+        self.assertEqual(status, 400, body)
+        self.assertIn("at most 1000 fault rules", body["Message"])
+        self.assertEqual(self.control("GET", "/_chime-local/faults")[1]["faults"], [])
+        status, body = self.control("POST", "/_chime-local/faults", [rule] * 999)
+        self.assertEqual(status, 201, body)
+        self.add(**rule)  # the 1000th
+        status, body = self.control("POST", "/_chime-local/faults", rule)
+        self.assertEqual(status, 400, body)
+        self.assertIn("at most 1000 fault rules", body["Message"])
+        self.assertEqual(len(self.control("GET", "/_chime-local/faults")[1]["faults"]), 1000)
+        self.control("DELETE", "/_chime-local/faults")
+        for field, size, needle in (("message", 4097, "4096 bytes"), ("bearer", 1601, "1600 bytes"),
+                                    ("channelArn", 1601, "1600 bytes"), ("appInstanceArn", 1601, "1600 bytes")):
+            with self.subTest(field):
+                status, body = self.control("POST", "/_chime-local/faults",
+                                            {"error": "ConflictException", field: "a" * size})
+                self.assertEqual(status, 400, body)
+                self.assertIn(f'"{field}" must be at most {needle}', body["Message"])
+        self.assert_alive()
+
     def test_delete_one_rule_and_reset_removes_all(self):
         a = self.add(error="ConflictException", operation="CreateAppInstance")
         self.add(error="ConflictException", operation="DeleteAppInstance")
@@ -146,6 +196,29 @@ class FaultsFileTests(unittest.TestCase):
             finally:
                 emu.stop()
                 emu.cleanup()
+
+
+class FaultsFileLimitsTests(unittest.TestCase):
+    def run_with(self, content):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "faults.json")
+            with open(path, "w") as f:
+                f.write(content)
+            p = subprocess.run([server_binary(), "--in-memory", "--host", "127.0.0.1", "--port", "0",
+                                "--faults-file", path], capture_output=True, text=True, timeout=30)
+            return p, path
+
+    def test_a_deeply_nested_faults_file_exits_1_naming_the_limit(self):
+        # The rule's "id" was copied recursively: the start died of a stack overflow.
+        p, path = self.run_with('[{"error": "ConflictException", "id": ' + "[" * 400000 + "]" * 400000 + "}]")
+        self.assertEqual(p.returncode, 1, p.stderr[-2000:])
+        self.assertIn(f"invalid --faults-file {path}: JSON nested deeper than 64 levels of arrays and objects",
+                      p.stderr)
+
+    def test_a_faults_file_of_more_than_1000_rules_exits_1(self):
+        p, path = self.run_with(json.dumps([{"error": "ConflictException"}] * 1001))
+        self.assertEqual(p.returncode, 1, p.stderr[-2000:])
+        self.assertIn(f"invalid --faults-file {path}: the list holds 1001 rules; at most 1000", p.stderr)
 
 
 class ResetOneAppInstanceTests(ChimeTestCase):

@@ -158,6 +158,18 @@ class SeedFileTests(ChimeTestCase):
         after = self.messaging.list_channel_messages(ChannelArn=CHANNEL, ChimeBearer=ALICE)["ChannelMessages"]
         self.assertEqual(after, messages_before)
 
+    def test_a_deeply_nested_seed_is_400_naming_the_limit_and_the_server_lives(self):
+        # 400,000 levels (800 KB, under --max-body-bytes) overflowed the stack in the seed's
+        # recursive copies (from about 200,000 on): the process died of SIGSEGV.
+        deep = '{"AppInstances": [{"Name": "a", "Tags": ' + "[" * 400000 + "]" * 400000 + "}]}"
+        before = self.app_instances()
+        status, headers, raw = self.raw_request("POST", "/_chime-local/seed", body=deep)
+        self.assertEqual(status, 400, raw[:300])
+        self.assertEqual(headers.get("x-amzn-errortype"), "BadRequestException")
+        self.assertIn("Seed: JSON nested deeper than 64 levels of arrays and objects", json.loads(raw)["Message"])
+        self.assertEqual(self.server.health()[0], 200)
+        self.assertEqual(self.app_instances(), before)
+
     def test_the_api_cannot_choose_an_app_instance_id(self):
         # An unknown body member is ignored on the wire, as by AWS.
         status, _, raw = self.raw_request("POST", "/app-instances", body=json.dumps(
@@ -217,6 +229,15 @@ class SeedFileAtStartTests(unittest.TestCase):
         p = self.run_with(os.path.join(self.dir, "missing.json"))
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("cannot read --seed-file", p.stderr)
+
+    def test_a_deeply_nested_seed_file_exits_1_naming_the_limit(self):
+        # It died of SIGSEGV at start instead.
+        path = self.write("deep.json", '{"AppInstances": [{"Name": "a", "Tags": ' + "[" * 400000 +
+                          "]" * 400000 + "}]}")
+        p = self.run_with(path)
+        self.assertEqual(p.returncode, 1, p.stderr[-2000:])
+        self.assertIn(f"invalid --seed-file {path}: Seed: JSON nested deeper than 64 levels of arrays and objects",
+                      p.stderr)
 
     def test_a_restart_on_the_same_data_keeps_it(self):
         path = self.write("seed.json", SEED)

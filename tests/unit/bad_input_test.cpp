@@ -50,6 +50,29 @@ TEST(JsonBodyTest, RejectsTooDeepMalformedAndNonObjects) {
   EXPECT_NE(message_of("[1]").find("must be a JSON object"), std::string::npos);
 }
 
+// The one bounded parser behind every untrusted JSON text (control-plane
+// bodies, seed and faults files): any top-level shape, the same depth bound.
+TEST(BoundedJsonTest, RefusesTooDeepAndMalformedTextNamingWhy) {
+  EXPECT_EQ(ParseBoundedJson("[1, {\"a\": 2}]").size(), 2u);
+  EXPECT_EQ(ParseBoundedJson(Nested(64)).is_array(), true);
+  try {
+    ParseBoundedJson(Nested(100000));
+    ADD_FAILURE() << "accepted nesting 100,000 deep";
+  } catch (const JsonTextError& e) {
+    EXPECT_TRUE(e.too_deep());
+    EXPECT_EQ(std::string(e.what()), "JSON nested deeper than 64 levels of arrays and objects");
+  }
+  try {
+    ParseBoundedJson("{\"a\": ");
+    ADD_FAILURE() << "accepted malformed JSON";
+  } catch (const JsonTextError& e) {
+    EXPECT_FALSE(e.too_deep());
+    EXPECT_EQ(std::string(e.what()).rfind("malformed JSON: ", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("[json.exception"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ParseBoundedJson("[1e400]"), JsonTextError);  // out of the double range
+}
+
 using BadInputApiTest = chime::testing::ApiFixture;
 
 // Before the fix this crashed the process (stack overflow in the idempotency hash's dump()).

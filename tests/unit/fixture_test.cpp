@@ -27,6 +27,41 @@ TEST(FaultRegistryTest, RejectsUnknownOperationsErrorsAndFields) {
   EXPECT_TRUE(f.List().empty());  // all or nothing
 }
 
+// Every AWS request scans the rules: their number and size are bounded.
+TEST(FaultRegistryTest, HoldsAtMostTheLimitOfRulesAndShortFields) {
+  FaultRegistry f;
+  const json rule = {{"error", "ConflictException"}, {"operation", "CreateAppInstance"}};
+  json too_many = json::array();
+  for (size_t i = 0; i <= kMaxFaultRules; ++i) too_many.push_back(rule);
+  try {
+    f.AddAll(too_many);
+    ADD_FAILURE() << "accepted " << too_many.size() << " rules";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 1000 fault rules"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(f.List().empty());
+  too_many.erase(too_many.end() - 2, too_many.end());  // 999
+  f.AddAll(too_many);
+  f.Add(rule);  // the 1000th
+  EXPECT_THROW(f.Add(rule), std::invalid_argument);
+  EXPECT_THROW(f.AddAll(json::array({rule})), std::invalid_argument);
+  EXPECT_EQ(f.List().size(), kMaxFaultRules);
+  f.Clear();
+  EXPECT_NO_THROW(f.Add(rule));
+
+  EXPECT_THROW(f.Add({{"error", "ConflictException"}, {"message", std::string(kMaxFaultMessageBytes + 1, 'm')}}),
+               std::invalid_argument);
+  EXPECT_NO_THROW(f.Add({{"error", "ConflictException"}, {"message", std::string(kMaxFaultMessageBytes, 'm')}}));
+  for (const char* key : {"bearer", "channelArn", "appInstanceArn"}) {
+    EXPECT_THROW(f.Add({{"error", "ConflictException"}, {key, std::string(kMaxFaultArnBytes + 1, 'a')}}),
+                 std::invalid_argument)
+        << key;
+  }
+  EXPECT_THROW(f.Add({{"error", "ConflictException"}, {"id", std::string(1000, '7')}}), std::invalid_argument);
+  EXPECT_THROW(f.Add({{"error", "ConflictException"}, {"id", json::array({1})}}), std::invalid_argument);
+  EXPECT_NO_THROW(f.Add({{"error", "ConflictException"}, {"id", "12"}}));  // a listed rule sent back
+}
+
 TEST(FaultRegistryTest, CountRunsOutAndTheFirstMatchingRuleWins) {
   FaultRegistry f;
   f.Add({{"operation", "SendChannelMessage"}, {"error", "ServiceUnavailableException"}, {"count", 2}});

@@ -359,6 +359,19 @@ TEST_F(RetentionTest, MessagesAgingPastRetentionAfterPutAreHiddenFromReads) {
   EXPECT_NE(edit.body.value("Message", "").find("does not exist"), std::string::npos) << edit.raw_body;
 }
 
+// The API holds RetentionDays to 1..5475, but a stored value (a snapshot) can be
+// any integer: 2^62 days wrapped `now - days * 86400000` to `now`, which hid
+// every message. Huge retention now means "kept": the start saturates.
+TEST_F(RetentionTest, HugeStoredRetentionDaysHideNothing) {
+  auto old_id = SendAged(400 * kDayMs);
+  auto fresh = SendAged(0);
+  for (int64_t days : {int64_t{1} << 62, INT64_MAX}) {
+    db_->Prepare("UPDATE app_instances SET retention_days = ? WHERE arn = ?").BindAll(days, app_).Run();
+    EXPECT_EQ(ListIds(), (std::set<std::string>{old_id, fresh})) << days;
+    EXPECT_EQ(GetMessage(old_id).status, 200) << days;
+  }
+}
+
 TEST_F(RetentionTest, ClearingRetentionKeepsMessagesAgain) {
   ASSERT_EQ(PutDays(2).status, 200);
   auto aged = SendAged(10 * kDayMs);  // older than retention, not yet purged

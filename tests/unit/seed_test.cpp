@@ -93,6 +93,20 @@ TEST(SeedParseTest, FixedIdsHaveTheServiceFormatAndAreUnique) {
   EXPECT_NO_THROW(api::ParseSeed("{}"));
 }
 
+// Before the bound, a seed nested 100,000 deep (400 KB, under the body limit)
+// overflowed the stack in the seed's recursive checks: the process died.
+TEST(SeedParseTest, NestingDeeperThanTheBodyBoundIsRefusedNamingTheLimit) {
+  const std::string deep = R"({"AppInstances": [{"Name": "a", "Tags": )" + std::string(100000, '[') +
+                           std::string(100000, ']') + "}]}";
+  std::string e = ParseError(deep);
+  EXPECT_NE(e.find("Seed: JSON nested deeper than 64 levels of arrays and objects"), std::string::npos) << e;
+  // At the bound the usual checks run (Tags must hold Tag objects, but unknown-member
+  // checks only see objects): nothing recursive fails.
+  const std::string at_bound = R"({"AppInstances": [{"Name": "a", "Tags": )" + std::string(61, '[') +
+                               std::string(61, ']') + "}]}";
+  EXPECT_NO_THROW(api::ParseSeed(at_bound));
+}
+
 class SeedTest : public ApiFixture {
  protected:
   void TearDown() override { api::SetStartSeed(std::nullopt); }
@@ -176,6 +190,25 @@ TEST_F(SeedTest, AFailingEntryLeavesNothingBehind) {
       "MessageId": ")" + kMsg1 + R"("}]})");
   r = Seed(msg.dump());
   EXPECT_NE(r.raw_body.find("Seed ChannelMessages[0]: ConflictException: "), std::string::npos) << r.raw_body;
+}
+
+// Seeds go through the API's validator: the models bound ExpirationDays to
+// 1..5475, so no seed stores 2^62 days (which overflowed the expiry arithmetic).
+TEST_F(SeedTest, ValuesOutsideTheModelRangesAreRefused) {
+  ASSERT_EQ(Seed(ValidSeed().dump()).status, 200);
+  const std::string huge = "4611686018427387904";  // 2^62
+  for (const std::string& bad :
+       {R"({"Channels": [{"AppInstanceArn": ")" + kApp + R"(", "Name": "x", "ChimeBearer": ")" + kAlice +
+            R"(", "ExpirationSettings": {"ExpirationDays": )" + huge +
+            R"(, "ExpirationCriterion": "CREATED_TIMESTAMP"}}]})",
+        R"({"AppInstanceUsers": [{"AppInstanceArn": ")" + kApp + R"(", "AppInstanceUserId": "x", "Name": "x",
+            "ExpirationSettings": {"ExpirationDays": 5476, "ExpirationCriterion": "CREATED_TIMESTAMP"}}]})",
+        R"({"Channels": [{"AppInstanceArn": ")" + kApp + R"(", "Name": "x", "ChimeBearer": ")" + kAlice +
+            R"(", "ExpirationSettings": {"ExpirationDays": 0, "ExpirationCriterion": "CREATED_TIMESTAMP"}}]})"}) {
+    auto r = Seed(bad);
+    EXPECT_EQ(r.status, 400) << r.raw_body;
+    EXPECT_NE(r.raw_body.find("ExpirationDays"), std::string::npos) << r.raw_body;
+  }
 }
 
 TEST_F(SeedTest, TheApiCannotChooseIds) {
