@@ -14,6 +14,8 @@
 // loop over TLS (https:// and wss:// on the one port).
 #include "server/http_server.hpp"
 
+#include <openssl/err.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -61,6 +63,7 @@
 #include "server/cross_site_policy.hpp"
 #include "server/log.hpp"
 #include "server/request_framing.hpp"
+#include "server/untrusted_ca_warnings.hpp"
 #include "server/async_dispatch.hpp"
 #include "server/messaging_transport.hpp"
 #include "server/web_access.hpp"
@@ -332,6 +335,7 @@ struct HttpServer::Impl {
 
   bool LogEnabled(LogLevel level) const { return logger.Enabled(level); }
   void Log(LogLevel level, std::string_view message) const { logger.Log(level, message); }
+  UntrustedCaWarnings untrusted_ca_warnings;
 
   void Listen(const ServerConfig& c);
   asio::awaitable<void> AcceptLoop();
@@ -682,7 +686,17 @@ asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> con
   stream.expires_at(conn->first_head_deadline);  // what detection left of it
   auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
   if (ec) {
-    Log(LogLevel::kDebug, "TLS handshake failed: " + ec.message());
+    // A client that does not trust the certificate fails in silence on its side: say it once.
+    const bool untrusted = ec.category() == asio::error::get_ssl_category() &&
+                           IsUntrustedCertificateReason(ERR_GET_REASON(static_cast<unsigned long>(ec.value())));
+    beast::error_code peer_ec;
+    const auto peer = stream.socket().remote_endpoint(peer_ec);
+    const std::string address = peer_ec ? std::string("?") : peer.address().to_string();
+    if (untrusted && untrusted_ca_warnings.FirstFor(address)) {
+      Log(LogLevel::kWarn, UntrustedCaWarnings::Message(address, ec.message(), messaging->ca_file()));
+    } else {
+      Log(LogLevel::kDebug, "TLS handshake failed: " + ec.message());
+    }
     co_return;
   }
   conn->buffer.consume(used);

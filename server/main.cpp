@@ -346,6 +346,7 @@ int main(int argc, char** argv) {
     server::MessagingTransport::Options options;
     options.cert_chain_file = tls.cert_chain;
     options.private_key_file = tls.private_key;
+    options.ca_file = tls.ca_cert;
     options.load_tls_at_start = !config.tls_cert.empty();
     options.service = &service;
     options.hub = &hub;

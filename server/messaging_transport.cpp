@@ -470,6 +470,7 @@ MessagingTransport::MessagingTransport(Options options) : impl_(std::make_unique
 MessagingTransport::~MessagingTransport() = default;
 
 asio::ssl::context& MessagingTransport::tls_context() { return impl_->Ssl(); }
+const std::string& MessagingTransport::ca_file() const { return impl_->options.ca_file; }
 
 asio::awaitable<void> MessagingTransport::ServeUpgrade(beast::tcp_stream& stream, Request request) {
   websocket::stream<beast::tcp_stream&> ws(stream);

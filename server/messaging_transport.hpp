@@ -52,6 +52,7 @@ class MessagingTransport {
   struct Options {
     std::string cert_chain_file;  // PEM
     std::string private_key_file;  // PEM
+    std::string ca_file;  // the local CA clients must trust (empty: a user's own certificate)
     // Load them in the constructor (a user's --tls-cert: a bad file stops the
     // start); otherwise at the first TLS connection.
     bool load_tls_at_start = false;
@@ -71,6 +72,7 @@ class MessagingTransport {
   // Made at the first call (or at start, see Options); throws
   // std::runtime_error when the certificate or key cannot be loaded.
   boost::asio::ssl::context& tls_context();
+  const std::string& ca_file() const;
   boost::asio::awaitable<void> ServeUpgrade(boost::beast::tcp_stream& stream, Request request);
   boost::asio::awaitable<void> ServeUpgrade(TlsStream& stream, Request request);
   // Graceful shutdown: every session is closed with 1012 (service restart).
