@@ -141,8 +141,32 @@ struct Dispatcher::Impl {
     journal.Record(std::move(e));
   }
 
+  // --read-only: the one place that refuses a request that would write, before
+  // its handler runs (so it changes nothing, fixture state included).
+  bool RefusesWrite(Access access) const { return storage.read_only && access == Access::kWrite; }
+  static ApiError ReadOnlyRefusal(std::string_view what) {
+    return ApiError(ErrorType::kForbidden, "chime-local was started with --read-only: " + std::string(what) +
+                                               " would write to the database and is refused");
+  }
+
   void BeginControl(const HttpRequest& request, const std::string& request_id, Done& done) {
-    ControlRequest c = HandleControlRequest(request, storage, handlers, FixtureState{faults, journal, throttling, config, config.streaming}, request_id);
+    ControlRoute route = RouteControl(request, request_id);
+    if (route.refusal) return done(Final(std::move(*route.refusal), route.refusal->operation, request_id));
+    const ControlEndpoint& endpoint = *route.endpoint;
+    std::string_view target = request.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    if (RefusesWrite(endpoint.access)) {
+      // "reset", "seed", "PUT /_chime-local/snapshot" (the names of earlier releases).
+      std::string what = request.method == "POST" ? std::string(path.substr(kControlPrefix.size()))
+                                                  : request.method + " " + std::string(path);
+      const ApiError refusal = ReadOnlyRefusal(what);
+      return done(Final(EncodeError(refusal.type(), refusal.what(), request_id), std::string(endpoint.operation),
+                        request_id));
+    }
+    ControlCall call{request,  path,    path.substr(kControlPrefix.size()),
+                     storage,  handlers, FixtureState{faults, journal, throttling, config, config.streaming},
+                     request_id};
+    ControlRequest c = endpoint.handler(call);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     // Read before the move: a moved-from std::function is empty, which sent every control
     // write (reset, seed, clock) to a read-only reader on a file-backed store.
@@ -174,6 +198,14 @@ struct Dispatcher::Impl {
     Route route = RouteRequest(request.method, request.target);
     const model::OperationDef& op = *route.op;
     routed = &op;
+    if (RefusesWrite(op.access)) {
+      Outcome o;
+      o.op = &op;
+      o.operation = std::string(op.name);
+      o.request_id = request_id;
+      o.error = std::make_exception_ptr(ReadOnlyRefusal(op.name));
+      return done(std::move(o));
+    }
     auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}, std::nullopt});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
@@ -242,10 +274,10 @@ struct Dispatcher::Impl {
       }
       done(std::move(o));
     };
-    // GETs (and SearchChannels, a POST that only reads) read a snapshot of
-    // committed data on a reader; everything else is a write unit of the
-    // writer's next batch.
-    if (op.method == "GET" || op.op == Op::kSearchChannels) {
+    // Reads (GETs and SearchChannels, model::OperationDef::access) read a
+    // snapshot of committed data on a reader; everything else is a write unit
+    // of the writer's next batch.
+    if (op.access == Access::kRead) {
       pipeline.SubmitRead(std::move(work));
     } else {
       pipeline.SubmitWrite(std::move(work));
@@ -261,7 +293,9 @@ Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db, Event
 
 Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink)
     : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink)) {
-  impl_->StartSweeper();
+  // A read-only store is never written, expired data included: the authorizer
+  // refuses expired channels and users as gone without deleting them.
+  if (!storage.read_only) impl_->StartSweeper();
 }
 
 Dispatcher::~Dispatcher() = default;

@@ -55,7 +55,6 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "api/common/read_only_guard.hpp"
 #include "api/dispatcher.hpp"
 #include "api/http_types.hpp"
 #include "api/protocol/input_log.hpp"
@@ -845,15 +844,11 @@ asio::awaitable<void> HttpServer::Impl::ServeRequests(std::shared_ptr<Connection
     const WebAccess::Facts facts = web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
     std::optional<api::HttpResponse> preflight = web ? web->Preflight(api_request) : std::nullopt;
     api::HttpResponse api_response;
-    std::optional<api::HttpResponse> refused;
-    if (!preflight && config.read_only) refused = api::RefuseWriteWhenReadOnly(api_request);
     // Debug logs re-bind the request after the answer: keep a copy only then.
     std::optional<api::HttpRequest> logged_request;
     if (LogEnabled(LogLevel::kDebug)) logged_request = api_request;
     if (preflight) {  // (no co_await inside ?: -- GCC 12 miscompiles it)
       api_response = std::move(*preflight);
-    } else if (refused) {
-      api_response = std::move(*refused);
     } else {
       // The storage work runs on the pipeline's threads; this coroutine (and
       // with it the I/O thread) is free until the outcome comes back.

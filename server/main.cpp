@@ -230,14 +230,15 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<storage::Store> store;
   try {
-    store = storage::Store::Open(db_path);
+    storage::Store::Options store_options;
+    store_options.read_only = config.read_only;  // every connection SQLITE_OPEN_READONLY, no writer
+    store = storage::Store::Open(db_path, store_options);
   } catch (const std::exception& e) {
     return Fail(server::ExplainOpenFailure(db_path, e.what(), config.read_only, latest_schema));
   }
   if (!config.snapshot_file.empty()) {
     if (auto why = RestoreSnapshotFile(*store, config.snapshot_file)) return Fail(*why);
   }
-  api::SetStorageReadOnly(config.read_only);
 
   // Bind before building the dispatcher: with --port 0 only now is the port known.
   std::unique_ptr<server::HttpServer> http;
@@ -310,11 +311,12 @@ int main(int argc, char** argv) {
         [&flow_runner](const std::string& callback_id) { flow_runner.ReportFailure(callback_id); });
     service.processor_invoker = lambda.get();
   }
-  flow_runner.Start();
+  // Its time-out sweep writes: a read-only store runs none.
+  if (!store->read_only()) flow_runner.Start();
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory()}, sink);
+    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory(), store->read_only()}, sink);
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }

@@ -24,7 +24,9 @@ std::unique_ptr<Database> Database::Open(const std::string& path) { return Open(
 std::unique_ptr<Database> Database::Open(const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
   // NOMUTEX: one thread uses a connection at a time (see the header).
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.reader ? 0 : SQLITE_OPEN_CREATE);
+  const bool reader = options.reader || options.read_only;
+  int flags = SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+              (reader ? 0 : SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -36,7 +38,7 @@ std::unique_ptr<Database> Database::Open(const std::string& path, const Options&
   // WAL: readers see a committed snapshot while the writer writes. A commit is
   // in the OS (the WAL file) before COMMIT returns, so a killed server
   // (kill -9) loses nothing it acknowledged; fsyncs happen only in checkpoints.
-  if (!options.reader) db->Exec(db->in_memory() ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
+  if (!reader) db->Exec(db->in_memory() ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
   db->Exec("PRAGMA synchronous=NORMAL");
   db->Exec("PRAGMA foreign_keys=ON");
   db->Exec("PRAGMA busy_timeout=5000");
@@ -47,7 +49,7 @@ std::unique_ptr<Database> Database::Open(const std::string& path, const Options&
   // database (README "Performance").
   db->Exec("PRAGMA secure_delete=OFF");
   db->Exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
-  if (options.reader) {
+  if (reader) {
     db->Exec("PRAGMA query_only=1");
   } else {
     ApplyMigrations(*db);

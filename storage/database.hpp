@@ -27,6 +27,9 @@ class Database {
     bool reader = false;
     // Page cache of this connection in KiB (PRAGMA cache_size=-N).
     int cache_kib = 16384;
+    // Opened with SQLITE_OPEN_READONLY (--read-only): SQLite itself refuses
+    // every write to the file. Implies `reader`.
+    bool read_only = false;
   };
   // Opens (creating if needed) the database at `path`, or an in-memory one for
   // ":memory:", applies PRAGMAs and (writers) migrations. Throws storage::Error.

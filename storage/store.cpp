@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <vector>
 
+#include "storage/error.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
 #include "storage/reader_pool.hpp"
@@ -13,6 +15,18 @@ namespace chime::storage {
 std::unique_ptr<Store> Store::Open(const std::string& path, const Options& options) {
   std::unique_ptr<Store> store(new Store());
   store->path_ = path;
+  if (options.read_only) {
+    // Nothing here can write the file: no writer connection, and SQLite
+    // refuses writes on these connections by themselves.
+    store->read_only_ = true;
+    std::vector<std::unique_ptr<Database>> readers;
+    Database::Options reader_options;
+    reader_options.read_only = true;
+    reader_options.cache_kib = options.reader_cache_kib;
+    for (int i = 0; i < std::max(1, options.readers); ++i) readers.push_back(Database::Open(path, reader_options));
+    store->readers_ = std::make_unique<ReaderPool>(std::move(readers), options.max_read_queue);
+    return store;
+  }
   Database::Options writer_options;
   writer_options.cache_kib = options.writer_cache_kib;
   store->writer_db_ = Database::Open(path, writer_options);
@@ -52,7 +66,7 @@ std::unique_ptr<Store> Store::Open(const std::string& path, const Options& optio
 
 Store::~Store() {
   Stop();
-  if (checkpointer_) {
+  if (checkpointer_ && writer_db_) {
     sqlite3_wal_hook(writer_db_->handle(), nullptr, nullptr);
     checkpointer_.reset();
   }
@@ -68,9 +82,16 @@ void Store::Stop() {
   if (readers_) readers_->Stop();
 }
 
-bool Store::in_memory() const { return writer_db_->in_memory(); }
+bool Store::in_memory() const { return writer_db_ && writer_db_->in_memory(); }
 
-void Store::SubmitWrite(Work work) { writer_->Submit(std::move(work), false); }
+void Store::SubmitWrite(Work work) {
+  if (!writer_) {
+    work.done(std::make_exception_ptr(
+        Error(SQLITE_READONLY, "the store was opened read-only (--read-only): a write unit was refused")));
+    return;
+  }
+  writer_->Submit(std::move(work), false);
+}
 
 void Store::SubmitRead(Work work) {
   if (readers_) {

@@ -27,6 +27,10 @@ class Store : public Pipeline {
     int writer_cache_kib = 8192;
     int reader_cache_kib = 4096;
     int wal_soft_pages = 1000;  // background checkpoint every ~4 MB of WAL; hard bound 4x that
+    // --read-only: only reader connections, each opened SQLITE_OPEN_READONLY;
+    // no writer, no migrations, no checkpoints. SubmitWrite fails every unit
+    // (the dispatcher refuses writes before they get here).
+    bool read_only = false;
   };
   // Opens the database (creating and migrating it) and starts the threads.
   // Throws storage::Error.
@@ -41,12 +45,14 @@ class Store : public Pipeline {
 
   const std::string& path() const { return path_; }
   bool in_memory() const;
-  const Writer& writer() const { return *writer_; }
+  bool read_only() const { return read_only_; }
+  const Writer& writer() const { return *writer_; }  // not for a read-only store
 
  private:
   Store() = default;
   std::string path_;
-  std::unique_ptr<Database> writer_db_;
+  bool read_only_ = false;
+  std::unique_ptr<Database> writer_db_;         // null when read-only
   std::unique_ptr<Checkpointer> checkpointer_;  // null for :memory:
   std::unique_ptr<ReaderPool> readers_;         // null for :memory:
   std::unique_ptr<Writer> writer_;

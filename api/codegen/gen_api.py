@@ -56,6 +56,9 @@ SHAPE_KEYS = {"type", "members", "required", "documentation", "min", "max", "pat
               "sensitive", "member", "key", "value", "exception", "error", "fault"}
 MEMBER_KEYS = {"shape", "location", "locationName", "documentation", "idempotencyToken"}
 OP_KEYS = {"name", "http", "input", "output", "errors", "documentation"}
+# POST-shaped operations that only read (every GET reads; every other method writes).
+READ_POSTS = {"SearchChannels"}
+
 ERRORS = ["BadRequestException", "ConflictException", "ForbiddenException", "NotFoundException",
           "ResourceLimitExceededException", "ServiceFailureException", "ServiceUnavailableException",
           "ThrottledClientException", "UnauthorizedClientException"]
@@ -201,7 +204,12 @@ def generate():
                 "method": odef["http"]["method"], "template": tmpl, "segments": segments,
                 "qkey": qkey, "qval": qval, "status": odef["http"].get("responseCode", 200),
                 "input": in_id, "output": out_id, "errors": errors,
+                "access": "kRead" if odef["http"]["method"] == "GET" or name in READ_POSTS else "kWrite",
             })
+
+    unknown_reads = READ_POSTS - {o["name"] for o in operations}
+    if unknown_reads:
+        raise ModelError("READ_POSTS names no operation: %s" % sorted(unknown_reads))
 
     # Flatten members after all shapes exist (ids are stable).
     for entry in shapes:
@@ -253,10 +261,10 @@ def render(shapes, members, enum_values, operations):
             seg_lines.append("    {%s, %s},\n" % ("true" if kind == "label" else "false", cxx_str(text)))
             seg_count += 1
         mask = " | ".join("ErrorBit(ErrorType::k%s)" % e[:-len("Exception")] for e in o["errors"]) or "0"
-        op_lines.append("    {Op::%s, Service::k%s, %s, %s, %s, %d, %d, %s, %s, %d, %d, %d, %s},\n" % (
+        op_lines.append("    {Op::%s, Service::k%s, %s, %s, %s, %d, %d, %s, %s, %d, %d, %d, %s, Access::%s},\n" % (
             o["enum"], o["service"].capitalize(), cxx_str(o["name"]), cxx_str(o["method"]),
             cxx_str(o["template"]), first, len(o["segments"]), cxx_str(o["qkey"]), cxx_str(o["qval"]),
-            o["status"], o["input"], o["output"], mask))
+            o["status"], o["input"], o["output"], mask, o["access"]))
     seg_lines.append("};\n\n")
     op_lines.append("};\n\n")
     cpp.extend(seg_lines)

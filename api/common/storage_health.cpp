@@ -26,11 +26,6 @@ void RecordStorageError(std::string_view operation, std::string_view message) {
   s.last_error_ms = NowMs();
 }
 
-void SetStorageReadOnly(bool read_only) {
-  std::lock_guard lock(Mutex());
-  State().read_only = read_only;
-}
-
 StorageHealth CurrentStorageHealth() {
   std::lock_guard lock(Mutex());
   return State();

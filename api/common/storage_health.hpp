@@ -3,7 +3,7 @@
 // when a statement fails, so every storage::Error the dispatcher catches is
 // recorded here, and health answers "degraded" (HTTP 503) with the last one
 // until the process restarts, so container health checks and test fixtures
-// notice. --read-only is recorded too (then health is "ok" with readOnly).
+// notice. (--read-only is the store's: StorageInfo::read_only.)
 //
 // Process-wide (one server, one database per process). Thread-safe.
 #pragma once
@@ -15,7 +15,6 @@
 namespace chime::api {
 
 struct StorageHealth {
-  bool read_only = false;
   uint64_t error_count = 0;  // storage errors since start
   std::string last_error;    // the storage::Error text
   std::string last_operation;
@@ -26,8 +25,6 @@ struct StorageHealth {
 
 // Called by the dispatcher when it catches a storage::Error.
 void RecordStorageError(std::string_view operation, std::string_view message);
-// Called once at start-up by main for --read-only.
-void SetStorageReadOnly(bool read_only);
 StorageHealth CurrentStorageHealth();
 // Back to a fresh start (tests).
 void ResetStorageHealth();

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <map>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -90,57 +91,218 @@ std::map<std::string, std::string> QueryOf(std::string_view target) {
   return out;
 }
 
-ControlRequest HandleFaults(const HttpRequest& request, std::string_view name, FaultRegistry& faults,
-                            const std::string& request_id) {
-  const std::string path = std::string(kControlPrefix) + std::string(name);
-  if (name == "faults") {
-    if (request.method == "GET") return Answer("ListFaults", ControlJson(200, {{"faults", faults.List()}}, request_id, ""));
-    if (request.method == "DELETE") {
-      faults.Clear();
-      return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, request_id, ""));
-    }
-    if (request.method == "POST") {
-      try {
-        const nlohmann::json body = ParseBoundedJson(request.body);
-        // One rule, or a list of rules (all or nothing).
-        if (body.is_array()) {
-          faults.AddAll(body);
-          return Answer("AddFault", ControlJson(201, {{"faults", faults.List()}}, request_id, ""));
-        }
-        return Answer("AddFault", ControlJson(201, faults.Add(body), request_id, ""));
-      } catch (const std::invalid_argument& e) {
-        return Answer("AddFault", EncodeError(ErrorType::kBadRequest, std::string("Invalid fault rule: ") + e.what(),
-                                              request_id));
+ControlRequest Refused(std::string operation, ErrorType type, std::string message, const std::string& request_id) {
+  return Answer(std::move(operation), EncodeError(type, std::move(message), request_id));
+}
+
+ControlRequest Health(const ControlCall& call) {
+  // The server opens (and migrates) the store before it listens, so answering
+  // at all means the store was ready; storage errors seen since then make it
+  // "degraded" (503), so health checks notice a full disk or a corrupt table.
+  const StorageHealth health = CurrentStorageHealth();
+  nlohmann::json body = {
+      {"status", health.degraded() ? "degraded" : "ok"},
+      {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
+      {"storage", call.storage.in_memory ? "memory" : "sqlite"},
+      {"schemaVersion", storage::LatestSchemaVersion()},
+      {"readOnly", call.storage.read_only},
+      {"storageErrors", health.error_count},
+  };
+  if (health.degraded()) {
+    body["lastStorageError"] = {{"message", health.last_error},
+                                {"operation", health.last_operation},
+                                {"time", EpochSeconds(health.last_error_ms)}};
+  }
+  return Answer("Health", ControlJson(health.degraded() ? 503 : 200, body, call.request_id, "Health"));
+}
+
+ControlRequest Reset(const ControlCall& call) {
+  const FixtureState fixture = call.fixture;
+  const HandlerTable& handlers = call.handlers;
+  ControlRequest c;
+  c.operation = "Reset";
+  auto query = QueryOf(call.request.target);
+  if (auto it = query.find("appInstanceArn"); it != query.end()) {
+    // One app instance and everything under it; other tests' data, the
+    // fault rules and the journal stay.
+    const std::string arn = it->second;
+    c.departures = std::make_shared<Departures>(Departures{{}, {arn}, false});
+    c.write = [arn, fixture](storage::Database& db) {
+      if (!storage::PurgeAppInstance(db, arn)) {
+        throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
       }
+      ReloadDataCaches(db, fixture);
+      return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
+    };
+    return c;
+  }
+  // The in-memory fixture state goes at once; the data with the write unit,
+  // which then restores the --seed-file seed (back to the start state), unless
+  // ?seed=false asks for an empty store.
+  const auto seed_param = query.find("seed");
+  if (seed_param != query.end() && seed_param->second != "true" && seed_param->second != "false") {
+    return Refused("Reset", ErrorType::kBadRequest, "seed must be true or false", call.request_id);
+  }
+  std::optional<nlohmann::json> seed;
+  if (seed_param == query.end() || seed_param->second == "true") seed = StartSeed();
+  fixture.faults.Clear();
+  fixture.journal.Clear();
+  fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
+  c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
+  c.write = [seed = std::move(seed), fixture, &handlers](storage::Database& db) {
+    db.DeleteAllData();
+    ReloadDataCaches(db, fixture);
+    nlohmann::json answer = {{"reset", true}};
+    if (seed) answer["seeded"] = ApplySeed(db, fixture.config, handlers, *seed);
+    return answer;
+  };
+  return c;
+}
+
+ControlRequest Seed(const ControlCall& call) {
+  auto query = QueryOf(call.request.target);
+  const auto if_empty = query.find("ifEmpty");
+  for (const auto& [key, value] : query) {
+    if (key != "ifEmpty" || (value != "true" && value != "false")) {
+      return Refused("Seed", ErrorType::kBadRequest, "Unknown query parameter " + key + " (ifEmpty=true|false)",
+                     call.request_id);
     }
-    return Answer("Faults", EncodeError(ErrorType::kBadRequest, "Use GET, POST or DELETE for " + path, request_id));
   }
-  // faults/{id}
-  const std::string id(name.substr(7));
-  if (request.method != "DELETE") {
-    return Answer("Faults", EncodeError(ErrorType::kBadRequest, "Use DELETE for " + path, request_id));
+  // Shape errors answer at once; the entries run as one write unit: all or nothing.
+  ControlRequest c;
+  c.operation = "Seed";
+  c.write = [seed = ParseSeed(call.request.body), if_empty = if_empty != query.end() && if_empty->second == "true",
+             &config = call.fixture.config, &handlers = call.handlers](storage::Database& db) {
+    if (if_empty && !StoreIsEmpty(db)) return nlohmann::json{{"skipped", true}};
+    return ApplySeed(db, config, handlers, seed);
+  };
+  return c;
+}
+
+ControlRequest GetClock(const ControlCall& call) {
+  return Answer("Clock", ControlJson(200, {{"now", EpochSeconds(NowMs())}, {"offsetSeconds", EpochSeconds(ClockOffsetMs())}},
+                                     call.request_id, ""));
+}
+
+ControlRequest MoveClock(const ControlCall& call) {
+  nlohmann::json body;
+  try {
+    body = ParseBoundedJson(call.request.body);
+  } catch (const std::invalid_argument&) {
+    body = nullptr;  // answered below, with what the body must be
   }
+  if (!body.is_object()) {
+    return Refused("Clock", ErrorType::kBadRequest, "Body must be {\"advanceSeconds\": N} or {\"reset\": true}",
+                   call.request_id);
+  }
+  if (body.value("reset", false) == true) {
+    SetClockOffsetMs(0);
+  } else if (auto it = body.find("advanceSeconds"); it != body.end() && it->is_number() &&
+                                                    it->get<double>() >= 0 && it->get<double>() <= 3.2e9) {
+    // Timestamps end at 9999-12-31T23:59:59.999Z (ISO 8601's four-digit year,
+    // which the SDKs parse): the clock never moves past it.
+    const int64_t offset = ClockOffsetMs() + static_cast<int64_t>(it->get<double>() * 1000.0);
+    if (NowMs() - ClockOffsetMs() + offset > kLatestTimestampMs) {
+      return Refused("Clock", ErrorType::kBadRequest,
+                     "advanceSeconds would move the clock past 9999-12-31T23:59:59.999Z, the latest time "
+                     "the API can express; {\"reset\": true} goes back to real time",
+                     call.request_id);
+    }
+    SetClockOffsetMs(offset);
+  } else {
+    return Refused("Clock", ErrorType::kBadRequest,
+                   "advanceSeconds must be a number of seconds from 0 to 3.2e9 "
+                   "(the clock only moves forward; {\"reset\": true} goes back to real time)",
+                   call.request_id);
+  }
+  if (call.storage.read_only) {
+    // Nothing may write the file: expired channels and users stay stored, and
+    // every request refuses them as gone (the authorizer checks expiry).
+    const int64_t now = NowMs();
+    return Answer("Clock", ControlJson(200,
+                                       {{"now", EpochSeconds(now)},
+                                        {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
+                                        {"readOnly", true},
+                                        {"message", "--read-only: nothing was deleted; expired channels and users "
+                                                    "are refused as gone by every request"}},
+                                       call.request_id, ""));
+  }
+  // What expired at the new time is gone before this call answers.
+  ControlRequest c;
+  c.operation = "Clock";
+  c.departures = std::make_shared<Departures>();
+  c.write = [gone = c.departures](storage::Database& db) {
+    const int64_t now = NowMs();
+    SweepResult swept = SweepExpired(db, now);
+    gone->principals = swept.principal_arns;
+    return nlohmann::json{{"now", EpochSeconds(now)},
+                          {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
+                          {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};
+  };
+  return c;
+}
+
+ControlRequest GetThrottle(const ControlCall& call) {
+  return Answer("Throttle", ControlJson(200, call.fixture.throttling.Describe(), call.request_id, ""));
+}
+
+ControlRequest SetThrottle(const ControlCall& call) {
+  try {
+    return Answer("Throttle", ControlJson(200, call.fixture.throttling.Configure(ParseBoundedJson(call.request.body)),
+                                          call.request_id, ""));
+  } catch (const std::invalid_argument& e) {
+    return Refused("Throttle", ErrorType::kBadRequest, std::string("Invalid throttle settings: ") + e.what(),
+                   call.request_id);
+  }
+}
+
+ControlRequest Snapshot(const ControlCall& call) {
+  return HandleSnapshot(call.request, call.path, call.fixture, call.request_id);
+}
+
+ControlRequest ListFaults(const ControlCall& call) {
+  return Answer("ListFaults", ControlJson(200, {{"faults", call.fixture.faults.List()}}, call.request_id, ""));
+}
+
+ControlRequest DeleteFaults(const ControlCall& call) {
+  call.fixture.faults.Clear();
+  return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
+}
+
+ControlRequest AddFault(const ControlCall& call) {
+  FaultRegistry& faults = call.fixture.faults;
+  try {
+    const nlohmann::json body = ParseBoundedJson(call.request.body);
+    // One rule, or a list of rules (all or nothing).
+    if (body.is_array()) {
+      faults.AddAll(body);
+      return Answer("AddFault", ControlJson(201, {{"faults", faults.List()}}, call.request_id, ""));
+    }
+    return Answer("AddFault", ControlJson(201, faults.Add(body), call.request_id, ""));
+  } catch (const std::invalid_argument& e) {
+    return Refused("AddFault", ErrorType::kBadRequest, std::string("Invalid fault rule: ") + e.what(), call.request_id);
+  }
+}
+
+ControlRequest DeleteFault(const ControlCall& call) {
+  const std::string id(call.name.substr(std::string_view("faults/").size()));
   int64_t n = 0;
   const bool numeric = !id.empty() && id.size() < 18 && id.find_first_not_of("0123456789") == std::string::npos;
   if (numeric) n = std::stoll(id);
-  if (!numeric || !faults.Remove(n)) {
-    return Answer("DeleteFault", EncodeError(ErrorType::kNotFound, "No fault rule " + id, request_id));
+  if (!numeric || !call.fixture.faults.Remove(n)) {
+    return Refused("DeleteFault", ErrorType::kNotFound, "No fault rule " + id, call.request_id);
   }
-  return Answer("DeleteFault", ControlJson(200, {{"deleted", id}}, request_id, ""));
+  return Answer("DeleteFault", ControlJson(200, {{"deleted", id}}, call.request_id, ""));
 }
 
-ControlRequest HandleJournal(const HttpRequest& request, std::string_view target, Journal& journal,
-                             const std::string& request_id) {
-  if (request.method == "DELETE") {
-    journal.Clear();
-    return Answer("DeleteRequests", ControlJson(200, {{"deleted", true}}, request_id, ""));
-  }
-  if (request.method != "GET") {
-    return Answer("Requests", EncodeError(ErrorType::kBadRequest, "Use GET or DELETE for /_chime-local/requests",
-                                          request_id));
-  }
+ControlRequest DeleteRequests(const ControlCall& call) {
+  call.fixture.journal.Clear();
+  return Answer("DeleteRequests", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
+}
+
+ControlRequest ListRequests(const ControlCall& call) {
   JournalFilter f;
-  for (const auto& [key, value] : QueryOf(target)) {
+  for (const auto& [key, value] : QueryOf(call.request.target)) {
     if (key == "operation") {
       f.operation = value;
     } else if (key == "bearer") {
@@ -162,11 +324,68 @@ ControlRequest HandleJournal(const HttpRequest& request, std::string_view target
       }
       f.limit = static_cast<size_t>(std::stoll(value));
     } else {
-      throw ApiError(ErrorType::kBadRequest, "Unknown filter " + key +
-                                                 " (operation, status, bearer, channelArn, since, limit)");
+      throw ApiError(ErrorType::kBadRequest,
+                     "Unknown filter " + key + " (operation, status, bearer, channelArn, since, limit)");
     }
   }
-  return Answer("ListRequests", ControlJson(200, {{"requests", journal.List(f)}}, request_id, ""));
+  return Answer("ListRequests", ControlJson(200, {{"requests", call.fixture.journal.List(f)}}, call.request_id, ""));
+}
+
+ControlRequest ChannelFlowInvocations(const ControlCall&) {
+  // Channel-flow processor invocations waiting for their ChannelFlowCallback
+  // (each with the exact event a processor Lambda gets), oldest first.
+  ControlRequest c;
+  c.operation = "ChannelFlowInvocations";
+  c.read = [](storage::Database& db) { return flows::PendingInvocationsJson(db); };
+  return c;
+}
+
+ControlRequest Operations(const ControlCall& call) {
+  const HandlerTable& handlers = call.handlers;
+  // Which operations of each service are emulated (the rest answer 501).
+  nlohmann::json body = {
+      {"chime-sdk-messaging", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}},
+      {"chime-sdk-identity", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}}};
+  for (const auto& op : model::Operations()) {
+    const char* service = op.service == model::Service::kMessaging ? "chime-sdk-messaging" : "chime-sdk-identity";
+    // The /tags operations route to the messaging entry, which serves both services.
+    bool built = handlers.Has(op.op) || (op.service == model::Service::kIdentity && op.path_template == "/tags" && [&] {
+                   for (const auto& m : model::Operations())
+                     if (m.service == model::Service::kMessaging && m.name == op.name) return handlers.Has(m.op);
+                   return false;
+                 }());
+    body[service][built ? "implemented" : "notImplemented"].push_back(op.name);
+  }
+  return Answer("Operations", ControlJson(200, body, call.request_id, "Operations"));
+}
+
+// Every control endpoint. The rows of one path list its methods in the order
+// the 400 for another method names them.
+constexpr ControlEndpoint kEndpoints[] = {
+    {"GET", "health", Access::kRead, "Health", "Health", Health},
+    {"HEAD", "health", Access::kRead, "Health", "Health", Health},
+    {"POST", "reset", Access::kWrite, "Reset", "Reset", Reset},
+    {"POST", "seed", Access::kWrite, "Seed", "Seed", Seed},
+    {"GET", "clock", Access::kMemory, "Clock", "Clock", GetClock},
+    {"POST", "clock", Access::kMemory, "Clock", "Clock", MoveClock},
+    {"GET", "throttle", Access::kMemory, "Throttle", "Throttle", GetThrottle},
+    {"POST", "throttle", Access::kMemory, "Throttle", "Throttle", SetThrottle},
+    {"GET", "snapshot", Access::kRead, "GetSnapshot", "Snapshot", Snapshot},
+    {"PUT", "snapshot", Access::kWrite, "PutSnapshot", "Snapshot", Snapshot},
+    {"GET", "faults", Access::kMemory, "ListFaults", "Faults", ListFaults},
+    {"POST", "faults", Access::kMemory, "AddFault", "Faults", AddFault},
+    {"DELETE", "faults", Access::kMemory, "DeleteFaults", "Faults", DeleteFaults},
+    {"DELETE", "faults/", Access::kMemory, "DeleteFault", "Faults", DeleteFault},
+    {"GET", "requests", Access::kMemory, "ListRequests", "Requests", ListRequests},
+    {"DELETE", "requests", Access::kMemory, "DeleteRequests", "Requests", DeleteRequests},
+    {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
+     ChannelFlowInvocations},
+    {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
+};
+
+bool PathMatches(std::string_view pattern, std::string_view name) {
+  if (!pattern.empty() && pattern.back() == '/') return name.substr(0, pattern.size()) == pattern;
+  return name == pattern;
 }
 
 }  // namespace
@@ -181,192 +400,36 @@ bool IsControlRequest(const HttpRequest& request) {
   return std::string_view(request.target).substr(0, kControlPrefix.size()) == kControlPrefix;
 }
 
-ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
-                                    const HandlerTable& handlers, FixtureState fixture,
-                                    const std::string& request_id) {
+ControlRoute RouteControl(const HttpRequest& request, const std::string& request_id) {
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
   std::string_view name = path.substr(kControlPrefix.size());
-
-  if (name == "health") {
-    if (request.method != "GET" && request.method != "HEAD") {
-      return Answer("Health", EncodeError(ErrorType::kBadRequest, "Use GET or HEAD for " + std::string(path), request_id));
+  ControlRoute route;
+  std::vector<std::string_view> methods;
+  std::string_view family;
+  for (const ControlEndpoint& e : kEndpoints) {
+    if (!PathMatches(e.path, name)) continue;
+    if (e.method == "*" || e.method == request.method) {
+      route.endpoint = &e;
+      return route;
     }
-    // The server opens (and migrates) the store before it listens, so answering
-    // at all means the store was ready; storage errors seen since then make it
-    // "degraded" (503), so health checks notice a full disk or a corrupt table.
-    const StorageHealth health = CurrentStorageHealth();
-    nlohmann::json body = {
-        {"status", health.degraded() ? "degraded" : "ok"},
-        {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
-        {"storage", storage.in_memory ? "memory" : "sqlite"},
-        {"schemaVersion", storage::LatestSchemaVersion()},
-        {"readOnly", health.read_only},
-        {"storageErrors", health.error_count},
-    };
-    if (health.degraded()) {
-      body["lastStorageError"] = {{"message", health.last_error},
-                                  {"operation", health.last_operation},
-                                  {"time", EpochSeconds(health.last_error_ms)}};
-    }
-    return Answer("Health", ControlJson(health.degraded() ? 503 : 200, body, request_id, "Health"));
+    methods.push_back(e.method);
+    family = e.family;
   }
-  if (name == "reset") {
-    if (request.method != "POST") {
-      return Answer("Reset", EncodeError(ErrorType::kBadRequest, "Use POST for " + std::string(path), request_id));
-    }
-    ControlRequest c;
-    c.operation = "Reset";
-    auto query = QueryOf(target);
-    if (auto it = query.find("appInstanceArn"); it != query.end()) {
-      // One app instance and everything under it; other tests' data, the
-      // fault rules and the journal stay.
-      const std::string arn = it->second;
-      c.departures = std::make_shared<Departures>(Departures{{}, {arn}, false});
-      c.write = [arn, fixture](storage::Database& db) {
-        if (!storage::PurgeAppInstance(db, arn)) {
-          throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
-        }
-        ReloadDataCaches(db, fixture);
-        return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
-      };
-      return c;
-    }
-    // The in-memory fixture state goes at once; the data with the write unit,
-    // which then restores the --seed-file seed (back to the start state), unless
-    // ?seed=false asks for an empty store.
-    const auto seed_param = query.find("seed");
-    if (seed_param != query.end() && seed_param->second != "true" && seed_param->second != "false") {
-      return Answer("Reset", EncodeError(ErrorType::kBadRequest, "seed must be true or false", request_id));
-    }
-    std::optional<nlohmann::json> seed;
-    if (seed_param == query.end() || seed_param->second == "true") seed = StartSeed();
-    fixture.faults.Clear();
-    fixture.journal.Clear();
-    fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
-    c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
-    c.write = [seed = std::move(seed), fixture, &handlers](storage::Database& db) {
-      db.DeleteAllData();
-      ReloadDataCaches(db, fixture);
-      nlohmann::json answer = {{"reset", true}};
-      if (seed) answer["seeded"] = ApplySeed(db, fixture.config, handlers, *seed);
-      return answer;
-    };
-    return c;
+  if (methods.empty()) {
+    route.refusal = EncodeError(ErrorType::kNotFound, "No chime-local control endpoint " + std::string(path), request_id);
+    route.refusal->operation = "Control";
+    return route;
   }
-  if (name == "seed") {
-    if (request.method != "POST") {
-      return Answer("Seed", EncodeError(ErrorType::kBadRequest, "Use POST for " + std::string(path), request_id));
-    }
-    auto query = QueryOf(target);
-    const auto if_empty = query.find("ifEmpty");
-    for (const auto& [key, value] : query) {
-      if (key != "ifEmpty" || (value != "true" && value != "false")) {
-        return Answer("Seed", EncodeError(ErrorType::kBadRequest,
-                                          "Unknown query parameter " + key + " (ifEmpty=true|false)", request_id));
-      }
-    }
-    // Shape errors answer at once; the entries run as one write unit: all or nothing.
-    ControlRequest c;
-    c.operation = "Seed";
-    c.write = [seed = ParseSeed(request.body), if_empty = if_empty != query.end() && if_empty->second == "true",
-               &config = fixture.config, &handlers](storage::Database& db) {
-      if (if_empty && !StoreIsEmpty(db)) return nlohmann::json{{"skipped", true}};
-      return ApplySeed(db, config, handlers, seed);
-    };
-    return c;
+  // "Use GET, POST or DELETE for /_chime-local/faults"
+  std::string use = "Use ";
+  for (size_t i = 0; i < methods.size(); ++i) {
+    if (i > 0) use += i + 1 == methods.size() ? " or " : ", ";
+    use += methods[i];
   }
-  if (name == "clock") {
-    if (request.method == "GET") {
-      return Answer("Clock", ControlJson(200, {{"now", EpochSeconds(NowMs())},
-                                               {"offsetSeconds", EpochSeconds(ClockOffsetMs())}},
-                                         request_id, ""));
-    }
-    if (request.method != "POST") {
-      return Answer("Clock", EncodeError(ErrorType::kBadRequest, "Use GET or POST for " + std::string(path), request_id));
-    }
-    auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (!body.is_object()) {
-      return Answer("Clock", EncodeError(ErrorType::kBadRequest,
-                                         "Body must be {\"advanceSeconds\": N} or {\"reset\": true}", request_id));
-    }
-    if (body.value("reset", false) == true) {
-      SetClockOffsetMs(0);
-    } else if (auto it = body.find("advanceSeconds"); it != body.end() && it->is_number() &&
-                                                      it->get<double>() >= 0 && it->get<double>() <= 3.2e9) {
-      SetClockOffsetMs(ClockOffsetMs() + static_cast<int64_t>(it->get<double>() * 1000.0));
-    } else {
-      return Answer("Clock", EncodeError(ErrorType::kBadRequest,
-                                         "advanceSeconds must be a number of seconds from 0 to 3.2e9 "
-                                         "(the clock only moves forward; {\"reset\": true} goes back to real time)",
-                                         request_id));
-    }
-    // What expired at the new time is gone before this call answers.
-    ControlRequest c;
-    c.operation = "Clock";
-    c.departures = std::make_shared<Departures>();
-    c.write = [gone = c.departures](storage::Database& db) {
-      const int64_t now = NowMs();
-      SweepResult swept = SweepExpired(db, now);
-      gone->principals = swept.principal_arns;
-      return nlohmann::json{{"now", EpochSeconds(now)},
-                            {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
-                            {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};
-    };
-    return c;
-  }
-  if (name == "throttle") {
-    if (request.method == "GET") return Answer("Throttle", ControlJson(200, fixture.throttling.Describe(), request_id, ""));
-    if (request.method != "POST") {
-      return Answer("Throttle", EncodeError(ErrorType::kBadRequest, "Use GET or POST for " + std::string(path), request_id));
-    }
-    try {
-      return Answer("Throttle", ControlJson(200, fixture.throttling.Configure(ParseBoundedJson(request.body)),
-                                            request_id, ""));
-    } catch (const std::invalid_argument& e) {
-      return Answer("Throttle", EncodeError(ErrorType::kBadRequest, std::string("Invalid throttle settings: ") + e.what(),
-                                            request_id));
-    }
-  }
-  if (name == "snapshot") return HandleSnapshot(request, path, fixture, request_id);
-  if (name == "faults" || name.substr(0, 7) == "faults/") {
-    return HandleFaults(request, name, fixture.faults, request_id);
-  }
-  if (name == "requests") {
-    return HandleJournal(request, target, fixture.journal, request_id);
-  }
-  if (name == "channel-flow-invocations") {
-    // Channel-flow processor invocations waiting for their ChannelFlowCallback
-    // (each with the exact event a processor Lambda gets), oldest first.
-    if (request.method != "GET") {
-      return Answer("ChannelFlowInvocations",
-                    EncodeError(ErrorType::kBadRequest, "Use GET for " + std::string(path), request_id));
-    }
-    ControlRequest c;
-    c.operation = "ChannelFlowInvocations";
-    c.read = [](storage::Database& db) { return flows::PendingInvocationsJson(db); };
-    return c;
-  }
-  if (name == "operations") {
-    // Which operations of each service are emulated (the rest answer 501).
-    nlohmann::json body = {{"chime-sdk-messaging", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}},
-                           {"chime-sdk-identity", {{"implemented", nlohmann::json::array()}, {"notImplemented", nlohmann::json::array()}}}};
-    for (const auto& op : model::Operations()) {
-      const char* service = op.service == model::Service::kMessaging ? "chime-sdk-messaging" : "chime-sdk-identity";
-      // The /tags operations route to the messaging entry, which serves both services.
-      bool built = handlers.Has(op.op) ||
-                   (op.service == model::Service::kIdentity && op.path_template == "/tags" &&
-                    [&] {
-                      for (const auto& m : model::Operations())
-                        if (m.service == model::Service::kMessaging && m.name == op.name) return handlers.Has(m.op);
-                      return false;
-                    }());
-      body[service][built ? "implemented" : "notImplemented"].push_back(op.name);
-    }
-    return Answer("Operations", ControlJson(200, body, request_id, "Operations"));
-  }
-  return Answer("Control",
-                EncodeError(ErrorType::kNotFound, "No chime-local control endpoint " + std::string(path), request_id));
+  route.refusal = EncodeError(ErrorType::kBadRequest, use + " for " + std::string(path), request_id);
+  route.refusal->operation = std::string(family);
+  return route;
 }
 
 }  // namespace chime::api

@@ -1,5 +1,8 @@
 // The emulator's own endpoints under /_chime-local/ (outside every AWS path):
-// health/readiness, reset, seed, and the list of emulated operations. An endpoint
+// health/readiness, reset, seed, the test clock, faults, ... One row per
+// {method, path} says the endpoint's access (read, write, memory) and its
+// handler; the dispatcher routes with RouteControl(), refuses a kWrite row
+// under --read-only before the handler runs, then calls the handler. A handler
 // either answers at once (health, operations) or names storage work that the
 // dispatcher runs on the pipeline like any request (reset), so the control
 // plane never touches a connection outside a transaction.
@@ -14,6 +17,7 @@
 #include "api/events/event_sink.hpp"
 #include "api/handler.hpp"
 #include "api/http_types.hpp"
+#include "api/protocol/access.hpp"
 
 namespace chime::api {
 
@@ -27,6 +31,8 @@ class StreamingDirectory;
 // What the control plane needs to know about the store.
 struct StorageInfo {
   bool in_memory = true;
+  // --read-only: the store has no writer; nothing may submit a write unit.
+  bool read_only = false;
 };
 
 // The in-memory test-fixture state the control plane manages.
@@ -56,14 +62,41 @@ struct ControlRequest {
 
 bool IsControlRequest(const HttpRequest& request);
 
+// What a control handler gets.
+struct ControlCall {
+  const HttpRequest& request;
+  std::string_view path;  // the target without its query
+  std::string_view name;  // the path after kControlPrefix
+  const StorageInfo& storage;
+  const HandlerTable& handlers;
+  FixtureState fixture;
+  const std::string& request_id;
+};
+using ControlHandler = ControlRequest (*)(const ControlCall& call);
+
+// One control endpoint.
+struct ControlEndpoint {
+  std::string_view method;     // "*": any method
+  std::string_view path;       // after kControlPrefix; ending in '/': that prefix and any rest
+  Access access;               // kWrite rows are refused under --read-only
+  std::string_view operation;  // for the access log (and the --read-only refusal)
+  std::string_view family;     // the log name of a request with a method no row of the path has
+  ControlHandler handler;
+};
+
+// The row for `request` (IsControlRequest() must be true), or the answer when
+// there is none: 404 for an unknown path, 400 naming the methods for a known
+// path with another method.
+struct ControlRoute {
+  const ControlEndpoint* endpoint = nullptr;
+  std::optional<HttpResponse> refusal;
+};
+ControlRoute RouteControl(const HttpRequest& request, const std::string& request_id);
+
 // After a write unit replaced data wholesale (reset, snapshot restore): reload
 // the in-memory caches of stored data from `db`, so none serves stale data.
 void ReloadDataCaches(storage::Database& db, const FixtureState& fixture);
 
-// Handles a control-plane request (IsControlRequest() must be true).
-ControlRequest HandleControlRequest(const HttpRequest& request, const StorageInfo& storage,
-                                    const HandlerTable& handlers, FixtureState fixture,
-                                    const std::string& request_id);
 
 // The answer of a control endpoint: JSON, or for a binary JSON value
 // (json::binary) its raw bytes as application/vnd.sqlite3 (the snapshot).

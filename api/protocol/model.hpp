@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "api/generated/operations.hpp"
+#include "api/protocol/access.hpp"
 #include "api/protocol/error_type.hpp"
 
 namespace chime::api::model {
@@ -81,6 +82,7 @@ struct OperationDef {
   uint16_t input_shape;   // kNoShape when the operation has no input
   uint16_t output_shape;  // kNoShape when the output is empty
   uint16_t modeled_errors;  // ErrorBit() mask
+  Access access;  // kRead: GETs and SearchChannels; kWrite: the rest
 
   bool Models(ErrorType t) const { return (modeled_errors & ErrorBit(t)) != 0; }
 };

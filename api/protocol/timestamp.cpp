@@ -1,5 +1,6 @@
 #include "api/protocol/timestamp.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include <charconv>
@@ -17,8 +18,9 @@ std::atomic<int64_t> g_clock_offset_ms{0};
 
 int64_t NowMs() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
-         g_clock_offset_ms.load(std::memory_order_relaxed);
+  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
+                      g_clock_offset_ms.load(std::memory_order_relaxed);
+  return std::min(now, kLatestTimestampMs);  // the clock endpoint refuses moves past it; real time may not
 }
 
 int64_t ClockOffsetMs() { return g_clock_offset_ms.load(std::memory_order_relaxed); }

@@ -25,6 +25,8 @@ inline double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0
 // or lose the millisecond conversion (1e16 s * 1000 does not fit in int64).
 inline constexpr int64_t kMinTimestampSeconds = -62135596800;
 inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
+// 9999-12-31T23:59:59.999Z: the test clock never reads later than this.
+inline constexpr int64_t kLatestTimestampMs = kMaxTimestampSeconds * 1000 + 999;
 inline constexpr bool InTimestampRange(double seconds) {
   return seconds >= static_cast<double>(kMinTimestampSeconds) &&
          seconds <= static_cast<double>(kMaxTimestampSeconds);  // false for NaN

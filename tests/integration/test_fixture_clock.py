@@ -30,6 +30,27 @@ class ClockTests(ChimeTestCase):
         status, _, data = self.raw_request("POST", "/_chime-local/clock", body=b'{"advanceSeconds": -5}')
         self.assertEqual(status, 400, data)
 
+    def test_the_clock_stops_at_the_end_of_year_9999(self):
+        # 3.2e9 s per call reached year 10000 in 79 calls; timestamps past 9999 break the SDKs.
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        refused = None
+        for _ in range(100):
+            status, _, data = self.raw_request("POST", "/_chime-local/clock",
+                                               body=b'{"advanceSeconds": 3.2e9}')
+            if status != 200:
+                refused = (status, json.loads(data))
+                break
+        self.assertIsNotNone(refused, "the clock moved past year 9999")
+        self.assertEqual(refused[0], 400)
+        self.assertIn("9999-12-31T23:59:59.999Z", refused[1]["Message"])
+        now = self.clock({"advanceSeconds": 0})["now"]
+        self.assertLessEqual(now, 253402300799.999)
+        # boto3 still parses every timestamp, and reset mends the clock.
+        described = self.identity.describe_app_instance_user(AppInstanceUserArn=user)["AppInstanceUser"]
+        self.assertEqual(described["AppInstanceUserArn"], user)
+        self.assertLess(self.clock({"reset": True})["now"], now)
+
     def test_a_channel_expires_by_creation_time(self):
         app = self.make_app_instance()
         user = self.make_user(app)

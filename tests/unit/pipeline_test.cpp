@@ -201,6 +201,46 @@ TEST_F(PipelineTest, ReaderConnectionsAreQueryOnly) {
   EXPECT_NE(result.get_future().get(), "");
 }
 
+// --read-only: no writer, every connection SQLITE_OPEN_READONLY; a write unit
+// fails without running, and even a read unit that tries to write cannot.
+TEST_F(PipelineTest, AReadOnlyStoreHasNoWriterAndItsConnectionsCannotWrite) {
+  {
+    auto store = Store::Open(file.path());
+    std::promise<void> done;
+    store->SubmitWrite({[](Database& db) { InsertApp(db, App(1)); }, [&](std::exception_ptr) { done.set_value(); }});
+    done.get_future().get();
+  }
+  Store::Options options;
+  options.read_only = true;
+  auto store = Store::Open(file.path(), options);
+  EXPECT_TRUE(store->read_only());
+  auto outcome = [](std::promise<std::string>& p) {
+    return [&p](std::exception_ptr e) {
+      try {
+        if (e) std::rethrow_exception(e);
+        p.set_value("");
+      } catch (const Error& x) {
+        p.set_value(x.what());
+      }
+    };
+  };
+  bool ran = false;
+  std::promise<std::string> write;
+  store->SubmitWrite({[&](Database&) { ran = true; }, outcome(write)});
+  EXPECT_NE(write.get_future().get().find("read-only"), std::string::npos);
+  EXPECT_FALSE(ran);
+  std::promise<std::string> sneaky;
+  store->SubmitRead({[](Database& db) {
+                       db.Exec("PRAGMA query_only=0");
+                       InsertApp(db, App(2));
+                     },
+                     outcome(sneaky)});
+  EXPECT_NE(sneaky.get_future().get(), "");
+  std::promise<int> count;
+  store->SubmitRead({[&](Database& db) { count.set_value(CountApps(db)); }, [](std::exception_ptr) {}});
+  EXPECT_EQ(count.get_future().get(), 1);
+}
+
 TEST(PipelineMemoryTest, InMemoryReadsRunOnTheWriterAfterItsBatch) {
   auto store = Store::Open(":memory:");
   std::promise<int64_t> read;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/common/read_only_guard.hpp"
+#include "storage/inline_pipeline.hpp"
 #include "tests/unit/api_fixture.hpp"
 
 namespace chime::api {
@@ -37,29 +37,35 @@ TEST_F(StorageHealthTest, OkUntilAStorageErrorIsRecorded) {
   EXPECT_TRUE(degraded.body["lastStorageError"]["time"].is_number());
 }
 
+// --read-only: the dispatcher refuses every write (from the operation table's
+// access attribute and the control rows') before storage; reads pass.
 TEST_F(StorageHealthTest, ReadOnlyIsReportedAndWritesAreRefused) {
-  SetStorageReadOnly(true);
-  auto health = Call("GET", "/_chime-local/health");
-  EXPECT_EQ(health.status, 200);
-  EXPECT_EQ(health.body["readOnly"], true);
-
-  auto request = [](std::string method, std::string target) {
+  storage::InlinePipeline pipeline(*db_);
+  Dispatcher read_only(ServiceConfig{}, pipeline, StorageInfo{true, true});
+  auto call = [&](std::string method, std::string target, std::string body = "") {
     HttpRequest r;
     r.method = std::move(method);
     r.target = std::move(target);
-    return r;
+    r.body = std::move(body);
+    return read_only.Handle(r);
   };
-  auto refused = RefuseWriteWhenReadOnly(request("POST", "/app-instances"));
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status, 403);
-  EXPECT_NE(refused->body.find("--read-only"), std::string::npos);
-  EXPECT_NE(refused->body.find("CreateAppInstance"), std::string::npos);
-  EXPECT_TRUE(RefuseWriteWhenReadOnly(request("POST", "/_chime-local/reset")));
-  EXPECT_TRUE(RefuseWriteWhenReadOnly(request("POST", "/_chime-local/seed")));
-  EXPECT_FALSE(RefuseWriteWhenReadOnly(request("GET", "/app-instances?app-instance-arn=x")));
-  EXPECT_FALSE(RefuseWriteWhenReadOnly(request("POST", "/channels?operation=search")));  // SearchChannels reads
-  EXPECT_FALSE(RefuseWriteWhenReadOnly(request("GET", "/_chime-local/health")));
-  EXPECT_FALSE(RefuseWriteWhenReadOnly(request("POST", "/no-such-path")));  // the router answers
+  auto health = call("GET", "/_chime-local/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(health.body)["readOnly"], true);
+
+  auto refused = call("POST", "/app-instances", R"({"Name":"a","ClientRequestToken":"t"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("--read-only"), std::string::npos);
+  EXPECT_NE(refused.body.find("CreateAppInstance"), std::string::npos);
+  EXPECT_EQ(call("POST", "/_chime-local/reset").status, 403);
+  EXPECT_EQ(call("POST", "/_chime-local/seed", "{}").status, 403);
+  EXPECT_EQ(call("PUT", "/_chime-local/snapshot", "x").status, 403);
+  EXPECT_EQ(call("GET", "/app-instances").status, 200);  // reads pass
+  EXPECT_NE(call("POST", "/channels?operation=search", "{}").status, 403);  // SearchChannels reads
+  EXPECT_EQ(call("POST", "/_chime-local/clock", R"({"advanceSeconds": 1})").status, 200);
+  EXPECT_EQ(call("POST", "/_chime-local/clock", R"({"reset": true})").status, 200);
+  EXPECT_EQ(call("POST", "/no-such-path").status, 404);  // the router answers
+  EXPECT_EQ(Call("GET", "/app-instances").body["AppInstances"].size(), 0u);  // nothing was created
 }
 
 }  // namespace
