@@ -12,6 +12,7 @@
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/common/storage_health.hpp"
+#include "api/control/landing_page.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
 #include "api/protocol/encoder.hpp"
@@ -316,6 +317,7 @@ void Dispatcher::Begin(HttpRequest request, Done user_done) {
   };
   try {
     if (IsControlRequest(request)) return impl_->BeginControl(request, request_id, done);
+    if (auto page = LandingPage(request, request_id)) return done(Final(std::move(*page), "LandingPage", request_id));
     // --sigv4 strict: an unsigned or mis-signed AWS request ends here, before routing.
     if (auto refused = StrictSigV4Refusal(request, impl_->config, request_id)) {
       return done(Final(std::move(*refused), "-", request_id));

@@ -36,6 +36,9 @@ struct ServiceConfig {
   // --sigv4 strict: every AWS request (not /_chime-local/) and every /connect
   // must carry a right SigV4 signature by one of `credentials`
   // (api/auth/sigv4_verifier.hpp); false: nothing is checked.
+  // The local CA's PEM file, served at GET /_chime-local/ca.pem; empty when the
+  // emulator serves a user's own --tls-cert.
+  std::string tls_ca_file;
   bool sigv4_strict = false;
   std::vector<AccessKey> credentials;
 };

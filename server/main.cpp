@@ -297,6 +297,17 @@ int main(int argc, char** argv) {
     service.streaming = &streaming;
   }
 
+  // The certificate of https:// and wss:// (the local CA's, or --tls-cert),
+  // before the Dispatcher: GET /_chime-local/ca.pem serves the CA.
+  std::filesystem::path tls_temp_dir;
+  server::TlsFiles tls;
+  try {
+    tls = chime::server::ResolveTls(config, DataDirectory(config), tls_temp_dir);
+  } catch (const std::exception& e) {
+    return Fail(std::string("cannot set up TLS for the messaging session: ") + e.what());
+  }
+  service.tls_ca_file = tls.ca_cert;
+
   api::ChannelFlowRunner flow_runner(service, *store, sink);
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
@@ -339,12 +350,9 @@ int main(int argc, char** argv) {
   }
 
   // Messaging session (wss:// on the same port) and browser access (CORS).
-  std::filesystem::path tls_temp_dir;
-  server::TlsFiles tls;
   std::unique_ptr<server::MessagingTransport> messaging;
   server::WebAccess web(config.cors_origins, config.public_host);
   try {
-    tls = chime::server::ResolveTls(config, DataDirectory(config), tls_temp_dir);
     server::MessagingTransport::Options options;
     options.cert_chain_file = tls.cert_chain;
     options.private_key_file = tls.private_key;

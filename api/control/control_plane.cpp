@@ -8,6 +8,7 @@
 
 #include "api/common/expiry.hpp"
 #include "api/common/storage_health.hpp"
+#include "api/control/ca_endpoint.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
 #include "api/control/throttling.hpp"
@@ -381,6 +382,7 @@ constexpr ControlEndpoint kEndpoints[] = {
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
      ChannelFlowInvocations},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
+    {"GET", "ca.pem", Access::kMemory, "GetCaPem", "CaPem", GetCaPem},
 };
 
 bool PathMatches(std::string_view pattern, std::string_view name) {
