@@ -11,8 +11,8 @@
 // path is the raw (already encoded) path with dot segments removed, encoded
 // once more; query parameters decoded, re-encoded (RFC 3986 unreserved kept)
 // and sorted; signed header values trimmed with inner whitespace runs
-// collapsed; payload hash from x-amz-content-sha256 when sent, else SHA-256 of
-// the body.
+// collapsed; payload hash the SHA-256 of the body as received (a signed
+// x-amz-content-sha256 must equal it; an unsigned one is ignored).
 #pragma once
 
 #include <cstdint>
