@@ -331,13 +331,18 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
   const int64_t signed_at = *ParseAmzDate(*amz_date);
   const std::string now = FormatAmzDate(now_seconds);
   if (claim.presigned) {
-    const bool digits = !claim.expires.empty() && claim.expires.size() <= 6 &&
+    const bool digits = !claim.expires.empty() && claim.expires.size() <= 7 &&
                         std::all_of(claim.expires.begin(), claim.expires.end(),
                                     [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) {
       return Reject(kIncomplete, "X-Amz-Expires must be a non-negative integer of seconds, got '" + claim.expires + "'");
     }
     const int64_t expires = std::stoll(claim.expires);
+    // A SigV4 signing key lasts 7 days, so no presigned URL may outlive a week.
+    if (expires > kSigV4MaxPresignedExpiresSeconds) {
+      return Reject(kIncomplete, "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                                 "X-Amz-Expires must be less than 604800 seconds");
+    }
     if (now_seconds > signed_at + expires) {
       return Reject(kInvalid, "Signature expired: " + *amz_date + " is now earlier than " +
                                   FormatAmzDate(now_seconds - expires) + " (" + now + " - " + claim.expires + " sec.)");

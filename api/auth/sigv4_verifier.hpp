@@ -40,6 +40,8 @@ struct SigV4Rejection {
 
 // AWS allows a request date this far from its own clock (REST calls).
 inline constexpr int64_t kSigV4MaxSkewSeconds = 15 * 60;
+// The longest X-Amz-Expires of a presigned URL: 7 days (a signing key's life).
+inline constexpr int64_t kSigV4MaxPresignedExpiresSeconds = 7 * 24 * 3600;
 
 // nullopt: the signature is right. `now_seconds` is the Unix time.
 std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std::vector<AccessKey>& keys,

@@ -223,6 +223,19 @@ class StrictSigV4Tests(SigV4ErrorAssertions, ChimeTestCase):
         self.assertEqual(status, 403)
         self.assertEqual(headers.get("x-amzn-errortype"), "MissingAuthenticationTokenException")
 
+    def test_connect_presigned_for_more_than_seven_days_is_refused(self):
+        # AWS caps X-Amz-Expires at 604800 s (7 days: a SigV4 signing key's life).
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        status, headers, body = self.upgrade(self.presigned_connect(user, expires=604801))
+        self.assertEqual(status, 403, body)
+        self.assertEqual(headers.get("x-amzn-errortype"), "IncompleteSignatureException")
+        self.assertEqual(json.loads(body)["message"],
+                         "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                         "X-Amz-Expires must be less than 604800 seconds")
+        status, headers, _ = self.upgrade(self.presigned_connect(user, expires=604800))
+        self.assertEqual(status, 101, headers)
+
 
 class StrictSigV4TamperingTests(SigV4ErrorAssertions, ChimeTestCase):
     """Requests correctly signed with one key, then changed in transit: none may act in the

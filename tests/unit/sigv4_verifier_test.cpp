@@ -251,6 +251,29 @@ TEST(SigV4VerifierTest, ARepeatedPresignedParameterIsIncompleteSignature) {
   EXPECT_TRUE(std::holds_alternative<SigV4Unsigned>(ParsePresignedQuery(DecodedQueryParams("/connect?X-Amz-Date=1"))));
 }
 
+// A presigned URL holds for at most 7 days (604800 s), as AWS's SigV4 query
+// authentication allows (the signing key lasts 7 days).
+TEST(SigV4VerifierTest, APresignedExpiryAboveSevenDaysIsRefused) {
+  for (const char* expires : {"604801", "999999", "9999999"}) {
+    HttpRequest r = Connect();
+    r.target.replace(r.target.find("X-Amz-Expires=10"), 16, std::string("X-Amz-Expires=") + expires);
+    ExpectRejected(Verify(r, kSignedAt + 1), "IncompleteSignatureException",
+                   "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
+                   "less than 604800 seconds");
+  }
+  for (const char* expires : {"-1", "1e3", "", "99999999"}) {
+    HttpRequest r = Connect();
+    r.target.replace(r.target.find("X-Amz-Expires=10"), 16, std::string("X-Amz-Expires=") + expires);
+    auto got = Verify(r, kSignedAt + 1);
+    ASSERT_TRUE(got.has_value()) << expires;
+    EXPECT_EQ(got->type, "IncompleteSignatureException") << expires;
+  }
+  // 604800 itself passes the bound (and then fails only on the signature, made for 10 s).
+  HttpRequest week = Connect();
+  week.target.replace(week.target.find("X-Amz-Expires=10"), 16, "X-Amz-Expires=604800");
+  ExpectRejected(Verify(week, kSignedAt + 1), "InvalidSignatureException", kMismatch);
+}
+
 // The body: an unsigned x-amz-content-sha256 is ignored (the hash is the
 // received body's), so a swapped body no longer matches the signature.
 TEST(SigV4VerifierTest, AnUnsignedContentSha256DoesNotStandInForTheBody) {
