@@ -214,15 +214,24 @@ asio::awaitable<void> CloseSession(Ws& ws, WriteDeadline& deadline, int code, st
   deadline.Disarm();
 }
 
+// The upgrade request in the api layer's terms, headers included: strict
+// SigV4 and the tenant read the same signature (an Authorization header wins
+// over the presigned query for both).
+api::HttpRequest AsApiRequest(const MessagingTransport::Request& req) {
+  api::HttpRequest r;
+  r.method = ToStd(req.method_string());
+  r.target = ToStd(req.target());
+  for (const auto& field : req) r.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
+  return r;
+}
+
 // Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
 // for another account or region than the user's does not know that user.
 bool SignedForAnotherTenant(const MessagingTransport::Request& req, const std::string& user_arn,
                             const api::ServiceConfig& service) {
   auto owner = api::TenantOfArn(user_arn);
   if (!owner) return false;
-  api::HttpRequest probe;
-  probe.target = ToStd(req.target());
-  return !(*owner == api::TenantOf(probe, service));
+  return !(*owner == api::TenantOf(AsApiRequest(req), service));
 }
 
 // Looks the user up and builds the prefetch frames on a storage reader.
@@ -371,11 +380,7 @@ asio::awaitable<void> MessagingTransport::Impl::RunSession(Ws& ws, Request req) 
   // --sigv4 strict: a missing or wrong presigned query is refused before the
   // upgrade, with the 403 and error body of a REST call.
   if (options.service) {
-    api::HttpRequest presigned;
-    presigned.method = ToStd(req.method_string());
-    presigned.target = ToStd(req.target());
-    for (const auto& field : req) presigned.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
-    if (auto refused = api::StrictSigV4Refusal(presigned, *options.service, api::NewUuid())) {
+    if (auto refused = api::StrictSigV4Refusal(AsApiRequest(req), *options.service, api::NewUuid())) {
       Log(LogLevel::kInfo, "messaging session refused (403): " + refused->body);
       co_await WriteHttp(ws.next_layer(), std::move(*refused), req.version(), false);
       co_return;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "api/auth/sigv4_claim.hpp"
+
 namespace chime::api {
 
 std::optional<std::string> PercentDecode(std::string_view s) {
@@ -40,26 +42,11 @@ std::optional<CredentialScope> ParseCredential(std::string_view credential) {
 }
 
 std::optional<CredentialScope> CredentialOf(const HttpRequest& request) {
-  if (const std::string* auth = request.FindHeader("authorization")) {
-    std::string_view v = *auth;
-    const size_t at = v.find("Credential=");
-    if (at == std::string_view::npos) return std::nullopt;
-    v.remove_prefix(at + 11);
-    return ParseCredential(v.substr(0, v.find_first_of(", ")));
-  }
-  std::string_view target = request.target;
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(pair.size() < query.size() ? pair.size() + 1 : pair.size());
-    if (pair.substr(0, 17) == "X-Amz-Credential=") {
-      auto decoded = PercentDecode(pair.substr(17));
-      return decoded ? ParseCredential(*decoded) : std::nullopt;
-    }
-  }
-  return std::nullopt;
+  // The verifier's parser: what strict SigV4 checked is what the tenant reads.
+  const SigV4ClaimResult parsed = ParseSigV4Claim(request, DecodedQueryParams(request.target));
+  const auto* claim = std::get_if<SigV4Claim>(&parsed);
+  if (claim == nullptr) return std::nullopt;
+  return ParseCredential(claim->credential);
 }
 
 }  // namespace chime::api

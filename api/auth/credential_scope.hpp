@@ -28,7 +28,9 @@ std::optional<std::string> PercentDecode(std::string_view s);
 std::optional<CredentialScope> ParseCredential(std::string_view credential);
 
 // The Authorization header's Credential, else the X-Amz-Credential query
-// parameter of the request target; nullopt for an unsigned or malformed request.
+// parameter of the request target, as sigv4_claim.hpp parses them (the
+// verifier's parser); nullopt for an unsigned or malformed request (an
+// unknown or repeated part, a second Authorization header, ...).
 std::optional<CredentialScope> CredentialOf(const HttpRequest& request);
 
 }  // namespace chime::api

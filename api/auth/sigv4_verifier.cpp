@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "api/auth/credential_scope.hpp"
+#include "api/auth/sigv4_claim.hpp"
 #include "api/auth/sigv4_crypto.hpp"
 #include "api/auth/tenant.hpp"
 #include "api/service_config.hpp"
@@ -29,46 +30,9 @@ SigV4Rejection Reject(std::string_view type, std::string message) {
   return SigV4Rejection{403, std::string(type), std::move(message)};
 }
 
-// What the client claims to have signed, from the header or the query.
-struct SignedClaim {
-  bool presigned = false;
-  std::string algorithm;
-  std::string credential;      // AKID/DATE/REGION/SERVICE/aws4_request
-  std::string signed_headers;  // host;x-amz-date
-  std::string signature;       // hex
-  std::string date;            // x-amz-date / Date / X-Amz-Date, as sent
-  std::string expires;         // presigned only: X-Amz-Expires, seconds
-};
-
-using Params = std::vector<std::pair<std::string, std::string>>;  // decoded, in order
+using Params = QueryParamList;
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
-
-Params QueryParams(std::string_view target) {
-  Params out;
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return out;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    // A malformed escape is kept as sent (it then cannot match, as on AWS).
-    out.emplace_back(PercentDecode(key).value_or(std::string(key)), PercentDecode(value).value_or(std::string(value)));
-  }
-  return out;
-}
-
-const std::string* FindParam(const Params& params, std::string_view key) {
-  for (const auto& [k, v] : params) {
-    if (k == key) return &v;
-  }
-  return nullptr;
-}
 
 bool IsUnreserved(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
@@ -179,27 +143,43 @@ std::vector<std::string> SplitSignedHeaders(std::string_view list) {
   return names;
 }
 
+// The value a signed header has in the canonical request: every header of that
+// name, trimmed and collapsed, joined by ','.
+std::string CanonicalHeaderValue(const HttpRequest& request, std::string_view name) {
+  std::string value;
+  bool first = true;
+  for (const auto& [n, v] : request.headers) {
+    if (!HeaderNameIs(n, name)) continue;
+    if (!first) value += ',';
+    value += CollapseWhitespace(v);
+    first = false;
+  }
+  return value;
+}
+
 std::string CanonicalHeaders(const HttpRequest& request, const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& name : names) {
-    std::string value;
-    bool first = true;
-    for (const auto& [n, v] : request.headers) {
-      if (!HeaderNameIs(n, name)) continue;
-      if (!first) value += ',';
-      value += CollapseWhitespace(v);
-      first = false;
-    }
     out += name;
     out += ':';
-    out += value;
+    out += CanonicalHeaderValue(request, name);
     out += '\n';
   }
   return out;
 }
 
-std::string PayloadHash(const HttpRequest& request) {
-  if (const std::string* sent = request.FindHeader("x-amz-content-sha256")) return *sent;
+constexpr std::string_view kContentSha256 = "x-amz-content-sha256";
+
+bool Signs(const std::vector<std::string>& signed_names, std::string_view name) {
+  return std::find(signed_names.begin(), signed_names.end(), name) != signed_names.end();
+}
+
+// The hashed payload of the canonical request: the SHA-256 of the body as
+// received. A signed x-amz-content-sha256 stands in for it (the verifier has
+// checked that it is that hash); an unsigned one is ignored, else anyone
+// could swap the body and send the old hash along.
+std::string PayloadHash(const HttpRequest& request, const std::vector<std::string>& signed_names) {
+  if (Signs(signed_names, kContentSha256)) return CanonicalHeaderValue(request, kContentSha256);
   return sigv4::Sha256Hex(request.body);
 }
 
@@ -243,64 +223,32 @@ std::optional<std::string> NormalizeDate(const std::string& date) {
   return amz;
 }
 
-// The claim of a request, or the IncompleteSignature / MissingAuthenticationToken rejection.
-std::variant<SignedClaim, SigV4Rejection> ClaimOf(const HttpRequest& request, const Params& params) {
-  SignedClaim claim;
-  if (const std::string* auth = request.FindHeader("authorization")) {
-    std::string_view v = *auth;
-    constexpr std::string_view kPrefix = "AWS4-HMAC-SHA256 ";
-    if (v.substr(0, kPrefix.size()) == kPrefix) {
-      claim.algorithm = std::string(sigv4::kAlgorithm);
-      std::string_view rest = v.substr(kPrefix.size());
-      while (!rest.empty()) {
-        const size_t comma = rest.find(',');
-        std::string_view part = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-        const size_t eq = part.find('=');
-        if (eq == std::string_view::npos) {
-          return Reject(kIncomplete, "'" + std::string(part) +
-                                         "' not a valid key=value pair (missing equal-sign) in Authorization header: '" +
-                                         std::string(v) + "'.");
-        }
-        const std::string_view key = part.substr(0, eq), value = part.substr(eq + 1);
-        if (key == "Credential") claim.credential = std::string(value);
-        else if (key == "SignedHeaders") claim.signed_headers = std::string(value);
-        else if (key == "Signature") claim.signature = std::string(value);
-      }
-    }
+// The claim of a request (sigv4_claim.hpp, the parser the tenant reads too),
+// or the IncompleteSignature / MissingAuthenticationToken rejection.
+std::variant<SigV4Claim, SigV4Rejection> ClaimOf(const HttpRequest& request, const Params& params) {
+  SigV4ClaimResult parsed = ParseSigV4Claim(request, params);
+  if (std::holds_alternative<SigV4Unsigned>(parsed)) return Reject(kMissing, "Missing Authentication Token");
+  if (auto* error = std::get_if<SigV4ClaimError>(&parsed)) return Reject(kIncomplete, std::move(error->message));
+  SigV4Claim claim = std::get<SigV4Claim>(std::move(parsed));
+  std::string missing;
+  if (!claim.presigned) {
     if (const std::string* d = request.FindHeader("x-amz-date")) claim.date = *d;
     else if (const std::string* d2 = request.FindHeader("date")) claim.date = *d2;
-    std::string missing;
     if (claim.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
     if (claim.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
     if (claim.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
     if (claim.date.empty()) {
       missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if (!missing.empty()) return Reject(kIncomplete, missing + "Authorization=" + std::string(v));
+    if (!missing.empty()) return Reject(kIncomplete, missing + "Authorization=" + *request.FindHeader("authorization"));
     return claim;
   }
-  const std::string* algorithm = FindParam(params, "X-Amz-Algorithm");
-  const std::string* credential = FindParam(params, "X-Amz-Credential");
-  const std::string* signature = FindParam(params, "X-Amz-Signature");
-  if (!algorithm && !credential && !signature) return Reject(kMissing, "Missing Authentication Token");
-  claim.presigned = true;
-  std::string missing;
-  for (std::string_view key : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
-                               "X-Amz-SignedHeaders", "X-Amz-Expires"}) {
-    const std::string* value = FindParam(params, key);
-    if (!value || value->empty()) {
-      missing += "AWS query-string parameters must include '" + std::string(key) + "'. ";
-      continue;
-    }
-    if (key == "X-Amz-Algorithm") claim.algorithm = *value;
-    else if (key == "X-Amz-Credential") claim.credential = *value;
-    else if (key == "X-Amz-Signature") claim.signature = *value;
-    else if (key == "X-Amz-Date") claim.date = *value;
-    else if (key == "X-Amz-SignedHeaders") claim.signed_headers = *value;
-    else claim.expires = *value;
+  const std::pair<std::string_view, const std::string*> parts[] = {
+      {"X-Amz-Algorithm", &claim.algorithm}, {"X-Amz-Credential", &claim.credential},
+      {"X-Amz-Signature", &claim.signature}, {"X-Amz-Date", &claim.date},
+      {"X-Amz-SignedHeaders", &claim.signed_headers}, {"X-Amz-Expires", &claim.expires}};
+  for (const auto& [key, value] : parts) {
+    if (value->empty()) missing += "AWS query-string parameters must include '" + std::string(key) + "'. ";
   }
   if (!missing.empty()) return Reject(kIncomplete, missing + "Re-examine the query-string parameters.");
   if (claim.algorithm != sigv4::kAlgorithm) {
@@ -309,7 +257,7 @@ std::variant<SignedClaim, SigV4Rejection> ClaimOf(const HttpRequest& request, co
   return claim;
 }
 
-std::string CanonicalRequest(const HttpRequest& request, const Params& params, const SignedClaim& claim) {
+std::string CanonicalRequest(const HttpRequest& request, const Params& params, const SigV4Claim& claim) {
   std::string out = request.method;
   out += '\n';
   out += CanonicalPath(request.target);
@@ -321,25 +269,25 @@ std::string CanonicalRequest(const HttpRequest& request, const Params& params, c
   out += '\n';
   out += ToLower(claim.signed_headers);
   out += '\n';
-  out += PayloadHash(request);
+  out += PayloadHash(request, names);
   return out;
 }
 
 }  // namespace
 
 std::optional<std::string> CanonicalRequestOf(const HttpRequest& request) {
-  const Params params = QueryParams(request.target);
+  const Params params = DecodedQueryParams(request.target);
   auto claim = ClaimOf(request, params);
-  if (!std::holds_alternative<SignedClaim>(claim)) return std::nullopt;
-  return CanonicalRequest(request, params, std::get<SignedClaim>(claim));
+  if (!std::holds_alternative<SigV4Claim>(claim)) return std::nullopt;
+  return CanonicalRequest(request, params, std::get<SigV4Claim>(claim));
 }
 
 std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std::vector<AccessKey>& keys,
                                           std::string_view region, std::string_view service, int64_t now_seconds) {
-  const Params params = QueryParams(request.target);
+  const Params params = DecodedQueryParams(request.target);
   auto claimed = ClaimOf(request, params);
   if (auto* rejection = std::get_if<SigV4Rejection>(&claimed)) return *rejection;
-  const SignedClaim& claim = std::get<SignedClaim>(claimed);
+  const SigV4Claim& claim = std::get<SigV4Claim>(claimed);
 
   // The credential scope: AKID/DATE/REGION/SERVICE/aws4_request.
   std::vector<std::string_view> scope;
@@ -374,7 +322,7 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
                                 "'.");
   }
   const std::vector<std::string> signed_names = SplitSignedHeaders(claim.signed_headers);
-  if (std::find(signed_names.begin(), signed_names.end(), "host") == signed_names.end()) {
+  if (!Signs(signed_names, "host")) {
     return Reject(kIncomplete, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
 
@@ -383,13 +331,18 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
   const int64_t signed_at = *ParseAmzDate(*amz_date);
   const std::string now = FormatAmzDate(now_seconds);
   if (claim.presigned) {
-    const bool digits = !claim.expires.empty() && claim.expires.size() <= 6 &&
+    const bool digits = !claim.expires.empty() && claim.expires.size() <= 7 &&
                         std::all_of(claim.expires.begin(), claim.expires.end(),
                                     [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) {
       return Reject(kIncomplete, "X-Amz-Expires must be a non-negative integer of seconds, got '" + claim.expires + "'");
     }
     const int64_t expires = std::stoll(claim.expires);
+    // A SigV4 signing key lasts 7 days, so no presigned URL may outlive a week.
+    if (expires > kSigV4MaxPresignedExpiresSeconds) {
+      return Reject(kIncomplete, "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                                 "X-Amz-Expires must be less than 604800 seconds");
+    }
     if (now_seconds > signed_at + expires) {
       return Reject(kInvalid, "Signature expired: " + *amz_date + " is now earlier than " +
                                   FormatAmzDate(now_seconds - expires) + " (" + now + " - " + claim.expires + " sec.)");
@@ -414,6 +367,18 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
     return Reject(kInvalid,
                   "The request signature we calculated does not match the signature you provided. Check your AWS "
                   "Secret Access Key and signing method. Consult the service documentation for details.");
+  }
+  // The signature covers a signed x-amz-content-sha256; it must also be the
+  // body's hash. UNSIGNED-PAYLOAD is Amazon S3's, not this service's (no Chime
+  // operation is modeled with an unsigned body), so it is refused too.
+  if (Signs(signed_names, kContentSha256)) {
+    const std::string sent_hash = CanonicalHeaderValue(request, kContentSha256);
+    if (sent_hash != sigv4::Sha256Hex(request.body)) {
+      return Reject(kInvalid, "The provided 'x-amz-content-sha256' header does not match what was computed" +
+                                  std::string(sent_hash == "UNSIGNED-PAYLOAD"
+                                                  ? " (UNSIGNED-PAYLOAD is not accepted: this service signs the body)."
+                                                  : "."));
+    }
   }
   return std::nullopt;
 }

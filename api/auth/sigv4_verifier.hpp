@@ -11,8 +11,8 @@
 // path is the raw (already encoded) path with dot segments removed, encoded
 // once more; query parameters decoded, re-encoded (RFC 3986 unreserved kept)
 // and sorted; signed header values trimmed with inner whitespace runs
-// collapsed; payload hash from x-amz-content-sha256 when sent, else SHA-256 of
-// the body.
+// collapsed; payload hash the SHA-256 of the body as received (a signed
+// x-amz-content-sha256 must equal it; an unsigned one is ignored).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,8 @@ struct SigV4Rejection {
 
 // AWS allows a request date this far from its own clock (REST calls).
 inline constexpr int64_t kSigV4MaxSkewSeconds = 15 * 60;
+// The longest X-Amz-Expires of a presigned URL: 7 days (a signing key's life).
+inline constexpr int64_t kSigV4MaxPresignedExpiresSeconds = 7 * 24 * 3600;
 
 // nullopt: the signature is right. `now_seconds` is the Unix time.
 std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std::vector<AccessKey>& keys,

@@ -192,6 +192,24 @@ def small_seeds():
                            "arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/ABCDEFGHIJ",
                            "Greeting_Intent", "a.b@c-d:e", "caf\u00e9 \U0001F600\n", "<xml>&amp;</xml>"]):
         write("arn_patterns", f"value-{i}", a.encode())
+    # Byte 0 even: an Authorization header; odd: the presigned query of /connect.
+    scope = "AKIDEXAMPLE/20261128/us-east-1/chime/aws4_request"
+    other = "Credential=222222222222/20261128/us-east-1/chime/aws4_request"
+    rest = "SignedHeaders=host;x-amz-date, Signature=ac5837663c96dacfed8d065895e4923ad792d8cca83214b973c39c22b7bbdf90"
+    headers = [f"AWS4-HMAC-SHA256 Credential={scope}, {rest}",
+               f"AWS4-HMAC-SHA256 X={other}, Credential={scope}, {rest}",
+               f"AWS4-HMAC-SHA256 {other}, Credential={scope}, {rest}", "AWS4-HMAC-SHA256 Credential=a,,",
+               f"AWS4-HMAC-SHA256 Credential={scope},SignedHeaders=host,Signature=", "Bearer abc"]
+    for i, h in enumerate(headers):
+        write("sigv4_claim", f"header-{i}", b"\x00" + h.encode())
+    query = ("sessionId=42&userArn=arn%3Aaws%3Achime%3Aus-east-1%3A123456789012%3Aapp-instance%2Fapp%2Fuser%2Fu1"
+             "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + urllib.parse.quote(scope, safe="") +
+             "&X-Amz-Date=20261128T001500Z&X-Amz-Expires=10&X-Amz-SignedHeaders=host"
+             "&X-Amz-Signature=10950f22fa3d309d6ead10225080bcafb4b91af8c424c2c2c87eeb4608d7c9b3")
+    for i, q in enumerate([query, query.replace("Expires=10", "Expires=604801"),
+                           query + "&X-Amz-%43redential=" + urllib.parse.quote(other[11:], safe=""),
+                           query.replace("Expires=10", "Expires=-1"), "sessionId=1&X-Amz-Credential=%zz"]):
+        write("sigv4_claim", f"query-{i}", b"\x01" + q.encode())
 
 
 def seed_document_seeds():

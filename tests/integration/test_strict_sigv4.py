@@ -5,6 +5,7 @@ default (lenient) mode still accepts anything."""
 
 import datetime
 import email.utils
+import hashlib
 import json
 import re
 import socket
@@ -17,7 +18,7 @@ from unittest import mock
 import boto3
 import botocore
 import botocore.auth
-from botocore.auth import SigV4QueryAuth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
@@ -25,9 +26,11 @@ from botocore.exceptions import ClientError
 
 import harness
 from harness import ACCESS_KEY, REGION, SECRET_KEY, ChimeTestCase, quote_arn, unique_name
-from raw_http import read_head
+from raw_http import exchange, read_head, request_bytes
 
 SECOND_KEY = ("AKIDSECONDKEY", "second/secret+key")
+# A 12-digit access key acts in that account (README, Isolation by account and region).
+OTHER_ACCOUNT = ("222222222222", "s2")
 
 MISMATCH = ("The request signature we calculated does not match the signature you provided. "
             "Check your AWS Secret Access Key and signing method. Consult the service documentation "
@@ -219,6 +222,137 @@ class StrictSigV4Tests(SigV4ErrorAssertions, ChimeTestCase):
         status, headers, _ = self.upgrade(f"/connect?sessionId=1&userArn={quote_arn(user)}")
         self.assertEqual(status, 403)
         self.assertEqual(headers.get("x-amzn-errortype"), "MissingAuthenticationTokenException")
+
+    def test_connect_presigned_for_more_than_seven_days_is_refused(self):
+        # AWS caps X-Amz-Expires at 604800 s (7 days: a SigV4 signing key's life).
+        app = self.make_app_instance()
+        user = self.make_user(app)
+        status, headers, body = self.upgrade(self.presigned_connect(user, expires=604801))
+        self.assertEqual(status, 403, body)
+        self.assertEqual(headers.get("x-amzn-errortype"), "IncompleteSignatureException")
+        self.assertEqual(json.loads(body)["message"],
+                         "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                         "X-Amz-Expires must be less than 604800 seconds")
+        status, headers, _ = self.upgrade(self.presigned_connect(user, expires=604800))
+        self.assertEqual(status, 101, headers)
+
+
+class StrictSigV4TamperingTests(SigV4ErrorAssertions, ChimeTestCase):
+    """Requests correctly signed with one key, then changed in transit: none may act in the
+    other account (222222222222) or carry another body than the one signed."""
+
+    server_args = ("--sigv4", "strict", "--credentials", f"{ACCESS_KEY}:{SECRET_KEY}",
+                   "--credentials", f"{OTHER_ACCOUNT[0]}:{OTHER_ACCOUNT[1]}")
+
+    def setUp(self):
+        super().setUp()
+        self.theirs = client(self.endpoint, "chime-sdk-identity", *OTHER_ACCOUNT)
+        self.their_name = unique_name("theirs")
+        self.their_app = self.theirs.create_app_instance(Name=self.their_name)["AppInstanceArn"]
+        self.assertIn(":222222222222:", self.their_app)
+
+    def assertTheirAppUntouched(self):
+        app = self.theirs.describe_app_instance(AppInstanceArn=self.their_app)["AppInstance"]
+        self.assertEqual(app["Name"], self.their_name)
+
+    def signed_headers(self, method, path, body=b"", headers=None, key=(ACCESS_KEY, SECRET_KEY)):
+        """The headers botocore's SigV4Auth adds (X-Amz-Date, Authorization) to `headers`."""
+        req = AWSRequest(method=method, url=self.endpoint + path, data=body, headers=dict(headers or {}))
+        SigV4Auth(Credentials(*key), "chime", REGION).add_auth(req)
+        return dict(req.headers.items())
+
+    def send(self, method, path, headers, body=b""):
+        port = urllib.parse.urlsplit(self.endpoint).port
+        host = urllib.parse.urlsplit(self.endpoint).netloc
+        responses, _ = exchange(port, request_bytes(method, path, body, {**headers, "Connection": "close"},
+                                                    host=host))
+        self.assertEqual(len(responses), 1, responses)
+        return responses[0]
+
+    def test_a_credential_hidden_in_another_part_acts_in_no_other_account(self):
+        delete_path = f"/app-instances/{quote_arn(self.their_app)}"
+        # Untampered, the key acts in its own (default) account and does not see theirs.
+        listed = self.send("GET", "/app-instances", self.signed_headers("GET", "/app-instances"))
+        self.assertEqual(listed.status, 200, listed)
+        self.assertNotIn(self.their_app, listed.body.decode())
+        for method, path in (("GET", "/app-instances"), ("DELETE", delete_path)):
+            headers = self.signed_headers(method, path)
+            auth = headers["Authorization"]
+            date = headers["X-Amz-Date"][:8]
+            theirs = f"Credential={OTHER_ACCOUNT[0]}/{date}/{REGION}/chime/aws4_request, "
+            prefix = "AWS4-HMAC-SHA256 "
+            self.assertTrue(auth.startswith(prefix), auth)
+            for tampered in (prefix + "X=" + theirs + auth[len(prefix):],  # an unknown part
+                             prefix + theirs + auth[len(prefix):],  # a second Credential
+                             auth + ", X=" + theirs.rstrip(", ")):
+                r = self.send(method, path, {**headers, "Authorization": tampered})
+                self.assertEqual(r.status, 403, (method, tampered, r))
+                self.assertEqual(r.error_type, "IncompleteSignatureException", (method, tampered, r))
+                self.assertNotIn(self.their_app, r.body.decode())
+            self.assertTheirAppUntouched()
+
+    def test_a_swapped_body_is_refused(self):
+        def body(name):
+            return json.dumps({"Name": name, "ClientRequestToken": name}).encode()
+        signed_name, swapped_name = unique_name("signed"), unique_name("swapped")
+        a, b = body(signed_name), body(swapped_name)
+        hash_a = hashlib.sha256(a).hexdigest()
+        json_type = {"Content-Type": "application/json"}
+        # Signed for A, sent with B and A's hash in an unsigned x-amz-content-sha256.
+        headers = {**self.signed_headers("POST", "/app-instances", a, json_type), "x-amz-content-sha256": hash_a}
+        r = self.send("POST", "/app-instances", headers, b)
+        self.assertEqual((r.status, r.error_type), (403, "InvalidSignatureException"), r)
+        self.assertEqual(r.json()["message"], MISMATCH)
+        # The same with a chunked body.
+        chunked = {**headers, "Transfer-Encoding": "chunked"}
+        r = self.send("POST", "/app-instances", chunked, b"%x\r\n%s\r\n0\r\n\r\n" % (len(b), b))
+        self.assertEqual((r.status, r.error_type), (403, "InvalidSignatureException"), r)
+        # A signed x-amz-content-sha256 (botocore then signs that value) must be B's hash.
+        for claimed in (hash_a, "UNSIGNED-PAYLOAD"):
+            headers = self.signed_headers("POST", "/app-instances", b, {**json_type, "X-Amz-Content-SHA256": claimed})
+            self.assertIn("x-amz-content-sha256", headers["Authorization"])
+            r = self.send("POST", "/app-instances", headers, b)
+            self.assertEqual((r.status, r.error_type), (403, "InvalidSignatureException"), (claimed, r))
+            self.assertRegex(r.json()["message"], r"^The provided 'x-amz-content-sha256' header does not match")
+        names = [x["Name"] for x in self.identity.list_app_instances(MaxResults=50)["AppInstances"]]
+        self.assertNotIn(swapped_name, names)
+        self.assertTheirAppUntouched()
+        # The body A it was signed for, with its own hash signed or not, is created.
+        for sign_hash in (False, True):
+            name = unique_name("ok")
+            a = body(name)
+            extra = {"X-Amz-Content-SHA256": hashlib.sha256(a).hexdigest()} if sign_hash else {}
+            r = self.send("POST", "/app-instances",
+                          self.signed_headers("POST", "/app-instances", a, {**json_type, **extra}), a)
+            self.assertEqual(r.status, 201, r)
+            self.assertIn(name, [x["Name"] for x in self.identity.list_app_instances(MaxResults=50)["AppInstances"]])
+
+    def test_connect_reads_the_tenant_from_the_signature_it_verified(self):
+        # An upgrade signed in its Authorization header by the default account's key, whose
+        # (signed) query also names the other account's credential: the header is what was
+        # verified, so the other account's user is unknown here (4401 after the upgrade).
+        user = self.theirs.create_app_instance_user(AppInstanceArn=self.their_app, AppInstanceUserId="u1",
+                                                    Name="u1")["AppInstanceUserArn"]
+        date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+        foreign = urllib.parse.quote(f"{OTHER_ACCOUNT[0]}/{date}/{REGION}/chime/aws4_request", safe="")
+        path = f"/connect?sessionId=1&userArn={quote_arn(user)}&X-Amz-Credential={foreign}"
+        upgrade = {"Upgrade": "websocket", "Connection": "Upgrade",
+                   "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13"}
+        headers = self.signed_headers("GET", path, headers=upgrade)
+        url = urllib.parse.urlsplit(self.endpoint)
+        with socket.create_connection((url.hostname, url.port), timeout=10) as s:
+            lines = [f"GET {path} HTTP/1.1", f"Host: {url.netloc}"] + [f"{k}: {v}" for k, v in headers.items()]
+            s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            data = read_head(s)
+            self.assertTrue(data.startswith(b"HTTP/1.1 101"), data)
+            rest = data.partition(b"\r\n\r\n")[2]
+            while len(rest) < 4:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                rest += chunk
+        self.assertEqual(rest[0], 0x88, rest[:64])  # a close frame, not SESSION_ESTABLISHED
+        self.assertEqual(int.from_bytes(rest[2:4], "big"), 4401, rest[:64])
 
 
 class LenientSigV4Tests(ChimeTestCase):

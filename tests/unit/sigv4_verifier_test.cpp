@@ -5,9 +5,12 @@
 // suite.
 #include "api/auth/sigv4_verifier.hpp"
 
+#include "api/auth/sigv4_claim.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
 
 #include "api/protocol/timestamp.hpp"
 
@@ -193,6 +196,130 @@ TEST(SigV4VerifierTest, APresignedConnectHoldsForXAmzExpiresSeconds) {
   HttpRequest unsigned_connect = Connect();
   unsigned_connect.target = "/connect?sessionId=42";
   ExpectRejected(Verify(unsigned_connect), "MissingAuthenticationTokenException", "Missing Authentication Token");
+}
+
+// One reading of the Authorization header: a part that is not exactly one of
+// Credential, SignedHeaders, Signature could carry a second credential (the
+// tenant once read the first "Credential=" anywhere in the header).
+TEST(SigV4VerifierTest, AnUnknownOrRepeatedAuthorizationPartIsIncompleteSignature) {
+  const std::string right = "ac5837663c96dacfed8d065895e4923ad792d8cca83214b973c39c22b7bbdf90";
+  const std::string other = "Credential=222222222222/20261128/us-east-1/chime/aws4_request";
+  HttpRequest r = ListMessages(right);
+  std::string& auth = r.headers.back().second;
+  const std::string sent = auth;
+  auth = "AWS4-HMAC-SHA256 X=" + other + ", " + sent.substr(17);
+  ExpectRejected(Verify(r), "IncompleteSignatureException",
+                 "'X' is not a part of a SigV4 Authorization header (Credential, SignedHeaders and Signature, once "
+                 "each): '" + auth + "'.");
+  auth = "AWS4-HMAC-SHA256 " + other + ", " + sent.substr(17);
+  ExpectRejected(Verify(r), "IncompleteSignatureException",
+                 "'Credential' is given more than once in Authorization header: '" + auth + "'.");
+  auth = sent + ", Signature=" + right;
+  ExpectRejected(Verify(r), "IncompleteSignatureException",
+                 "'Signature' is given more than once in Authorization header: '" + auth + "'.");
+  auth = sent;
+  EXPECT_FALSE(Verify(r).has_value());
+  r.headers.emplace_back("authorization", "AWS4-HMAC-SHA256 " + other + ", SignedHeaders=host, Signature=00");
+  ExpectRejected(Verify(r), "IncompleteSignatureException", "The request carries more than one Authorization header.");
+}
+
+TEST(SigV4VerifierTest, TheAuthorizationParserReadsExactlyThreeParts) {
+  auto parsed = ParseAuthorizationHeader("AWS4-HMAC-SHA256 Credential=A/B/C/D/aws4_request,SignedHeaders=host,  Signature=ab");
+  ASSERT_TRUE(std::holds_alternative<SigV4Claim>(parsed));
+  const SigV4Claim& claim = std::get<SigV4Claim>(parsed);
+  EXPECT_EQ(claim.algorithm, "AWS4-HMAC-SHA256");
+  EXPECT_EQ(claim.credential, "A/B/C/D/aws4_request");
+  EXPECT_EQ(claim.signed_headers, "host");
+  EXPECT_EQ(claim.signature, "ab");
+  EXPECT_FALSE(claim.presigned);
+  EXPECT_TRUE(std::get<SigV4Claim>(ParseAuthorizationHeader("Bearer x")).credential.empty());
+  for (const char* bad : {"AWS4-HMAC-SHA256 Credential=a, credential=b", "AWS4-HMAC-SHA256 Credential=a, X=Credential=b",
+                          "AWS4-HMAC-SHA256 Credential=, Credential=b", "AWS4-HMAC-SHA256 Credential=a,,",
+                          "AWS4-HMAC-SHA256 Credential=a, Credential=a"}) {
+    EXPECT_TRUE(std::holds_alternative<SigV4ClaimError>(ParseAuthorizationHeader(bad))) << bad;
+  }
+}
+
+// The same for the presigned query: one X-Amz-Credential (however its name is
+// percent-encoded), one of each X-Amz-* part.
+TEST(SigV4VerifierTest, ARepeatedPresignedParameterIsIncompleteSignature) {
+  HttpRequest r = Connect();
+  r.target += "&X-Amz-%43redential=222222222222%2F20261128%2Fus-east-1%2Fchime%2Faws4_request";
+  ExpectRejected(Verify(r, kSignedAt + 1), "IncompleteSignatureException",
+                 "AWS query-string parameter 'X-Amz-Credential' is given more than once. Re-examine the query-string "
+                 "parameters.");
+  EXPECT_TRUE(std::holds_alternative<SigV4Unsigned>(ParsePresignedQuery(DecodedQueryParams("/connect?X-Amz-Date=1"))));
+}
+
+// A presigned URL holds for at most 7 days (604800 s), as AWS's SigV4 query
+// authentication allows (the signing key lasts 7 days).
+TEST(SigV4VerifierTest, APresignedExpiryAboveSevenDaysIsRefused) {
+  for (const char* expires : {"604801", "999999", "9999999"}) {
+    HttpRequest r = Connect();
+    r.target.replace(r.target.find("X-Amz-Expires=10"), 16, std::string("X-Amz-Expires=") + expires);
+    ExpectRejected(Verify(r, kSignedAt + 1), "IncompleteSignatureException",
+                   "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
+                   "less than 604800 seconds");
+  }
+  for (const char* expires : {"-1", "1e3", "", "99999999"}) {
+    HttpRequest r = Connect();
+    r.target.replace(r.target.find("X-Amz-Expires=10"), 16, std::string("X-Amz-Expires=") + expires);
+    auto got = Verify(r, kSignedAt + 1);
+    ASSERT_TRUE(got.has_value()) << expires;
+    EXPECT_EQ(got->type, "IncompleteSignatureException") << expires;
+  }
+  // 604800 itself passes the bound (and then fails only on the signature, made for 10 s).
+  HttpRequest week = Connect();
+  week.target.replace(week.target.find("X-Amz-Expires=10"), 16, "X-Amz-Expires=604800");
+  ExpectRejected(Verify(week, kSignedAt + 1), "InvalidSignatureException", kMismatch);
+}
+
+// The body: an unsigned x-amz-content-sha256 is ignored (the hash is the
+// received body's), so a swapped body no longer matches the signature.
+TEST(SigV4VerifierTest, AnUnsignedContentSha256DoesNotStandInForTheBody) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/app-instances";
+  r.body = R"({"Name":"n","ClientRequestToken":"t"})";
+  r.headers = {{"Host", "127.0.0.1:4590"},
+               {"Content-Type", "application/json"},
+               {"X-Amz-Security-Token", "tok  en"},
+               {"X-Amz-Date", "20261128T001500Z"},
+               {"Authorization", Auth("content-type;host;x-amz-date;x-amz-security-token",
+                                      "0262540dc9f5edbe0ae0436597abdd1ec2fa99c2c36cde87dec4c1dbe47d344b")},
+               {"x-amz-content-sha256", "822331a1f7ce3e7223838dd9a7863ecf05efc33318e28a46371d2cd8aeea8d96"}};
+  EXPECT_FALSE(Verify(r).has_value());  // the body's own hash, sent along unsigned: harmless
+  r.body = R"({"Name":"m","ClientRequestToken":"t"})";  // swapped in transit, the old hash kept
+  ExpectRejected(Verify(r), "InvalidSignatureException", kMismatch);
+}
+
+// A signed x-amz-content-sha256 (botocore signs it when sent) must be the
+// body's SHA-256; UNSIGNED-PAYLOAD (Amazon S3's) is refused.
+HttpRequest SignedContentSha256(const std::string& hash, const std::string& signature) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/app-instances";
+  r.body = R"({"Name":"n","ClientRequestToken":"t"})";
+  r.headers = {{"Content-Type", "application/json"},
+               {"X-Amz-Content-SHA256", hash},
+               {"X-Amz-Date", "20261128T001500Z"},
+               {"Host", "127.0.0.1:4590"},
+               {"Authorization", Auth("content-type;host;x-amz-content-sha256;x-amz-date", signature)}};
+  return r;
+}
+
+TEST(SigV4VerifierTest, ASignedContentSha256MustBeTheBodysHash) {
+  HttpRequest r = SignedContentSha256("822331a1f7ce3e7223838dd9a7863ecf05efc33318e28a46371d2cd8aeea8d96",
+                                      "986a9143abf8abb6d1a661fe44cfd50c81f7e9bb59b51ee2fbaf609adf367b74");
+  EXPECT_FALSE(Verify(r).has_value());
+  r.body = R"({"Name":"m","ClientRequestToken":"t"})";
+  ExpectRejected(Verify(r), "InvalidSignatureException",
+                 "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  HttpRequest unsigned_payload =
+      SignedContentSha256("UNSIGNED-PAYLOAD", "7ed26d555577d539dbd5167f0d42c39c1b01b95a88612515c7eb6b59878dce90");
+  ExpectRejected(Verify(unsigned_payload), "InvalidSignatureException",
+                 "The provided 'x-amz-content-sha256' header does not match what was computed (UNSIGNED-PAYLOAD is "
+                 "not accepted: this service signs the body).");
 }
 
 TEST(SigV4VerifierTest, TheRejectionResponseCarriesTheTypeHeaderAndAMessageBody) {

@@ -44,6 +44,36 @@ TEST(CredentialScopeTest, HeaderAndPresignedQuery) {
   EXPECT_FALSE(CredentialOf(bad));
 }
 
+// The tenant reads the credential the verifier reads, through the same parser:
+// never a "Credential=" hidden in another part, a repeated part or a second
+// header. Lenient mode falls back to the defaults for such a header.
+TEST(TenantTest, AHeaderReadableTwoWaysActsInNoOtherAccount) {
+  ServiceConfig defaults;
+  const std::string theirs = "Credential=222222222222/20261128/eu-west-1/chime/aws4_request";
+  const std::string mine = "Credential=AKIDEXAMPLE/20261128/us-east-1/chime/aws4_request";
+  const std::string rest = ", SignedHeaders=host;x-amz-date, Signature=abc";
+  for (const std::string& header :
+       {"AWS4-HMAC-SHA256 X=" + theirs + ", " + mine + rest, "AWS4-HMAC-SHA256 " + theirs + ", " + mine + rest,
+        "AWS4-HMAC-SHA256 " + mine + rest + ", " + theirs, "AWS4-HMAC-SHA256 " + mine + rest + ", X=" + theirs}) {
+    HttpRequest r;
+    r.headers.emplace_back("Authorization", header);
+    EXPECT_FALSE(CredentialOf(r)) << header;
+    EXPECT_EQ(TenantOf(r, defaults), (Tenant{"123456789012", "us-east-1"})) << header;
+  }
+  HttpRequest two = Signed("AKIDEXAMPLE/20261128/us-east-1/chime/aws4_request");
+  two.headers.emplace_back("authorization", "AWS4-HMAC-SHA256 " + theirs + rest);
+  EXPECT_EQ(TenantOf(two, defaults), (Tenant{"123456789012", "us-east-1"}));
+  // The query: a second X-Amz-Credential, however its name is encoded.
+  HttpRequest q;
+  q.target = "/connect?X-Amz-Credential=AKIDEXAMPLE%2F20261128%2Fus-east-1%2Fchime%2Faws4_request"
+             "&X-Amz-%43redential=222222222222%2F20261128%2Feu-west-1%2Fchime%2Faws4_request";
+  EXPECT_EQ(TenantOf(q, defaults), (Tenant{"123456789012", "us-east-1"}));
+  // The header wins over the query, for the verifier and the tenant alike.
+  HttpRequest both = Signed("AKIDEXAMPLE/20261128/us-east-1/chime/aws4_request");
+  both.target = "/connect?X-Amz-Credential=222222222222%2F20261128%2Feu-west-1%2Fchime%2Faws4_request";
+  EXPECT_EQ(TenantOf(both, defaults), (Tenant{"123456789012", "us-east-1"}));
+}
+
 TEST(TenantTest, TwelveDigitKeyIsTheAccountAndTheScopeRegionTheRegion) {
   ServiceConfig defaults;
   EXPECT_EQ(TenantOf(Signed("111111111111/20261128/eu-central-1/chime/aws4_request"), defaults),
