@@ -16,7 +16,7 @@ import tempfile
 import time
 import unittest
 
-from harness import ChimeLocal, server_binary
+from harness import ChimeLocal, raw_request, server_binary
 from raw_http import read_head, request_bytes
 
 
@@ -115,6 +115,47 @@ class LocalCaTests(unittest.TestCase):
         self.addCleanup(server.cleanup)
         self.addCleanup(server.stop)
         self.assertEqual(ca_path_of(server), os.path.join(data, "tls", "ca.pem"))
+
+    def test_the_ca_is_served_over_http_and_a_users_certificate_has_none(self):
+        server = self.start()
+        status, headers, body = raw_request(server.endpoint, "GET", "/_chime-local/ca.pem")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "application/x-pem-file")
+        with open(ca_path_of(server), "rb") as f:
+            self.assertEqual(body, f.read())
+        tls = os.path.dirname(ca_path_of(server))
+        own = self.start("--tls-cert", os.path.join(tls, "server.pem"), "--tls-key", os.path.join(tls, "server-key.pem"))
+        status, headers, body = raw_request(own.endpoint, "GET", "/_chime-local/ca.pem")
+        self.assertEqual(status, 404, body)
+        self.assertIn(b"--tls-cert", body)
+
+    def test_the_root_answers_a_landing_page(self):
+        server = self.start()
+        status, headers, body = raw_request(server.endpoint, "GET", "/")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/html"))
+        for link in (b'href="/_chime-local/health"', b'href="/_chime-local/ca.pem"'):
+            self.assertIn(link, body)
+
+    def test_a_client_that_does_not_trust_the_ca_is_named_once_at_warn(self):
+        server = ChimeLocal(env=self.env, log_level="warn").start()
+        self.addCleanup(server.cleanup)
+        self.addCleanup(server.stop)
+        for _ in range(2):
+            context = ssl.create_default_context()  # the system's CAs only: ours is unknown
+            with self.assertRaises(ssl.SSLCertVerificationError):
+                context.wrap_socket(socket.create_connection(("127.0.0.1", server.port), timeout=10),
+                                    server_hostname="localhost")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with open(server.log_path, encoding="utf-8") as f:
+                log = f.read()
+            if "does not trust" in log:
+                break
+            time.sleep(0.05)
+        self.assertEqual(log.count("does not trust the emulator's certificate"), 1, log)
+        self.assertIn("chime-local trust", log)
+        self.assertIn(ca_path_of(server), log)
 
     @unittest.skipUnless(shutil.which("certutil"), "certutil (libnss3-tools) is not installed")
     def test_trust_installs_into_the_users_nss_database_and_uninstall_removes_it(self):

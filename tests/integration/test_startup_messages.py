@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import socket
 import subprocess
 import unittest
@@ -40,6 +41,9 @@ class AllInterfacesTest(unittest.TestCase):
             first = p.stdout.readline()
             port = first.rsplit(":", 1)[1].strip()
             self.assertTrue(first.startswith("chime-local listening on http://0.0.0.0:"), first)
+            # Read stderr with a deadline: a missing line must fail the test, not hang it.
+            ready, _, _ = select.select([p.stderr], [], [], 10)
+            self.assertTrue(ready, "no log line within 10 s")
             hint = p.stderr.readline()
             self.assertIn(f"open http://localhost:{port}", hint)
         finally:
