@@ -98,6 +98,12 @@ export class ChimeLocalControl {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /** The PEM (a string) of the local CA that https:// and wss:// clients must trust. */
+  async caPem() {
+    const res = await this.call('GET', 'ca.pem', { raw: true });
+    return res.text();
+  }
+
   /** Replaces the whole store with a snapshot, atomically. */
   restore(bytes) { return this.call('PUT', 'snapshot', { rawBody: bytes }); }
 

@@ -1,7 +1,7 @@
 // chime-local as a Testcontainers container: `import { ChimeLocalContainer } from
 // 'chime-local/testcontainers'`. Needs the optional peer dependency `testcontainers` (10.x/11.x on
-// Node 20; 12.x needs Node >= 22). The emulator serves no CA endpoint, so getCaPem() reads the CA's
-// path from the container's stdout and copies the file out of the container.
+// Node 20; 12.x needs Node >= 22). getCaPem() fetches the CA from the emulator
+// (GET /_chime-local/ca.pem); getCaPemPath() is its path inside the container, from its stdout.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,25 +28,6 @@ const { GenericContainer, AbstractStartedContainer, Wait } = await loadTestconta
 
 export const CHIME_LOCAL_PORT = 4590;
 const CA_LINE = /chime-local TLS CA: (\S+)/;
-
-/** The file of the first regular entry of a tar archive (what Docker's archive endpoint sends). */
-function firstTarFile(buf) {
-  for (let off = 0; off + 512 <= buf.length;) {
-    const header = buf.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
-    const type = String.fromCharCode(header[156]);
-    if (type === '0' || header[156] === 0) return buf.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512; // a pax or long-name header: skip it
-  }
-  throw new Error('the archive copied from the container holds no file');
-}
-
-async function readAll(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
 
 export class StartedChimeLocalContainer extends AbstractStartedContainer {
   constructor(started, port) {
@@ -80,8 +61,7 @@ export class StartedChimeLocalContainer extends AbstractStartedContainer {
 
   /** The PEM (a string) of the CA that wss:// and https:// clients must trust. */
   async getCaPem() {
-    const archive = await readAll(await this.copyArchiveFromContainer(await this.getCaPemPath()));
-    return firstTarFile(archive).toString('utf8');
+    return new ChimeLocalControl(this.getEndpoint()).caPem();
   }
 }
 

@@ -33,6 +33,7 @@ describe('ChimeLocalControl', () => {
   test('startChimeLocal names the endpoint and the CA', async () => {
     assert.match(chime.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(readFileSync(chime.caPemPath, 'utf8'), /BEGIN CERTIFICATE/);
+    assert.equal(await chime.control.caPem(), readFileSync(chime.caPemPath, 'utf8'));
     assert.equal((await chime.control.health()).status, 'ok');
     assert.ok((await chime.control.operations())['chime-sdk-messaging'].implemented.includes('SendChannelMessage'));
   });

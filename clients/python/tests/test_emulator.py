@@ -8,8 +8,10 @@ from chime_local import Emulator, EmulatorError
 def test_the_session_emulator_names_its_endpoint_and_ca(chime_local):
     assert chime_local.owned
     assert chime_local.endpoint.startswith("http://127.0.0.1:")
-    with open(chime_local.ca_pem_path) as f:
-        assert "BEGIN CERTIFICATE" in f.read()
+    with open(chime_local.ca_pem_path, "rb") as f:
+        pem = f.read()
+    assert b"BEGIN CERTIFICATE" in pem
+    assert chime_local.control.ca_pem() == pem
 
 
 def test_clients_are_pointed_at_it(chime, chime_local):

@@ -4,14 +4,12 @@
     with ChimeLocalContainer() as c:              # image "chime-local", --in-memory
         identity = c.client("chime-sdk-identity")
 
-The emulator has no endpoint that serves its CA, so get_ca_pem() reads the CA path from the
-container's stdout (`chime-local TLS CA: PATH (...)`) and copies that file out of the container.
+get_ca_pem() fetches the CA from the emulator (GET /_chime-local/ca.pem); get_ca_pem_path() is
+its path inside the container, from the container's stdout.
 """
 
 from __future__ import annotations
 
-import io
-import tarfile
 import time
 import urllib.error
 import urllib.request
@@ -81,10 +79,7 @@ class ChimeLocalContainer(DockerContainer):
 
     def get_ca_pem(self) -> bytes:
         """The PEM of the CA that wss:// and https:// clients must trust."""
-        stream, _ = self.get_wrapped_container().get_archive(self.get_ca_pem_path())
-        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-            member = next(m for m in tar.getmembers() if m.isfile())
-            return tar.extractfile(member).read()
+        return self.get_control().ca_pem()
 
     def client(self, service: str, region: str = DEFAULT_REGION, access_key_id: str = DUMMY_KEY, **kwargs):
         """A boto3 client pointed at the container (dummy credentials)."""

@@ -132,6 +132,10 @@ class Control:
         """The whole store as the bytes of a SQLite database file."""
         return self._request("GET", "snapshot")[2]
 
+    def ca_pem(self) -> bytes:
+        """The PEM of the local CA that https:// and wss:// clients must trust."""
+        return self._request("GET", "ca.pem")[2]
+
     def restore(self, data: bytes) -> dict:
         """Replaces the whole store with a snapshot, atomically."""
         _, _, payload = self._request("PUT", "snapshot", raw_body=bytes(data))
