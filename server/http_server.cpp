@@ -1,5 +1,8 @@
-// The only translation unit that includes Beast/Asio (keep it that way: each
-// one costs 8-19 s and ~0.7 GB to compile, see docs/toolchain.md).
+// One of the few translation units that include Beast/Asio (with
+// messaging_transport.cpp, aws_http_client.cpp and main.cpp, through
+// messaging_transport.hpp and async_dispatch.hpp): each costs 8-19 s and
+// ~0.7 GB to compile, so nothing else in the tree includes them
+// (docs/architecture.md, "Libraries").
 //
 // Shape (after the Beast awaitable examples, written for Boost 1.81 tokens):
 // one io_context, N threads calling run(). The acceptor, signal set and
@@ -140,8 +143,8 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
-// A transport-level error in the AWS rest-json error format (see
-// docs/api-contract.md, "Recommended emulator error response"). The
+// A transport-level error in the AWS rest-json error format (docs/aws-parity.md,
+// "Wire format and validation": the Errors item). The
 // connection is always closed afterwards.
 api::HttpResponse TransportError(int status, std::string_view error_type, std::string_view code,
                                  std::string_view message) {

@@ -12,7 +12,10 @@
 //   api::Dispatcher dispatcher(svc, db);
 //   return server.Run(dispatcher);          // serves until SIGINT/SIGTERM or Stop()
 //
-// Boost-free on purpose: only http_server.cpp includes Beast/Asio.
+// Boost-free on purpose: Beast/Asio are slow to compile and stay in the few
+// server/ files that need them (http_server.cpp, aws_http_client.cpp,
+// async_dispatch.hpp, messaging_transport.hpp/.cpp; main.cpp gets them only
+// through messaging_transport.hpp).
 #pragma once
 
 #include <cstdint>

@@ -226,7 +226,8 @@ TlsFiles EnsureLocalCertificates(const fs::path& dir, const std::vector<std::str
   // The default names keep the file names of earlier versions; others get a
   // certificate of their own, so emulators with different names share the CA.
   const bool default_names = alt_names == SubjectAltNames({});
-  const std::string suffix = default_names ? "" : "-" + api::Sha256Hex(alt_names).substr(0, 12);
+  // Appended, not "-" + std::string: GCC 12's -Wrestrict false positive.
+  const std::string suffix = default_names ? "" : std::string("-").append(api::Sha256Hex(alt_names), 0, 12);
   TlsFiles files;
   files.ca_cert = (dir / "ca.pem").string();
   files.cert_chain = (dir / ("server" + suffix + ".pem")).string();

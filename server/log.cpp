@@ -5,6 +5,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "api/protocol/timestamp.hpp"
+
 namespace chime::server {
 
 namespace {
@@ -61,22 +63,12 @@ void FillFromResponse(RequestLogRecord& record, const api::HttpResponse& respons
   }
 }
 
-std::string UtcTimestamp(int64_t epoch_ms) {
-  std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];  // ample for any int fields (silences -Wformat-truncation)
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
-  return buf;
-}
-
 std::string FormatMessageLine(LogLevel level, std::string_view message, LogFormat format, int64_t now_ms) {
   if (format == LogFormat::kJson) {
-    json j = {{"time", UtcTimestamp(now_ms)}, {"level", LogLevelName(level)}, {"message", std::string(message)}};
+    json j = {{"time", api::IsoTimestampMs(now_ms)}, {"level", LogLevelName(level)}, {"message", std::string(message)}};
     return Dump(j) + "\n";
   }
-  std::string line = UtcTimestamp(now_ms);
+  std::string line = api::IsoTimestampMs(now_ms);
   line += ' ';
   line += UpperName(level);
   line += ' ';
@@ -88,7 +80,7 @@ std::string FormatMessageLine(LogLevel level, std::string_view message, LogForma
 std::string FormatRequestLine(const RequestLogRecord& r, LogFormat format, int64_t now_ms) {
   const bool failed = r.status < 200 || r.status >= 300;
   if (format == LogFormat::kJson) {
-    json j = {{"time", UtcTimestamp(now_ms)},
+    json j = {{"time", api::IsoTimestampMs(now_ms)},
               {"level", LogLevelName(LevelOf(r))},
               {"requestId", r.request_id},
               {"method", r.method},
@@ -107,7 +99,7 @@ std::string FormatRequestLine(const RequestLogRecord& r, LogFormat format, int64
   }
   char latency[32];
   std::snprintf(latency, sizeof latency, "%.3fms", r.latency_ms);
-  std::string line = UtcTimestamp(now_ms);
+  std::string line = api::IsoTimestampMs(now_ms);
   line += ' ';
   line += UpperName(LevelOf(r));
   line += " request_id=" + r.request_id;

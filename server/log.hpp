@@ -43,9 +43,6 @@ struct RequestLogRecord {
 // moved out for sending).
 void FillFromResponse(RequestLogRecord& record, const api::HttpResponse& response);
 
-// "2026-11-28T20:10:00.123Z".
-std::string UtcTimestamp(int64_t epoch_ms);
-
 // The formatted lines (with the trailing newline); exposed for tests.
 std::string FormatMessageLine(LogLevel level, std::string_view message, LogFormat format, int64_t now_ms);
 std::string FormatRequestLine(const RequestLogRecord& record, LogFormat format, int64_t now_ms);

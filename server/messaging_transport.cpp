@@ -31,6 +31,7 @@
 #include "api/common/ids.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/messaging_session.hpp"
+#include "api/protocol/query_string.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/pipeline.hpp"
 
@@ -62,31 +63,6 @@ constexpr size_t kMaxCloseReason = 123;
 
 std::string ToStd(beast::string_view s) { return std::string(s.data(), s.size()); }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = HexValue(s[i + 1]);
-      const int lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
 // The /connect URL's parameters the emulator uses (the signature is not checked).
 struct ConnectTarget {
   std::string path;
@@ -98,17 +74,10 @@ struct ConnectTarget {
 
 ConnectTarget ParseConnectTarget(std::string_view target) {
   ConnectTarget t;
-  size_t q = target.find('?');
-  t.path = std::string(target.substr(0, q));
-  if (q == std::string_view::npos) return t;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    size_t eq = pair.find('=');
-    std::string key = PercentDecode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+  t.path = std::string(target.substr(0, target.find('?')));
+  // A bad escape is kept as sent: the URL's signature is not checked, so a
+  // stray '%' is no reason to refuse the session. A repeated name: the last wins.
+  for (auto& [key, value] : api::ParseQuery(api::QueryPart(target), {.bad_escape = api::BadEscape::kKeepAsSent})) {
     if (key == "userArn") {
       t.user_arn = std::move(value);
     } else if (key == "sessionId") {

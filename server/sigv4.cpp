@@ -4,6 +4,8 @@
 #include <ctime>
 
 #include "api/auth/sigv4_crypto.hpp"
+#include "api/common/ids.hpp"
+#include "api/protocol/timestamp.hpp"
 
 namespace chime::server {
 
@@ -20,7 +22,7 @@ std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentia
   }
   const std::string canonical_request = request.method + "\n" + request.path + "\n" + request.query + "\n" +
                                         canonical_headers + "\n" + signed_headers + "\n" +
-                                        api::sigv4::Sha256Hex(request.payload);
+                                        api::Sha256Hex(request.payload);
   const std::string signature =
       api::sigv4::Signature(credentials.secret_access_key, amz_date, region, service, canonical_request);
   const std::string scope = api::sigv4::CredentialScopeString(amz_date.substr(0, 8), region, service);
@@ -28,13 +30,6 @@ std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentia
          ", SignedHeaders=" + signed_headers + ", Signature=" + signature;
 }
 
-std::string AmzDateNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string AmzDateNow() { return api::AmzDate(std::time(nullptr)); }
 
 }  // namespace chime::server

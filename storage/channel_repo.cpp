@@ -10,25 +10,26 @@ constexpr std::string_view kChannelColumns =
     "last_message_ms, channel_flow_arn, elastic_max_sub_channels, elastic_target_memberships, "
     "elastic_min_membership_pct, expiration_days, expiration_criterion";
 
-ChannelRecord ReadChannel(const Statement& st) {
+// The channel columns starting at column `base` (0, or after a joined record).
+ChannelRecord ReadChannel(const Statement& st, int base) {
   ChannelRecord r;
-  r.id = st.Int(0);
-  r.arn = st.Text(1);
-  r.app_instance_arn = st.Text(2);
-  r.name = st.Text(3);
-  r.mode = st.Text(4);
-  r.privacy = st.Text(5);
-  r.metadata = st.OptText(6);
-  r.created_by_arn = st.Text(7);
-  r.created_ms = st.Int(8);
-  r.updated_ms = st.Int(9);
-  r.last_message_ms = st.OptInt(10);
-  r.channel_flow_arn = st.OptText(11);
-  r.elastic_max_sub_channels = st.OptInt(12);
-  r.elastic_target_memberships = st.OptInt(13);
-  r.elastic_min_membership_pct = st.OptInt(14);
-  r.expiration_days = st.OptInt(15);
-  r.expiration_criterion = st.OptText(16);
+  r.id = st.Int(base + 0);
+  r.arn = st.Text(base + 1);
+  r.app_instance_arn = st.Text(base + 2);
+  r.name = st.Text(base + 3);
+  r.mode = st.Text(base + 4);
+  r.privacy = st.Text(base + 5);
+  r.metadata = st.OptText(base + 6);
+  r.created_by_arn = st.Text(base + 7);
+  r.created_ms = st.Int(base + 8);
+  r.updated_ms = st.Int(base + 9);
+  r.last_message_ms = st.OptInt(base + 10);
+  r.channel_flow_arn = st.OptText(base + 11);
+  r.elastic_max_sub_channels = st.OptInt(base + 12);
+  r.elastic_target_memberships = st.OptInt(base + 13);
+  r.elastic_min_membership_pct = st.OptInt(base + 14);
+  r.expiration_days = st.OptInt(base + 15);
+  r.expiration_criterion = st.OptText(base + 16);
   return r;
 }
 
@@ -48,28 +49,6 @@ MembershipRecord ReadMembership(const Statement& st, int base) {
   r.read_marker_ms = st.OptInt(base + 7);
   r.created_ms = st.Int(base + 8);
   r.updated_ms = st.Int(base + 9);
-  return r;
-}
-
-ChannelRecord ReadChannelAt(const Statement& st, int base) {
-  ChannelRecord r;
-  r.id = st.Int(base + 0);
-  r.arn = st.Text(base + 1);
-  r.app_instance_arn = st.Text(base + 2);
-  r.name = st.Text(base + 3);
-  r.mode = st.Text(base + 4);
-  r.privacy = st.Text(base + 5);
-  r.metadata = st.OptText(base + 6);
-  r.created_by_arn = st.Text(base + 7);
-  r.created_ms = st.Int(base + 8);
-  r.updated_ms = st.Int(base + 9);
-  r.last_message_ms = st.OptInt(base + 10);
-  r.channel_flow_arn = st.OptText(base + 11);
-  r.elastic_max_sub_channels = st.OptInt(base + 12);
-  r.elastic_target_memberships = st.OptInt(base + 13);
-  r.elastic_min_membership_pct = st.OptInt(base + 14);
-  r.expiration_days = st.OptInt(base + 15);
-  r.expiration_criterion = st.OptText(base + 16);
   return r;
 }
 
@@ -115,7 +94,7 @@ std::optional<ChannelRecord> FindChannel(Database& db, std::string_view arn) {
   auto st = db.Prepare(sql);
   st.BindAll(arn);
   if (!st.Step()) return std::nullopt;
-  return ReadChannel(st);
+  return ReadChannel(st, 0);
 }
 
 std::optional<MembershipRecord> FindMembership(Database& db, std::string_view channel_arn,
@@ -180,7 +159,7 @@ std::vector<ChannelRecord> ListChannelsPage(Database& db, std::string_view app_i
   auto st = db.Prepare(sql);
   st.BindAll(app_instance_arn, privacy, privacy, after_id, limit);
   std::vector<ChannelRecord> out;
-  while (st.Step()) out.push_back(ReadChannel(st));
+  while (st.Step()) out.push_back(ReadChannel(st, 0));
   return out;
 }
 
@@ -223,7 +202,7 @@ std::vector<std::pair<MembershipRecord, ChannelRecord>> ListMembershipsOfMember(
   auto st = db.Prepare(sql);
   st.BindAll(member_arn, after_id, limit);
   std::vector<std::pair<MembershipRecord, ChannelRecord>> out;
-  while (st.Step()) out.emplace_back(ReadMembership(st, 0), ReadChannelAt(st, 10));
+  while (st.Step()) out.emplace_back(ReadMembership(st, 0), ReadChannel(st, 10));
   return out;
 }
 
@@ -282,7 +261,7 @@ std::vector<std::pair<ModeratorRecord, ChannelRecord>> ListChannelsModeratedBy(D
   auto st = db.Prepare(sql);
   st.BindAll(moderator_arn, after_id, limit);
   std::vector<std::pair<ModeratorRecord, ChannelRecord>> out;
-  while (st.Step()) out.emplace_back(ReadModerator(st, 0), ReadChannelAt(st, 5));
+  while (st.Step()) out.emplace_back(ReadModerator(st, 0), ReadChannel(st, 5));
   return out;
 }
 
@@ -392,7 +371,7 @@ std::vector<ChannelRecord> SearchChannelsPage(Database& db, std::string_view app
   }
   st.Bind(++i, limit);
   std::vector<ChannelRecord> out;
-  while (st.Step()) out.push_back(ReadChannel(st));
+  while (st.Step()) out.push_back(ReadChannel(st, 0));
   return out;
 }
 
@@ -430,7 +409,7 @@ std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channe
   if (!st.Step()) return std::nullopt;
   constexpr int kMembershipBase = 17;
   ChannelRole role;
-  role.channel = ReadChannelAt(st, 0);
+  role.channel = ReadChannel(st, 0);
   if (!st.IsNull(kMembershipBase)) role.membership = ReadMembership(st, kMembershipBase);
   role.moderator = st.Int(kMembershipBase + 10) != 0;
   role.banned = st.Int(kMembershipBase + 11) != 0;

@@ -18,6 +18,7 @@
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/json_body.hpp"
+#include "api/protocol/query_string.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/purge.hpp"
@@ -56,40 +57,10 @@ ControlRequest Answer(std::string operation, HttpResponse response) {
 
 namespace {
 
-std::optional<std::string> PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        return std::nullopt;
-      }
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
-// The query parameters of a control request (names and values percent-decoded).
+// The query parameters of a control request: form-style ('+' is a space), a
+// repeated name keeps its last value, an empty pair is a parameter named "".
 std::map<std::string, std::string> QueryOf(std::string_view target) {
-  std::map<std::string, std::string> out;
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return out;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    std::string_view pair = rest.substr(0, rest.find('&'));
-    rest = pair.size() < rest.size() ? rest.substr(pair.size() + 1) : std::string_view();
-    std::string_view key = pair.substr(0, pair.find('='));
-    std::string_view value = key.size() < pair.size() ? pair.substr(key.size() + 1) : std::string_view();
-    auto k = PercentDecode(key);
-    auto v = PercentDecode(value);
-    if (!k || !v) throw ApiError(ErrorType::kBadRequest, "Malformed percent-encoding in the query string");
-    out[*k] = *v;
-  }
-  return out;
+  return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
 }
 
 ControlRequest Refused(std::string operation, ErrorType type, std::string message, const std::string& request_id) {

@@ -1,21 +1,8 @@
 #include "api/control/journal.hpp"
 
-#include <cstdio>
-#include <ctime>
+#include "api/protocol/timestamp.hpp"
 
 namespace chime::api {
-
-namespace {
-std::string FormatIso8601(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-}  // namespace
 
 void Journal::set_capacity(size_t capacity) {
   std::lock_guard lock(mu_);
@@ -45,7 +32,7 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
     if (!f.channel_arn.empty() && e.channel_arn != f.channel_arn) continue;
     if (f.status && e.status != *f.status) continue;
     if (f.since_ms && e.time_ms < *f.since_ms) continue;
-    nlohmann::json j = {{"time", FormatIso8601(e.time_ms)},
+    nlohmann::json j = {{"time", IsoTimestampMs(e.time_ms)},
                         {"requestId", e.request_id},
                         {"operation", e.operation},
                         {"status", e.status},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "api/protocol/timestamp.hpp"
+
 namespace chime::api {
 
 // ---------------------------------------------------------------------------
@@ -162,17 +164,6 @@ void SessionHub::Publish(std::vector<Event>&& events) {
 
 // ---------------------------------------------------------------------------
 // Frames
-
-std::string IsoTimestampMs(int64_t epoch_ms) {
-  std::time_t secs = static_cast<std::time_t>(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
-  int ms = static_cast<int>(epoch_ms - static_cast<int64_t>(secs) * 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
-}
 
 nlohmann::json WithIsoTimestamps(nlohmann::json payload) {
   if (payload.is_object()) {

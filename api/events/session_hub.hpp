@@ -127,6 +127,5 @@ std::string EncodeSystemFrame(const std::string& event_type, const nlohmann::jso
 // Epoch-seconds numbers in members named *Timestamp become ISO-8601 strings
 // (recursively), the form sample chat apps pass to `new Date(...)`.
 nlohmann::json WithIsoTimestamps(nlohmann::json payload);
-std::string IsoTimestampMs(int64_t epoch_ms);
 
 }  // namespace chime::api

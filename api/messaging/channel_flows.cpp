@@ -3,7 +3,7 @@
 // ListChannelsAssociatedWithChannelFlow and ChannelFlowCallback. The message
 // processing itself is in flow_processing.cpp.
 //
-// Rules (api-contract.md §2a, §2g; README "Channel flows"):
+// Rules (docs/aws-parity.md "Channel flows"; docs/channel-flows.md):
 // - Flows are developer APIs (no ChimeBearer): the account acts. A flow has
 //   1-3 processors with distinct ExecutionOrder; they are stored and returned
 //   sorted by it. ClientRequestToken: scope "CreateChannelFlow|<app instance>".

@@ -2,7 +2,7 @@
 // List/DeleteChannelMembership and the per-user views
 // (ListChannelMembershipsForAppInstanceUser, DescribeChannelMembershipForAppInstanceUser).
 //
-// Who may add (model doc of ChannelMode, api-contract.md §2g):
+// Who may add (model doc of ChannelMode; docs/aws-parity.md "Channels and memberships"):
 //   admins and channel moderators: always, DEFAULT or HIDDEN;
 //   members: UNRESTRICTED channels only, DEFAULT only;
 //   non-members: never.

@@ -2,7 +2,7 @@
 // reads (GetChannelMessage, ListChannelMessages, GetChannelMessageStatus),
 // plus Update/Redact/DeleteChannelMessage.
 //
-// Rules (api-contract.md §2b, §2g; README "Behaviour choices"):
+// Rules (docs/aws-parity.md "Messages (SendChannelMessage and history)"):
 // - Only members send (DEFAULT members; HIDDEN members and banned users are
 //   refused); admins and moderators must first add their own membership.
 // - Sizes count UTF-8 bytes: STANDARD content <= 4096 and metadata <= 1024,

@@ -3,7 +3,8 @@
 // Create/Delete/Describe/ListChannelModerator(s) and
 // Create/Delete/Describe/ListChannelBan(s): AppInstanceAdmins and channel
 // moderators only, on PUBLIC channels too (the developer guide's role tables
-// deny all of them to members and non-members; api-contract.md §2g).
+// deny all of them to members and non-members; docs/aws-parity.md "Identity
+// and authorization").
 // Elastic channels ([DG:manage-elastic-members]): promoting a member to
 // moderator, or demoting a moderator, removes that principal's memberships.
 // A ban removes the member's membership; admins and moderators cannot be

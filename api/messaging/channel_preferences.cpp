@@ -2,7 +2,8 @@
 // UpdateChannelReadMarker, Put/GetChannelMembershipPreferences and
 // PutChannelExpirationSettings.
 //
-// Rules (model docs, api-contract.md §2g permission matrix):
+// Rules (model docs; docs/aws-parity.md "Channels and memberships"; the developer
+// guide's permission matrix):
 //   read marker: the bearer's own membership only (admins and moderators need
 //     one too); not for elastic channels;
 //   preferences: only the member itself, never an admin or moderator for

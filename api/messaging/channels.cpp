@@ -1,9 +1,10 @@
 // Channels (chime-sdk-messaging): Create/Describe/List/Update/DeleteChannel
-// and ListSubChannels. Roles per api-contract.md §2g: any user or bot of the
+// and ListSubChannels. Roles (docs/aws-parity.md, "Identity and authorization";
+// the developer guide's permission matrix): any user or bot of the
 // app instance creates; admins and channel moderators update and delete;
 // PRIVATE channels are visible only to members, moderators and admins.
 // The creator (the ChimeBearer) becomes a moderator and, on a standard channel,
-// a DEFAULT member, as on the real service (api-contract.md, "Facts learned"):
+// a DEFAULT member, as on the real service (docs/aws-parity.md, "Channels and memberships"):
 // apps send right after CreateChannel. On an elastic channel members live in
 // SubChannels the service assigns, so the creator is a moderator only.
 #include <set>

@@ -6,6 +6,7 @@
 #include "api/common/ids.hpp"
 #include "api/messaging/message_json.hpp"
 #include "api/messaging/processor_invoker.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/recipient_repo.hpp"
 
@@ -15,30 +16,18 @@ namespace {
 
 constexpr int kExpireBatch = 256;
 
-// The developer guide's event shows timestamps as strings: ISO-8601, UTC, ms.
-std::string IsoTime(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];  // room for any int the compiler cannot rule out
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
 // The event a processor Lambda gets ("Invoking a processor Lambda function").
 json ProcessorEvent(const std::string& callback_id, const storage::MessageRecord& m) {
   json msg = {{"MessageId", m.message_id},
               {"ChannelArn", m.channel_arn},
               {"Type", m.type},
               {"Persistence", m.persistence},
-              {"CreatedTimestamp", IsoTime(m.created_ms)},
+              {"CreatedTimestamp", IsoTimestampMs(m.created_ms)},
               {"Sender", {{"Arn", m.sender_arn}}}};
   if (m.content) msg["Content"] = *m.content;
   if (m.metadata) msg["Metadata"] = *m.metadata;
   if (m.sender_name) msg["Sender"]["Name"] = *m.sender_name;
-  if (m.edited_ms) msg["LastEditedTimestamp"] = IsoTime(*m.edited_ms);
+  if (m.edited_ms) msg["LastEditedTimestamp"] = IsoTimestampMs(*m.edited_ms);
   if (m.content_type) msg["ContentType"] = *m.content_type;
   if (m.message_attributes) msg["MessageAttributes"] = json::parse(*m.message_attributes);
   if (!m.sub_channel_id.empty()) msg["SubChannelId"] = m.sub_channel_id;

@@ -1,5 +1,5 @@
-// Channel-flow processing of messages (api-contract.md §2g "Status and channel
-// flows"; developer guide "Using channel flows"). A STANDARD, PERSISTENT
+// Channel-flow processing of messages (docs/channel-flows.md; docs/aws-parity.md
+// "Channel flows"; developer guide "Using channel flows"). A STANDARD, PERSISTENT
 // message sent to or edited in a channel with a flow is stored PENDING and
 // its flow's processors run one after the other in ExecutionOrder: each gets
 // an invocation (a row of channel_flow_invocations with a fresh CallbackId and

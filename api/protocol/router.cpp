@@ -8,13 +8,6 @@ namespace chime::api {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -37,54 +30,19 @@ bool HasQueryLiteral(const QueryParams& q, const model::OperationDef& op) {
 
 }  // namespace
 
-bool PercentDecode(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;  // truncated escape
-    int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
-
-QueryParams ParseQuery(std::string_view query) {
-  QueryParams out;
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t amp = query.find('&', start);
-    std::string_view pair = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      std::string key, value;
-      if (!PercentDecode(pair.substr(0, eq), key) ||
-          (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), value))) {
-        throw BadRequest("Malformed percent-encoding in the query string");
-      }
-      out.emplace_back(std::move(key), std::move(value));
-    }
-    if (amp == std::string_view::npos) break;
-    start = amp + 1;
-  }
-  return out;
-}
-
 Route RouteRequest(std::string_view method, std::string_view target) {
   size_t qmark = target.find('?');
   std::string_view path = target.substr(0, qmark);
   Route route;
+  // '+' is literal in a rest-json query (botocore and the JS SDK send a space as %20).
   if (qmark != std::string_view::npos) route.query = ParseQuery(target.substr(qmark + 1));
 
   std::vector<std::string_view> raw = SplitPath(path);
   std::vector<std::string> segments(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (!PercentDecode(raw[i], segments[i])) throw BadRequest("Malformed percent-encoding in the request path");
+    auto segment = PercentDecode(raw[i], /*plus_as_space=*/false);
+    if (!segment) throw BadRequest("Malformed percent-encoding in the request path");
+    segments[i] = std::move(*segment);
   }
 
   const model::OperationDef* with_literal = nullptr;

@@ -12,22 +12,15 @@
 #include <vector>
 
 #include "api/protocol/model.hpp"
+#include "api/protocol/query_string.hpp"
 
 namespace chime::api {
-
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 struct Route {
   const model::OperationDef* op = nullptr;
   std::vector<std::pair<std::string_view, std::string>> labels;  // label name -> decoded value
   QueryParams query;                                              // decoded, in request order
 };
-
-// Percent-decodes `in`; false on a malformed escape.
-bool PercentDecode(std::string_view in, std::string& out);
-
-// Splits and decodes a query string ("a=1&b=%2F"). Throws ApiError(BadRequest).
-QueryParams ParseQuery(std::string_view query);
 
 // Throws ApiError: NotFoundException when no operation has this path,
 // BadRequestException when the path exists but not for this method.

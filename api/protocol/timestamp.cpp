@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -46,6 +47,56 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// The inverse: the proleptic Gregorian date of a day since 1970-01-01.
+struct CivilDate {
+  int64_t year;
+  unsigned month, day;
+};
+CivilDate CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (month <= 2), month, day};
+}
+
+// A UTC time split into fields; floor division, so times before 1970 are right.
+struct UtcFields {
+  CivilDate date;
+  unsigned hour, minute, second, millis;
+};
+UtcFields SplitUtc(int64_t epoch_ms) {
+  constexpr int64_t kMsPerDay = 86400000;
+  int64_t days = epoch_ms / kMsPerDay, in_day = epoch_ms % kMsPerDay;
+  if (in_day < 0) {
+    --days;
+    in_day += kMsPerDay;
+  }
+  const auto ms = static_cast<unsigned>(in_day);
+  return {CivilFromDays(days), ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000};
+}
+
+// `value` in at least `width` digits (no snprintf: nothing to truncate).
+void AppendPadded(std::string& out, uint64_t value, size_t width) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  out.append(n < width ? width - n : 0, '0');
+  while (n > 0) out.push_back(digits[--n]);
+}
+
+void AppendYear(std::string& out, int64_t year) {
+  if (year < 0) out.push_back('-');
+  AppendPadded(out, year < 0 ? 0 - static_cast<uint64_t>(year) : static_cast<uint64_t>(year), 4);
 }
 
 int DaysInMonth(int year, int month) {
@@ -108,6 +159,44 @@ std::optional<int64_t> ParseTimestampMs(std::string_view s, bool* out_of_range) 
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
   int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_min * 60;
   return secs * 1000 + millis;
+}
+
+std::string IsoTimestampMs(int64_t epoch_ms) {
+  const UtcFields t = SplitUtc(epoch_ms);
+  std::string out;
+  out.reserve(24);
+  AppendYear(out, t.date.year);
+  out.push_back('-');
+  AppendPadded(out, t.date.month, 2);
+  out.push_back('-');
+  AppendPadded(out, t.date.day, 2);
+  out.push_back('T');
+  AppendPadded(out, t.hour, 2);
+  out.push_back(':');
+  AppendPadded(out, t.minute, 2);
+  out.push_back(':');
+  AppendPadded(out, t.second, 2);
+  out.push_back('.');
+  AppendPadded(out, t.millis, 3);
+  out.push_back('Z');
+  return out;
+}
+
+std::string AmzDate(int64_t epoch_seconds) {
+  // Seconds past what milliseconds can hold are held at the edge (no overflow).
+  constexpr int64_t kMaxSeconds = INT64_MAX / 1000, kMinSeconds = INT64_MIN / 1000;
+  const UtcFields t = SplitUtc(std::clamp(epoch_seconds, kMinSeconds, kMaxSeconds) * 1000);
+  std::string out;
+  out.reserve(16);
+  AppendYear(out, t.date.year);
+  AppendPadded(out, t.date.month, 2);
+  AppendPadded(out, t.date.day, 2);
+  out.push_back('T');
+  AppendPadded(out, t.hour, 2);
+  AppendPadded(out, t.minute, 2);
+  AppendPadded(out, t.second, 2);
+  out.push_back('Z');
+  return out;
 }
 
 std::string HttpDateNow() {

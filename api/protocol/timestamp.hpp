@@ -38,6 +38,16 @@ inline constexpr bool InTimestampRange(double seconds) {
 // *out_of_range is set, if given).
 std::optional<int64_t> ParseTimestampMs(std::string_view text, bool* out_of_range = nullptr);
 
+// Epoch milliseconds -> "2026-11-28T20:10:00.123Z": UTC, three fraction
+// digits, what the journal, the log lines, WebSocket frames and channel-flow
+// events show. Correct before 1970 (-1 is 1969-12-31T23:59:59.999Z); a year
+// past 9999 gets more digits, one before year 0 a '-'.
+std::string IsoTimestampMs(int64_t epoch_ms);
+
+// Epoch seconds -> the SigV4 x-amz-date form "20261128T201000Z" (ISO 8601
+// basic format, UTC), for signing and for the dates strict SigV4 reports.
+std::string AmzDate(int64_t epoch_seconds);
+
 // The HTTP Date header value (RFC 7231 IMF-fixdate) of the wall clock now,
 // e.g. "Sat, 28 Nov 2026 23:30:00 GMT": every response carries it, and the JS
 // SDK corrects its clock skew from it after an InvalidSignatureException.

@@ -62,7 +62,9 @@ TEST(EncoderTest, ErrorBodyIsNeverEmptyEvenWithoutAMessage) {
     ASSERT_FALSE(r.body.empty()) << c.shape;
     json body = json::parse(r.body);
     EXPECT_FALSE(body["Message"].get<std::string>().empty()) << c.shape;
-    if (r.status >= 500) EXPECT_GT(r.body.size(), 2u) << c.shape;
+    if (r.status >= 500) {
+      EXPECT_GT(r.body.size(), 2u) << c.shape;
+    }
   }
 }
 

@@ -256,41 +256,6 @@ TEST(RouterTest, MalformedPercentEscapeIsBadRequest) {
   EXPECT_EQ(ErrorOf("GET", "/channels?next-token%2=1"), ErrorType::kBadRequest);
 }
 
-TEST(RouterTest, PercentDecode) {
-  std::string out;
-  EXPECT_TRUE(PercentDecode("a%3Ab%2fc%20d", out));
-  EXPECT_EQ(out, "a:b/c d");
-  EXPECT_TRUE(PercentDecode("%41", out));  // escape at the very end
-  EXPECT_EQ(out, "A");
-  EXPECT_TRUE(PercentDecode("", out));
-  EXPECT_EQ(out, "");
-  EXPECT_TRUE(PercentDecode("a+b", out));  // '+' is literal in a path or rest-json query
-  EXPECT_EQ(out, "a+b");
-  EXPECT_TRUE(PercentDecode("%C3%A9", out));
-  EXPECT_EQ(out, "\xC3\xA9");
-  EXPECT_FALSE(PercentDecode("%4", out));
-  EXPECT_FALSE(PercentDecode("%", out));
-  EXPECT_FALSE(PercentDecode("%-1", out));
-}
-
-TEST(RouterTest, ParseQueryKeepsOrderAndDecodes) {
-  QueryParams q = ParseQuery("b=2&a=%2F&flag&=x&&c=");
-  ASSERT_EQ(q.size(), 5u);
-  EXPECT_EQ(q[0], (std::pair<std::string, std::string>{"b", "2"}));
-  EXPECT_EQ(q[1], (std::pair<std::string, std::string>{"a", "/"}));
-  EXPECT_EQ(q[2], (std::pair<std::string, std::string>{"flag", ""}));
-  EXPECT_EQ(q[3], (std::pair<std::string, std::string>{"", "x"}));
-  EXPECT_EQ(q[4], (std::pair<std::string, std::string>{"c", ""}));
-}
-
-TEST(RouterTest, ParseQueryKeepsEmptyValues) {
-  QueryParams q = ParseQuery("c=&d=1");
-  ASSERT_EQ(q.size(), 2u);
-  EXPECT_EQ(q[0].first, "c");
-  EXPECT_EQ(q[0].second, "");
-  EXPECT_EQ(q[1].second, "1");
-}
-
 TEST(RouterTest, CognitoStyleUserIdWithColonsDecodesIntact) {
   Route r = RouteRequest("GET", "/app-instance-users/" + Enc(kCognitoUser));
   EXPECT_EQ(r.op->op, Op::kDescribeAppInstanceUser);

@@ -45,7 +45,7 @@ void InsertChannelWithMessages(Database& db, const std::string& app, int message
     db.Prepare(
           "INSERT INTO channel_messages (message_id, channel_arn, sender_arn, type, persistence, content, created_ms, "
           "updated_ms) VALUES (?, ?, ?, 'STANDARD', 'PERSISTENT', ?, ?, ?)")
-        .BindAll("m" + std::to_string(i), channel, app + "/user/u1", std::string(i % 7, 'x'), int64_t{i},
+        .BindAll(std::string("m").append(std::to_string(i)), channel, app + "/user/u1", std::string(i % 7, 'x'), int64_t{i},
                  int64_t{i})
         .Run();
   }

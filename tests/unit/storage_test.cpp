@@ -302,7 +302,9 @@ TEST(StorageTest, DeleteAllDataEmptiesEveryTable) {
   for (const std::string& t : tables) {
     // A table added to the schema must be seeded here and emptied by DeleteAllData.
     EXPECT_TRUE(seeded.count(t)) << "table " << t << " is not covered by this test";
-    if (seeded.count(t)) EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM " + t), 1) << t;
+    if (seeded.count(t)) {
+      EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM " + t), 1) << t;
+    }
   }
 
   db->DeleteAllData();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace chime::api {
@@ -78,6 +79,47 @@ TEST(TimestampTest, NowIsMillisecondsNearTheClock) {
   int64_t now = NowMs();
   EXPECT_GT(now, 1700000000000);   // after 2023-11
   EXPECT_LT(now, 4102444800000);   // before 2100
+}
+
+// The one ISO-8601 formatter (journal, log lines, WebSocket frames, flow events).
+TEST(TimestampTest, IsoTimestampMs) {
+  EXPECT_EQ(IsoTimestampMs(1764360600123), "2025-11-28T20:10:00.123Z");
+  EXPECT_EQ(IsoTimestampMs(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(IsoTimestampMs(k20240807T12 + 7), "2024-08-07T12:00:00.007Z");
+  EXPECT_EQ(IsoTimestampMs(951782400000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(IsoTimestampMs(kLatestTimestampMs), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(IsoTimestampMs(kMinTimestampSeconds * 1000), "0001-01-01T00:00:00.000Z");
+}
+
+TEST(TimestampTest, IsoTimestampMsBefore1970) {
+  EXPECT_EQ(IsoTimestampMs(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(IsoTimestampMs(-1000), "1969-12-31T23:59:59.000Z");
+  EXPECT_EQ(IsoTimestampMs(-1001), "1969-12-31T23:59:58.999Z");
+  EXPECT_EQ(IsoTimestampMs(-86400000), "1969-12-31T00:00:00.000Z");
+  EXPECT_EQ(IsoTimestampMs(-951782400000), "1939-11-04T00:00:00.000Z");
+}
+
+TEST(TimestampTest, IsoTimestampMsOutsideFourDigitYears) {
+  EXPECT_EQ(IsoTimestampMs(kLatestTimestampMs + 1), "10000-01-01T00:00:00.000Z");
+  EXPECT_EQ(IsoTimestampMs(kMinTimestampSeconds * 1000 - 1), "0000-12-31T23:59:59.999Z");
+  EXPECT_EQ(IsoTimestampMs((kMinTimestampSeconds - 367LL * 86400) * 1000), "-0001-12-31T00:00:00.000Z");
+  EXPECT_FALSE(IsoTimestampMs(INT64_MAX).empty());  // no overflow at the ends
+  EXPECT_FALSE(IsoTimestampMs(INT64_MIN).empty());
+}
+
+TEST(TimestampTest, IsoTimestampMsRoundTripsThroughTheParser) {
+  for (int64_t ms = kMinTimestampSeconds * 1000; ms < kLatestTimestampMs; ms += 86400000LL * 3653 + 3600007) {
+    EXPECT_EQ(ParseTimestampMs(IsoTimestampMs(ms)), ms) << IsoTimestampMs(ms);
+  }
+}
+
+TEST(TimestampTest, AmzDate) {
+  EXPECT_EQ(AmzDate(0), "19700101T000000Z");
+  EXPECT_EQ(AmzDate(k20240807T12 / 1000 + 59), "20240807T120059Z");
+  EXPECT_EQ(AmzDate(-1), "19691231T235959Z");
+  EXPECT_EQ(AmzDate(kMaxTimestampSeconds), "99991231T235959Z");
+  EXPECT_FALSE(AmzDate(INT64_MAX).empty());
+  EXPECT_FALSE(AmzDate(INT64_MIN).empty());
 }
 
 }  // namespace
