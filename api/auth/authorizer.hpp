@@ -1,7 +1,8 @@
 // Authorization: who the x-amz-chime-bearer is, and what role it has in a
 // channel (admin, moderator, member, hidden member, banned, non-member).
-// Handlers decide what each role may do (api-contract.md §2g permission
-// matrix); this file only establishes the facts and the shared refusals.
+// Handlers decide what each role may do (docs/aws-parity.md "Identity and
+// authorization", and the developer guide's permission matrix); this file only
+// establishes the facts and the shared refusals.
 #pragma once
 
 #include <optional>

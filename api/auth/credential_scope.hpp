@@ -21,8 +21,6 @@ struct CredentialScope {
   std::string service;  // chime
 };
 
-// Percent-decodes a URL component ("%2F" -> "/"; '+' stays '+'); nullopt on a malformed escape.
-std::optional<std::string> PercentDecode(std::string_view s);
 
 // "AKID/DATE/REGION/SERVICE/aws4_request" (already percent-decoded), or nullopt.
 std::optional<CredentialScope> ParseCredential(std::string_view credential);

@@ -5,6 +5,7 @@
 
 #include "api/auth/credential_scope.hpp"
 #include "api/auth/sigv4_crypto.hpp"
+#include "api/protocol/query_string.hpp"
 
 namespace chime::api {
 
@@ -46,7 +47,9 @@ QueryParamList DecodedQueryParams(std::string_view target) {
     const size_t eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    out.emplace_back(PercentDecode(key).value_or(std::string(key)), PercentDecode(value).value_or(std::string(value)));
+    // A component with a bad escape is kept as sent (the signature then fails to match).
+    out.emplace_back(PercentDecode(key, false).value_or(std::string(key)),
+                     PercentDecode(value, false).value_or(std::string(value)));
   }
   return out;
 }

@@ -2,7 +2,8 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
+
+#include "api/common/ids.hpp"
 
 namespace chime::api::sigv4 {
 
@@ -15,12 +16,6 @@ std::string HexEncode(std::string_view bytes) {
     out += kDigits[c & 0xf];
   }
   return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
@@ -44,7 +39,7 @@ std::string Signature(std::string_view secret_access_key, std::string_view amz_d
   std::string string_to_sign(kAlgorithm);
   string_to_sign.append("\n").append(amz_date).append("\n");
   string_to_sign.append(CredentialScopeString(date, region, service)).append("\n");
-  string_to_sign.append(Sha256Hex(canonical_request));
+  string_to_sign.append(api::Sha256Hex(canonical_request));
   std::string key = HmacSha256("AWS4" + std::string(secret_access_key), date);
   key = HmacSha256(key, region);
   key = HmacSha256(key, service);

@@ -14,8 +14,6 @@ inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
 
-// Lower-case hex SHA-256 of `data` (the payload and canonical request hashes).
-std::string Sha256Hex(std::string_view data);
 
 // Raw HMAC-SHA256 bytes.
 std::string HmacSha256(std::string_view key, std::string_view data);

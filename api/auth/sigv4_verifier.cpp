@@ -13,6 +13,8 @@
 #include "api/auth/sigv4_claim.hpp"
 #include "api/auth/sigv4_crypto.hpp"
 #include "api/auth/tenant.hpp"
+#include "api/common/ids.hpp"
+#include "api/protocol/timestamp.hpp"
 #include "api/service_config.hpp"
 
 namespace chime::api {
@@ -180,7 +182,7 @@ bool Signs(const std::vector<std::string>& signed_names, std::string_view name) 
 // could swap the body and send the old hash along.
 std::string PayloadHash(const HttpRequest& request, const std::vector<std::string>& signed_names) {
   if (Signs(signed_names, kContentSha256)) return CanonicalHeaderValue(request, kContentSha256);
-  return sigv4::Sha256Hex(request.body);
+  return Sha256Hex(request.body);
 }
 
 // "20261128T001500Z" -> Unix time; nullopt unless exactly that shape.
@@ -202,15 +204,6 @@ std::optional<int64_t> ParseAmzDate(std::string_view s) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
-std::string FormatAmzDate(int64_t seconds) {
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32] = {};
-  if (std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm) == 0) return {};
-  return buf;
-}
-
 // An RFC 7231 Date header ("Sat, 28 Nov 2026 00:15:00 GMT") in the basic ISO
 // form the string to sign uses; an x-amz-date shaped Date passes as is.
 std::optional<std::string> NormalizeDate(const std::string& date) {
@@ -218,7 +211,7 @@ std::optional<std::string> NormalizeDate(const std::string& date) {
   std::tm tm{};
   const char* end = strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
-  std::string amz = FormatAmzDate(static_cast<int64_t>(timegm(&tm)));
+  std::string amz = AmzDate(static_cast<int64_t>(timegm(&tm)));
   if (!ParseAmzDate(amz)) return std::nullopt;  // a year beyond 9999
   return amz;
 }
@@ -329,7 +322,7 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
   // The clock: REST calls within 15 minutes either way; a presigned URL
   // until X-Amz-Expires seconds after its date.
   const int64_t signed_at = *ParseAmzDate(*amz_date);
-  const std::string now = FormatAmzDate(now_seconds);
+  const std::string now = AmzDate(now_seconds);
   if (claim.presigned) {
     const bool digits = !claim.expires.empty() && claim.expires.size() <= 7 &&
                         std::all_of(claim.expires.begin(), claim.expires.end(),
@@ -345,15 +338,15 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
     }
     if (now_seconds > signed_at + expires) {
       return Reject(kInvalid, "Signature expired: " + *amz_date + " is now earlier than " +
-                                  FormatAmzDate(now_seconds - expires) + " (" + now + " - " + claim.expires + " sec.)");
+                                  AmzDate(now_seconds - expires) + " (" + now + " - " + claim.expires + " sec.)");
     }
   } else if (signed_at < now_seconds - kSigV4MaxSkewSeconds) {
     return Reject(kInvalid, "Signature expired: " + *amz_date + " is now earlier than " +
-                                FormatAmzDate(now_seconds - kSigV4MaxSkewSeconds) + " (" + now + " - 15 min.)");
+                                AmzDate(now_seconds - kSigV4MaxSkewSeconds) + " (" + now + " - 15 min.)");
   }
   if (signed_at > now_seconds + kSigV4MaxSkewSeconds) {
     return Reject(kInvalid, "Signature not yet current: " + *amz_date + " is still later than " +
-                                FormatAmzDate(now_seconds + kSigV4MaxSkewSeconds) + " (" + now + " + 15 min.)");
+                                AmzDate(now_seconds + kSigV4MaxSkewSeconds) + " (" + now + " + 15 min.)");
   }
 
   const std::string_view access_key_id = scope[0];
@@ -373,7 +366,7 @@ std::optional<SigV4Rejection> VerifySigV4(const HttpRequest& request, const std:
   // operation is modeled with an unsigned body), so it is refused too.
   if (Signs(signed_names, kContentSha256)) {
     const std::string sent_hash = CanonicalHeaderValue(request, kContentSha256);
-    if (sent_hash != sigv4::Sha256Hex(request.body)) {
+    if (sent_hash != Sha256Hex(request.body)) {
       return Reject(kInvalid, "The provided 'x-amz-content-sha256' header does not match what was computed" +
                                   std::string(sent_hash == "UNSIGNED-PAYLOAD"
                                                   ? " (UNSIGNED-PAYLOAD is not accepted: this service signs the body)."
