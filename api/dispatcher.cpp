@@ -11,7 +11,7 @@
 #include "api/common/expiry.hpp"
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/storage_health.hpp"
+#include "api/control/fixture.hpp"
 #include "api/control/landing_page.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/binder.hpp"
@@ -70,9 +70,8 @@ struct Dispatcher::Impl {
   NullEventSink null_sink;
   EventSink& sink;
   HandlerTable handlers;
-  FaultRegistry faults;
-  Journal journal;
-  Throttling throttling;
+  std::unique_ptr<Fixture> owned_fixture;  // when none was handed in
+  Fixture& fixture;
   // Async mode: deletes expired channels and users every few seconds.
   std::mutex sweep_mu;
   std::condition_variable sweep_cv;
@@ -85,7 +84,9 @@ struct Dispatcher::Impl {
       while (!sweep_cv.wait_for(lock, std::chrono::seconds(5), [this] { return sweep_stop; })) {
         auto gone = std::make_shared<Departures>();
         storage::Work work;
-        work.run = [gone](storage::Database& db) { gone->principals = SweepExpired(db, NowMs()).principal_arns; };
+        work.run = [this, gone](storage::Database& db) {
+          gone->principals = SweepExpired(db, fixture.clock().Now()).principal_arns;
+        };
         work.done = [this, gone](std::exception_ptr error) {  // a failed sweep is retried at the next tick
           if (!error) sink.Depart(*gone);
         };
@@ -104,8 +105,14 @@ struct Dispatcher::Impl {
   }
 
   Impl(const ServiceConfig& c, std::unique_ptr<storage::InlinePipeline> owned, storage::Pipeline& p, StorageInfo s,
-       EventSink* e)
-      : config(c), inline_pipeline(std::move(owned)), pipeline(p), storage(s), sink(e ? *e : null_sink) {
+       EventSink* e, Fixture* f)
+      : config(c),
+        inline_pipeline(std::move(owned)),
+        pipeline(p),
+        storage(s),
+        sink(e ? *e : null_sink),
+        owned_fixture(f ? nullptr : std::make_unique<Fixture>()),
+        fixture(f ? *f : *owned_fixture) {
     RegisterAppInstanceHandlers(handlers);
     RegisterAppInstanceUserHandlers(handlers);
     RegisterAppInstanceUserEndpointHandlers(handlers);
@@ -139,7 +146,7 @@ struct Dispatcher::Impl {
       if (auto it = e.input.find("ChannelArn"); it != e.input.end() && it->is_string()) e.channel_arn = *it;
       MaskSensitive(o.op->input_shape, e.input);
     }
-    journal.Record(std::move(e));
+    fixture.journal().Record(std::move(e));
   }
 
   // --read-only: the one place that refuses a request that would write, before
@@ -164,9 +171,8 @@ struct Dispatcher::Impl {
       return done(Final(EncodeError(refusal.type(), refusal.what(), request_id), std::string(endpoint.operation),
                         request_id));
     }
-    ControlCall call{request,  path,    path.substr(kControlPrefix.size()),
-                     storage,  handlers, FixtureState{faults, journal, throttling, config, config.streaming},
-                     request_id};
+    ControlCall call{request, path,   path.substr(kControlPrefix.size()), storage, handlers, fixture, config,
+                     config.streaming, request_id};
     ControlRequest c = endpoint.handler(call);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
     // Read before the move: a moved-from std::function is empty, which sent every control
@@ -226,11 +232,12 @@ struct Dispatcher::Impl {
       done(std::move(o));
     };
     // Throttling at the service's quotas (--throttle), then injected faults.
-    if (auto hit = throttling.Admit(op.name, state->input, tenant.account_id, tenant.region, NowMs())) {
+    if (auto hit = fixture.throttling().Admit(op.name, state->input, tenant.account_id, tenant.region,
+                                              fixture.clock().Now())) {
       return refuse(ThrottledClient(hit->message), 0);
     }
     int64_t delay_ms = 0;
-    if (auto hit = faults.Match(op.name, state->input)) {
+    if (auto hit = fixture.faults().Match(op.name, state->input)) {
       if (hit->error) return refuse(ApiError(*hit->error, hit->message), hit->latency_ms);
       delay_ms = hit->latency_ms;
     }
@@ -247,7 +254,8 @@ struct Dispatcher::Impl {
     storage::Work work;
     work.run = [this, state](storage::Database& db) {
       const ServiceConfig& tenant_config = state->tenant_config ? *state->tenant_config : config;
-      RequestContext ctx{*state->op, tenant_config, db, state->request_id, NowMs(), state->input_hash, state->outbox};
+      RequestContext ctx{*state->op,           tenant_config,     db,           state->request_id,
+                         fixture.clock().Now(), state->input_hash, state->outbox};
       state->output = state->handler(ctx, state->input);
     };
     work.done = [this, state, done, delay_ms](std::exception_ptr error) {
@@ -289,11 +297,12 @@ struct Dispatcher::Impl {
 Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db, EventSink* sink) {
   auto owned = std::make_unique<storage::InlinePipeline>(db);
   storage::Pipeline& p = *owned;
-  impl_ = std::make_unique<Impl>(config, std::move(owned), p, StorageInfo{db.in_memory()}, sink);
+  impl_ = std::make_unique<Impl>(config, std::move(owned), p, StorageInfo{db.in_memory()}, sink, nullptr);
 }
 
-Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink)
-    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink)) {
+Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink,
+                       Fixture* fixture)
+    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink, fixture)) {
   // A read-only store is never written, expired data included: the authorizer
   // refuses expired channels and users as gone without deleting them.
   if (!storage.read_only) impl_->StartSweeper();
@@ -301,16 +310,14 @@ Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline,
 
 Dispatcher::~Dispatcher() = default;
 
-FaultRegistry& Dispatcher::faults() { return impl_->faults; }
-Journal& Dispatcher::journal() { return impl_->journal; }
-Throttling& Dispatcher::throttling() { return impl_->throttling; }
+Fixture& Dispatcher::fixture() { return impl_->fixture; }
 
 void Dispatcher::Begin(HttpRequest request, Done user_done) {
   const std::string request_id = SafeRequestId();
   const model::OperationDef* routed = nullptr;
   // Every outcome carries when its request began (journal latency and time).
   Done done = [user_done = std::move(user_done), began = std::chrono::steady_clock::now(),
-               began_ms = NowMs()](Outcome o) {
+               began_ms = impl_->fixture.clock().Now()](Outcome o) {
     o.began = began;
     o.began_ms = began_ms;
     user_done(std::move(o));
@@ -364,7 +371,7 @@ HttpResponse Dispatcher::Encode(Outcome& outcome) {
                              std::string("The emulator is overloaded, retry later: ") + e.what(), id));
   } catch (const storage::Error& e) {
     // Health turns "degraded"; the server's request log line carries the message.
-    RecordStorageError(op_name, e.what());
+    impl_->fixture.RecordStorageError(op_name, e.what());
     return named(EncodeError(ErrorType::kServiceFailure, std::string("Storage failure: ") + e.what(), id));
   } catch (const std::exception& e) {
     return named(EncodeError(ErrorType::kServiceFailure, std::string("Internal failure: ") + e.what(), id));

@@ -22,9 +22,6 @@
 #include <string>
 
 #include "api/control/control_plane.hpp"
-#include "api/control/faults.hpp"
-#include "api/control/journal.hpp"
-#include "api/control/throttling.hpp"
 #include "api/events/event_sink.hpp"
 #include "api/http_types.hpp"
 #include "api/service_config.hpp"
@@ -35,6 +32,8 @@ class Pipeline;
 }  // namespace chime::storage
 
 namespace chime::api {
+
+class Fixture;  // api/control/fixture.hpp
 
 // The result of a request before encoding: a final response (errors found
 // before storage, control answers), or an operation's output or error.
@@ -56,11 +55,14 @@ struct Outcome {
 
 class Dispatcher {
  public:
-  // Synchronous: units run inline on `db` (InlinePipeline).
+  // Synchronous: units run inline on `db` (InlinePipeline), with a Fixture of its own.
   Dispatcher(const ServiceConfig& config, storage::Database& db, EventSink* sink = nullptr);
   // Asynchronous: units go to `pipeline` (the server's storage::Store).
+  // `fixture` (outliving the dispatcher) is shared with the emulator's other
+  // background work, such as the channel-flow runner, so all read one clock;
+  // null: the dispatcher owns a Fixture of its own.
   Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage,
-             EventSink* sink = nullptr);
+             EventSink* sink = nullptr, Fixture* fixture = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -76,10 +78,9 @@ class Dispatcher {
   // waited for here).
   HttpResponse Handle(const HttpRequest& request);
 
-  // The test-fixture state behind /_chime-local/faults, /requests and /throttle.
-  FaultRegistry& faults();
-  Journal& journal();
-  Throttling& throttling();
+  // This emulator's test-fixture state: faults, journal, throttling, the test
+  // clock, the start seed, storage health (/_chime-local/*).
+  Fixture& fixture();
 
  private:
   HttpResponse Encode(Outcome& outcome);

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include "api/protocol/timestamp.hpp"
-
 namespace chime::server {
 
 namespace {
@@ -57,9 +55,8 @@ void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {
   const std::string query = qualifier.empty() ? "" : "Qualifier=" + QueryEncode(qualifier);
   RetryingQueue::Job job;
   job.target = inv.function_arn;
-  if (inv.deadline_ms > 0) {  // NowMs() (which a test clock may shift) -> steady clock
-    job.deadline =
-        RetryingQueue::Clock::now() + std::chrono::milliseconds(inv.deadline_ms - api::NowMs());
+  if (inv.timeout_ms > 0) {  // on the steady clock, which no test clock moves
+    job.deadline = RetryingQueue::Clock::now() + std::chrono::milliseconds(inv.timeout_ms);
   }
   job.attempt = [this, path, query, event = inv.event](RetryingQueue::Clock::time_point deadline) {
     return client_.Post("lambda", path, query, {{"x-amz-invocation-type", "Event"}},

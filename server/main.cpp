@@ -31,7 +31,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "api/common/storage_health.hpp"
+#include "api/control/fixture.hpp"
 #include "api/control/seed.hpp"
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
@@ -162,7 +162,7 @@ std::optional<std::string> ApplySeedFile(const ServerConfig& config, chime::api:
   } else {
     Log(LogLevel::kInfo, "chime-local: seeded from " + config.seed_file);
   }
-  api::SetStartSeed(std::move(seed));
+  dispatcher.fixture().SetStartSeed(std::move(seed));
   return std::nullopt;
 }
 
@@ -308,7 +308,13 @@ int main(int argc, char** argv) {
   }
   service.tls_ca_file = tls.ca_cert;
 
-  api::ChannelFlowRunner flow_runner(service, *store, sink);
+  // The emulator's test-fixture state (faults, journal, throttling, the test
+  // clock, the start seed, storage health): built here, before the flow runner
+  // that must read the Dispatcher's clock; the runner is built before the
+  // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
+  // invoker, whose failures go to the runner.
+  api::Fixture fixture;
+  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock());
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the
@@ -327,19 +333,20 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
-    dispatcher = std::make_unique<api::Dispatcher>(service, *store, api::StorageInfo{store->in_memory(), store->read_only()}, sink);
+    dispatcher = std::make_unique<api::Dispatcher>(
+        service, *store, api::StorageInfo{store->in_memory(), store->read_only()}, sink, &fixture);
   } catch (const std::exception& e) {
     return Fail(std::string("cannot initialise the API: ") + e.what());
   }
 
-  dispatcher->journal().set_capacity(config.journal_size);
-  dispatcher->throttling().SetEnabled(config.throttle);
+  fixture.journal().set_capacity(config.journal_size);
+  fixture.throttling().SetEnabled(config.throttle);
   if (!config.faults_file.empty()) {
     std::ifstream in(config.faults_file, std::ios::binary);
     if (!in) return Fail("cannot read --faults-file " + config.faults_file + ": " + std::strerror(errno));
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
-      dispatcher->faults().AddAll(api::ParseBoundedJson(text));
+      fixture.faults().AddAll(api::ParseBoundedJson(text));
     } catch (const std::exception& e) {
       return Fail("invalid --faults-file " + config.faults_file + ": " + e.what());
     }

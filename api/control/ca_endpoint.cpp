@@ -10,7 +10,7 @@ namespace chime::api {
 ControlRequest GetCaPem(const ControlCall& call) {
   ControlRequest c;
   c.operation = "GetCaPem";
-  const std::string& file = call.fixture.config.tls_ca_file;
+  const std::string& file = call.config.tls_ca_file;
   auto refuse = [&](ErrorType type, std::string message) {
     c.response = EncodeError(type, std::move(message), call.request_id);
     c.response->operation = c.operation;

@@ -7,11 +7,8 @@
 #include <stdexcept>
 
 #include "api/common/expiry.hpp"
-#include "api/common/storage_health.hpp"
 #include "api/control/ca_endpoint.hpp"
-#include "api/control/faults.hpp"
-#include "api/control/journal.hpp"
-#include "api/control/throttling.hpp"
+#include "api/control/fixture.hpp"
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
 #include "api/events/streaming_sink.hpp"
@@ -71,7 +68,7 @@ ControlRequest Health(const ControlCall& call) {
   // The server opens (and migrates) the store before it listens, so answering
   // at all means the store was ready; storage errors seen since then make it
   // "degraded" (503), so health checks notice a full disk or a corrupt table.
-  const StorageHealth health = CurrentStorageHealth();
+  const StorageHealth health = call.fixture.storage_health();
   nlohmann::json body = {
       {"status", health.degraded() ? "degraded" : "ok"},
       {"services", {{"chime-sdk-messaging", "running"}, {"chime-sdk-identity", "running"}}},
@@ -89,8 +86,9 @@ ControlRequest Health(const ControlCall& call) {
 }
 
 ControlRequest Reset(const ControlCall& call) {
-  const FixtureState fixture = call.fixture;
+  Fixture& fixture = call.fixture;
   const HandlerTable& handlers = call.handlers;
+  StreamingDirectory* const streaming = call.streaming;
   ControlRequest c;
   c.operation = "Reset";
   auto query = QueryOf(call.request.target);
@@ -99,11 +97,11 @@ ControlRequest Reset(const ControlCall& call) {
     // fault rules and the journal stay.
     const std::string arn = it->second;
     c.departures = std::make_shared<Departures>(Departures{{}, {arn}, false});
-    c.write = [arn, fixture](storage::Database& db) {
+    c.write = [arn, streaming](storage::Database& db) {
       if (!storage::PurgeAppInstance(db, arn)) {
         throw ApiError(ErrorType::kNotFound, "AppInstance " + arn + " does not exist.");
       }
-      ReloadDataCaches(db, fixture);
+      ReloadDataCaches(db, streaming);
       return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
     };
     return c;
@@ -116,16 +114,17 @@ ControlRequest Reset(const ControlCall& call) {
     return Refused("Reset", ErrorType::kBadRequest, "seed must be true or false", call.request_id);
   }
   std::optional<nlohmann::json> seed;
-  if (seed_param == query.end() || seed_param->second == "true") seed = StartSeed();
-  fixture.faults.Clear();
-  fixture.journal.Clear();
-  fixture.throttling.ClearCounters();  // --throttle and the test's rates stay
+  if (seed_param == query.end() || seed_param->second == "true") seed = fixture.StartSeed();
+  fixture.faults().Clear();
+  fixture.journal().Clear();
+  fixture.throttling().ClearCounters();  // --throttle and the test's rates stay
   c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
-  c.write = [seed = std::move(seed), fixture, &handlers](storage::Database& db) {
+  c.write = [seed = std::move(seed), streaming, &clock = fixture.clock(), &config = call.config,
+             &handlers](storage::Database& db) {
     db.DeleteAllData();
-    ReloadDataCaches(db, fixture);
+    ReloadDataCaches(db, streaming);
     nlohmann::json answer = {{"reset", true}};
-    if (seed) answer["seeded"] = ApplySeed(db, fixture.config, handlers, *seed);
+    if (seed) answer["seeded"] = ApplySeed(db, config, handlers, *seed, clock.Now());
     return answer;
   };
   return c;
@@ -144,19 +143,21 @@ ControlRequest Seed(const ControlCall& call) {
   ControlRequest c;
   c.operation = "Seed";
   c.write = [seed = ParseSeed(call.request.body), if_empty = if_empty != query.end() && if_empty->second == "true",
-             &config = call.fixture.config, &handlers = call.handlers](storage::Database& db) {
+             &config = call.config, &handlers = call.handlers, &clock = call.fixture.clock()](storage::Database& db) {
     if (if_empty && !StoreIsEmpty(db)) return nlohmann::json{{"skipped", true}};
-    return ApplySeed(db, config, handlers, seed);
+    return ApplySeed(db, config, handlers, seed, clock.Now());
   };
   return c;
 }
 
 ControlRequest GetClock(const ControlCall& call) {
-  return Answer("Clock", ControlJson(200, {{"now", EpochSeconds(NowMs())}, {"offsetSeconds", EpochSeconds(ClockOffsetMs())}},
+  const TestClock& clock = call.fixture.clock();
+  return Answer("Clock", ControlJson(200, {{"now", EpochSeconds(clock.Now())}, {"offsetSeconds", EpochSeconds(clock.offset_ms())}},
                                      call.request_id, ""));
 }
 
 ControlRequest MoveClock(const ControlCall& call) {
+  TestClock& clock = call.fixture.clock();
   nlohmann::json body;
   try {
     body = ParseBoundedJson(call.request.body);
@@ -168,19 +169,19 @@ ControlRequest MoveClock(const ControlCall& call) {
                    call.request_id);
   }
   if (body.value("reset", false) == true) {
-    SetClockOffsetMs(0);
+    clock.set_offset_ms(0);
   } else if (auto it = body.find("advanceSeconds"); it != body.end() && it->is_number() &&
                                                     it->get<double>() >= 0 && it->get<double>() <= 3.2e9) {
     // Timestamps end at 9999-12-31T23:59:59.999Z (ISO 8601's four-digit year,
     // which the SDKs parse): the clock never moves past it.
-    const int64_t offset = ClockOffsetMs() + static_cast<int64_t>(it->get<double>() * 1000.0);
-    if (NowMs() - ClockOffsetMs() + offset > kLatestTimestampMs) {
+    const int64_t offset = clock.offset_ms() + static_cast<int64_t>(it->get<double>() * 1000.0);
+    if (clock.Now() - clock.offset_ms() + offset > kLatestTimestampMs) {
       return Refused("Clock", ErrorType::kBadRequest,
                      "advanceSeconds would move the clock past 9999-12-31T23:59:59.999Z, the latest time "
                      "the API can express; {\"reset\": true} goes back to real time",
                      call.request_id);
     }
-    SetClockOffsetMs(offset);
+    clock.set_offset_ms(offset);
   } else {
     return Refused("Clock", ErrorType::kBadRequest,
                    "advanceSeconds must be a number of seconds from 0 to 3.2e9 "
@@ -190,10 +191,10 @@ ControlRequest MoveClock(const ControlCall& call) {
   if (call.storage.read_only) {
     // Nothing may write the file: expired channels and users stay stored, and
     // every request refuses them as gone (the authorizer checks expiry).
-    const int64_t now = NowMs();
+    const int64_t now = clock.Now();
     return Answer("Clock", ControlJson(200,
                                        {{"now", EpochSeconds(now)},
-                                        {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
+                                        {"offsetSeconds", EpochSeconds(clock.offset_ms())},
                                         {"readOnly", true},
                                         {"message", "--read-only: nothing was deleted; expired channels and users "
                                                     "are refused as gone by every request"}},
@@ -203,24 +204,24 @@ ControlRequest MoveClock(const ControlCall& call) {
   ControlRequest c;
   c.operation = "Clock";
   c.departures = std::make_shared<Departures>();
-  c.write = [gone = c.departures](storage::Database& db) {
-    const int64_t now = NowMs();
+  c.write = [gone = c.departures, &clock](storage::Database& db) {
+    const int64_t now = clock.Now();
     SweepResult swept = SweepExpired(db, now);
     gone->principals = swept.principal_arns;
     return nlohmann::json{{"now", EpochSeconds(now)},
-                          {"offsetSeconds", EpochSeconds(ClockOffsetMs())},
+                          {"offsetSeconds", EpochSeconds(clock.offset_ms())},
                           {"expired", {{"channels", swept.channels}, {"users", swept.principals}}}};
   };
   return c;
 }
 
 ControlRequest GetThrottle(const ControlCall& call) {
-  return Answer("Throttle", ControlJson(200, call.fixture.throttling.Describe(), call.request_id, ""));
+  return Answer("Throttle", ControlJson(200, call.fixture.throttling().Describe(), call.request_id, ""));
 }
 
 ControlRequest SetThrottle(const ControlCall& call) {
   try {
-    return Answer("Throttle", ControlJson(200, call.fixture.throttling.Configure(ParseBoundedJson(call.request.body)),
+    return Answer("Throttle", ControlJson(200, call.fixture.throttling().Configure(ParseBoundedJson(call.request.body)),
                                           call.request_id, ""));
   } catch (const std::invalid_argument& e) {
     return Refused("Throttle", ErrorType::kBadRequest, std::string("Invalid throttle settings: ") + e.what(),
@@ -229,20 +230,20 @@ ControlRequest SetThrottle(const ControlCall& call) {
 }
 
 ControlRequest Snapshot(const ControlCall& call) {
-  return HandleSnapshot(call.request, call.path, call.fixture, call.request_id);
+  return HandleSnapshot(call.request, call.path, call.streaming, call.request_id);
 }
 
 ControlRequest ListFaults(const ControlCall& call) {
-  return Answer("ListFaults", ControlJson(200, {{"faults", call.fixture.faults.List()}}, call.request_id, ""));
+  return Answer("ListFaults", ControlJson(200, {{"faults", call.fixture.faults().List()}}, call.request_id, ""));
 }
 
 ControlRequest DeleteFaults(const ControlCall& call) {
-  call.fixture.faults.Clear();
+  call.fixture.faults().Clear();
   return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
 }
 
 ControlRequest AddFault(const ControlCall& call) {
-  FaultRegistry& faults = call.fixture.faults;
+  FaultRegistry& faults = call.fixture.faults();
   try {
     const nlohmann::json body = ParseBoundedJson(call.request.body);
     // One rule, or a list of rules (all or nothing).
@@ -261,14 +262,14 @@ ControlRequest DeleteFault(const ControlCall& call) {
   int64_t n = 0;
   const bool numeric = !id.empty() && id.size() < 18 && id.find_first_not_of("0123456789") == std::string::npos;
   if (numeric) n = std::stoll(id);
-  if (!numeric || !call.fixture.faults.Remove(n)) {
+  if (!numeric || !call.fixture.faults().Remove(n)) {
     return Refused("DeleteFault", ErrorType::kNotFound, "No fault rule " + id, call.request_id);
   }
   return Answer("DeleteFault", ControlJson(200, {{"deleted", id}}, call.request_id, ""));
 }
 
 ControlRequest DeleteRequests(const ControlCall& call) {
-  call.fixture.journal.Clear();
+  call.fixture.journal().Clear();
   return Answer("DeleteRequests", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
 }
 
@@ -300,7 +301,7 @@ ControlRequest ListRequests(const ControlCall& call) {
                      "Unknown filter " + key + " (operation, status, bearer, channelArn, since, limit)");
     }
   }
-  return Answer("ListRequests", ControlJson(200, {{"requests", call.fixture.journal.List(f)}}, call.request_id, ""));
+  return Answer("ListRequests", ControlJson(200, {{"requests", call.fixture.journal().List(f)}}, call.request_id, ""));
 }
 
 ControlRequest ChannelFlowInvocations(const ControlCall&) {
@@ -363,10 +364,10 @@ bool PathMatches(std::string_view pattern, std::string_view name) {
 
 }  // namespace
 
-void ReloadDataCaches(storage::Database& db, const FixtureState& fixture) {
+void ReloadDataCaches(storage::Database& db, StreamingDirectory* streaming) {
   // Set inside the write unit, after its last statement: only a failing
   // COMMIT of the batch could leave the cache ahead of the data.
-  if (fixture.streaming) fixture.streaming->ReplaceAll(storage::ListAllStreamingConfigurations(db));
+  if (streaming) streaming->ReplaceAll(storage::ListAllStreamingConfigurations(db));
 }
 
 bool IsControlRequest(const HttpRequest& request) {

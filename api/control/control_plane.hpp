@@ -23,9 +23,7 @@ namespace chime::api {
 
 inline constexpr std::string_view kControlPrefix = "/_chime-local/";
 
-class FaultRegistry;
-class Journal;
-class Throttling;
+class Fixture;
 class StreamingDirectory;
 
 // What the control plane needs to know about the store.
@@ -33,18 +31,6 @@ struct StorageInfo {
   bool in_memory = true;
   // --read-only: the store has no writer; nothing may submit a write unit.
   bool read_only = false;
-};
-
-// The in-memory test-fixture state the control plane manages.
-struct FixtureState {
-  FaultRegistry& faults;
-  Journal& journal;
-  Throttling& throttling;
-  // For the handlers a seed runs (POST /_chime-local/seed, reset with a start seed).
-  const ServiceConfig& config;
-  // --kinesis-endpoint's cache of the stored streaming configurations (null
-  // without it): reloaded when a reset or a snapshot replaces the data.
-  StreamingDirectory* streaming = nullptr;
 };
 
 struct ControlRequest {
@@ -69,7 +55,14 @@ struct ControlCall {
   std::string_view name;  // the path after kControlPrefix
   const StorageInfo& storage;
   const HandlerTable& handlers;
-  FixtureState fixture;
+  // This emulator's test-fixture state: faults, journal, throttling, the test
+  // clock, the start seed, storage health.
+  Fixture& fixture;
+  // For the handlers a seed runs (POST /_chime-local/seed, reset with a start seed).
+  const ServiceConfig& config;
+  // --kinesis-endpoint's cache of the stored streaming configurations (null
+  // without it): reloaded when a reset or a snapshot replaces the data.
+  StreamingDirectory* streaming = nullptr;
   const std::string& request_id;
 };
 using ControlHandler = ControlRequest (*)(const ControlCall& call);
@@ -95,7 +88,7 @@ ControlRoute RouteControl(const HttpRequest& request, const std::string& request
 
 // After a write unit replaced data wholesale (reset, snapshot restore): reload
 // the in-memory caches of stored data from `db`, so none serves stale data.
-void ReloadDataCaches(storage::Database& db, const FixtureState& fixture);
+void ReloadDataCaches(storage::Database& db, StreamingDirectory* streaming);
 
 
 // The answer of a control endpoint: JSON, or for a binary JSON value

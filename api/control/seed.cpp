@@ -1,7 +1,6 @@
 #include "api/control/seed.hpp"
 
 #include <array>
-#include <mutex>
 #include <set>
 
 #include "api/auth/tenant.hpp"
@@ -9,7 +8,6 @@
 #include "api/common/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/protocol/json_body.hpp"
-#include "api/protocol/timestamp.hpp"
 #include "api/protocol/validator.hpp"
 #include "storage/principal_repo.hpp"
 
@@ -135,9 +133,6 @@ nlohmann::json Created(Op op, const nlohmann::json& out) {
   }
 }
 
-std::mutex start_seed_mu;
-std::optional<nlohmann::json> start_seed;
-
 }  // namespace
 
 nlohmann::json ParseSeed(std::string_view text) {
@@ -198,7 +193,7 @@ nlohmann::json ParseSeed(std::string_view text) {
 }
 
 nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, const HandlerTable& handlers,
-                         const nlohmann::json& seed) {
+                         const nlohmann::json& seed, int64_t now_ms) {
   const Tenant tenant{seed.value(kAccountKey, defaults.account_id), seed.value(kRegionKey, defaults.region)};
   const std::optional<ServiceConfig> tenant_config = ConfigForTenant(tenant, defaults);
   const ServiceConfig& config = tenant_config ? *tenant_config : defaults;
@@ -237,7 +232,7 @@ nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, c
         }
         // No events: nobody is connected to a seed, and the outbox is dropped.
         Outbox outbox(false);
-        RequestContext ctx{op, config, db, request_id, NowMs(), hash, outbox};
+        RequestContext ctx{op, config, db, request_id, now_ms, hash, outbox};
         out.push_back(Created(section.op, handler(ctx, input)));
       } catch (const ApiError& e) {
         throw BadRequest(Where(section.key, i) + ": " + std::string(Describe(e.type()).shape) + ": " + e.what());
@@ -250,16 +245,6 @@ nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, c
 bool StoreIsEmpty(storage::Database& db) {
   auto st = db.Prepare("SELECT 1 FROM app_instances LIMIT 1");
   return !st.Step();
-}
-
-void SetStartSeed(std::optional<nlohmann::json> seed) {
-  std::lock_guard lock(start_seed_mu);
-  start_seed = std::move(seed);
-}
-
-std::optional<nlohmann::json> StartSeed() {
-  std::lock_guard lock(start_seed_mu);
-  return start_seed;
 }
 
 }  // namespace chime::api

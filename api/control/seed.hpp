@@ -23,6 +23,7 @@
 // in the seed must then belong to that account and region.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -42,15 +43,14 @@ nlohmann::json ParseSeed(std::string_view text);
 // "MessageId"}], ...}). Throws ApiError(BadRequest) "Seed X[i]: <ErrorType>:
 // <message>" at the first entry the API refuses; the caller's unit must roll
 // back then (every storage unit does when its work throws).
+// Every entry's handler sees `now_ms` (the emulator's clock when the unit ran).
 nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& config, const HandlerTable& handlers,
-                         const nlohmann::json& seed);
+                         const nlohmann::json& seed, int64_t now_ms);
 
 // True when the store holds no app instance (everything lives under one).
 bool StoreIsEmpty(storage::Database& db);
 
 // The seed given at start (--seed-file), which POST /_chime-local/reset
-// restores. Set once by main before the server serves; read by reset.
-void SetStartSeed(std::optional<nlohmann::json> seed);  // nullopt: none
-std::optional<nlohmann::json> StartSeed();
+// restores, is the emulator's Fixture's (Fixture::StartSeed).
 
 }  // namespace chime::api

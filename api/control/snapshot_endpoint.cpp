@@ -10,7 +10,7 @@
 
 namespace chime::api {
 
-ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path, const FixtureState& fixture,
+ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path, StreamingDirectory* streaming,
                               const std::string& request_id) {
   ControlRequest c;
   if (request.method == "GET") {
@@ -31,7 +31,7 @@ ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path,
     // stays "ok": nothing was written.
     auto body = std::make_shared<const std::string>(request.body);
     c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // every user is replaced
-    c.write = [body, fixture](storage::Database& db) {
+    c.write = [body, streaming](storage::Database& db) {
       nlohmann::json rows = nlohmann::json::object();
       try {
         std::unique_ptr<storage::Database> snapshot = storage::LoadSnapshot(*body);
@@ -39,7 +39,7 @@ ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path,
       } catch (const storage::InvalidSnapshot& e) {
         throw ApiError(ErrorType::kBadRequest, std::string("Invalid snapshot: ") + e.what());
       }
-      ReloadDataCaches(db, fixture);
+      ReloadDataCaches(db, streaming);
       return nlohmann::json{{"restored", true}, {"rows", rows}};
     };
     return c;

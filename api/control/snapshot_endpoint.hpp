@@ -12,7 +12,7 @@
 
 namespace chime::api {
 
-ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path, const FixtureState& fixture,
+ControlRequest HandleSnapshot(const HttpRequest& request, std::string_view path, StreamingDirectory* streaming,
                               const std::string& request_id);
 
 }  // namespace chime::api

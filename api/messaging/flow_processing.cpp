@@ -132,7 +132,7 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
   if (ProcessorInvoker* invoker = env.config.processor_invoker) {
     env.outbox.AfterCommit(
         [invoker, call = ProcessorInvocation{inv.callback_id, inv.function_arn, inv.event,
-                                             inv.channel_arn, inv.message_id, inv.deadline_ms}] {
+                                             inv.channel_arn, inv.message_id, env.config.channel_flow_timeout_ms}] {
           invoker->Invoke(call);
         });
   }

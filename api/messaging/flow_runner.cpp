@@ -5,15 +5,14 @@
 #include <cstdio>
 #include <memory>
 
-#include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/log.hpp"
 
 namespace chime::api {
 
 ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline,
-                                     EventSink* sink)
-    : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_) {}
+                                     EventSink* sink, const TestClock& clock)
+    : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_), clock_(clock) {}
 
 ChannelFlowRunner::~ChannelFlowRunner() { Stop(); }
 
@@ -35,7 +34,7 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
   storage::Work work;
   work.run = [this, outbox, fn = std::move(fn)](storage::Database& db) {
     outbox->Clear();
-    flows::FlowEnv env{db, config_, NowMs(), *outbox};
+    flows::FlowEnv env{db, config_, clock_.Now(), *outbox};
     fn(env);
   };
   work.done = [this, outbox](std::exception_ptr error) {
@@ -78,7 +77,9 @@ void ChannelFlowRunner::SweepLoop() {
     if (sweep_in_flight_.exchange(true)) continue;  // the previous check is still queued
     auto due = std::make_shared<bool>(false);
     storage::Work check;
-    check.run = [due](storage::Database& db) { *due = storage::AnyFlowInvocationDue(db, NowMs()); };
+    check.run = [this, due](storage::Database& db) {
+      *due = storage::AnyFlowInvocationDue(db, clock_.Now());
+    };
     check.done = [this, due](std::exception_ptr error) {
       if (!error && *due) Submit([](flows::FlowEnv& env) { flows::ExpireOverdue(env); });
       sweep_in_flight_ = false;

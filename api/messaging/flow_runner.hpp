@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "api/control/test_clock.hpp"
 #include "api/events/event_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/service_config.hpp"
@@ -24,8 +25,11 @@ namespace chime::api {
 
 class ChannelFlowRunner {
  public:
-  // `config`, `pipeline` and `sink` (may be null) must outlive the runner.
-  ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink);
+  // `config`, `pipeline`, `sink` (may be null) and `clock` must outlive the
+  // runner. `clock` is its emulator's (the Fixture the Dispatcher has), so a
+  // moved test clock times out invocations as requests see it.
+  ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink,
+                    const TestClock& clock);
   ~ChannelFlowRunner();
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
@@ -44,6 +48,7 @@ class ChannelFlowRunner {
   storage::Pipeline& pipeline_;
   NullEventSink null_sink_;
   EventSink& sink_;
+  const TestClock& clock_;
   std::mutex mu_;  // guards the timer's wait only
   std::condition_variable cv_;
   std::atomic<bool> stopping_{false};

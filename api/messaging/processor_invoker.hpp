@@ -18,7 +18,9 @@ struct ProcessorInvocation {
   std::string event;         // the JSON the function gets
   std::string channel_arn;   // of the message, for the server log
   std::string message_id;
-  int64_t deadline_ms = 0;  // NowMs() past which the invocation has timed out (0: none)
+  // How long after it is handed over the invocation times out (0: never); a
+  // duration, so the invoker needs no emulator's clock to turn it into a deadline.
+  int64_t timeout_ms = 0;
 };
 
 class ProcessorInvoker {

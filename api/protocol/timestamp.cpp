@@ -1,8 +1,6 @@
 #include "api/protocol/timestamp.hpp"
 
 #include <algorithm>
-#include <atomic>
-
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -11,21 +9,6 @@
 #include <ctime>
 
 namespace chime::api {
-
-namespace {
-// The test clock's offset (POST /_chime-local/clock): process-wide, like the clock it moves.
-std::atomic<int64_t> g_clock_offset_ms{0};
-}  // namespace
-
-int64_t NowMs() {
-  using namespace std::chrono;
-  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
-                      g_clock_offset_ms.load(std::memory_order_relaxed);
-  return std::min(now, kLatestTimestampMs);  // the clock endpoint refuses moves past it; real time may not
-}
-
-int64_t ClockOffsetMs() { return g_clock_offset_ms.load(std::memory_order_relaxed); }
-void SetClockOffsetMs(int64_t offset_ms) { g_clock_offset_ms.store(offset_ms, std::memory_order_relaxed); }
 
 namespace {
 

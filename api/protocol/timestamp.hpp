@@ -11,11 +11,8 @@
 
 namespace chime::api {
 
-// The emulator's clock: the system clock moved by the test clock's offset
-// (POST /_chime-local/clock); everything time-based reads it.
-int64_t NowMs();
-int64_t ClockOffsetMs();
-void SetClockOffsetMs(int64_t offset_ms);
+// The emulator's clock is its Fixture's TestClock (api/control/test_clock.hpp);
+// what follows is pure.
 
 // Epoch milliseconds -> the JSON number the SDKs read as a timestamp.
 inline double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
@@ -51,7 +48,7 @@ std::string AmzDate(int64_t epoch_seconds);
 // The HTTP Date header value (RFC 7231 IMF-fixdate) of the wall clock now,
 // e.g. "Sat, 28 Nov 2026 23:30:00 GMT": every response carries it, and the JS
 // SDK corrects its clock skew from it after an InvalidSignatureException.
-// Wall clock, not NowMs(): strict SigV4 compares request dates with it.
+// Wall clock, not the test clock: strict SigV4 compares request dates with it.
 std::string HttpDateNow();
 
 }  // namespace chime::api

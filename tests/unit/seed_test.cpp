@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "api/common/ids.hpp"
+#include "api/control/fixture.hpp"
 #include "api/control/seed.hpp"
 #include "api/protocol/api_error.hpp"
 #include "tests/unit/api_fixture.hpp"
@@ -109,7 +110,6 @@ TEST(SeedParseTest, NestingDeeperThanTheBodyBoundIsRefusedNamingTheLimit) {
 
 class SeedTest : public ApiFixture {
  protected:
-  void TearDown() override { api::SetStartSeed(std::nullopt); }
 
   Reply Seed(const std::string& body, const std::string& query = "") {
     api::HttpRequest req;
@@ -221,7 +221,7 @@ TEST_F(SeedTest, TheApiCannotChooseIds) {
 
 TEST_F(SeedTest, ResetRestoresTheStartSeed) {
   ASSERT_EQ(Seed(ValidSeed().dump()).status, 200);
-  api::SetStartSeed(api::ParseSeed(ValidSeed().dump()));
+  dispatcher_->fixture().SetStartSeed(api::ParseSeed(ValidSeed().dump()));
   CreateAppInstance("extra");
   ASSERT_EQ(AppInstanceCount(), 2u);
   auto r = Call("POST", "/_chime-local/reset");

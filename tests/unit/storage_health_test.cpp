@@ -1,5 +1,6 @@
 // Issue 9 defect 4: /_chime-local/health tells the truth about storage.
 #include "api/common/storage_health.hpp"
+#include "api/control/fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +10,8 @@
 namespace chime::api {
 namespace {
 
-class StorageHealthTest : public chime::testing::ApiFixture {
- protected:
-  void SetUp() override {
-    ApiFixture::SetUp();
-    ResetStorageHealth();
-  }
-  void TearDown() override { ResetStorageHealth(); }
-};
+// Each test's dispatcher has a Fixture of its own: health starts "ok".
+class StorageHealthTest : public chime::testing::ApiFixture {};
 
 TEST_F(StorageHealthTest, OkUntilAStorageErrorIsRecorded) {
   auto ok = Call("GET", "/_chime-local/health");
@@ -26,8 +21,8 @@ TEST_F(StorageHealthTest, OkUntilAStorageErrorIsRecorded) {
   EXPECT_EQ(ok.body["readOnly"], false);
   EXPECT_FALSE(ok.body.contains("lastStorageError"));
 
-  RecordStorageError("SendChannelMessage", "disk I/O error: database or disk is full");
-  RecordStorageError("CreateChannel", "database disk image is malformed");
+  dispatcher_->fixture().RecordStorageError("SendChannelMessage", "disk I/O error: database or disk is full");
+  dispatcher_->fixture().RecordStorageError("CreateChannel", "database disk image is malformed");
   auto degraded = Call("GET", "/_chime-local/health");
   EXPECT_EQ(degraded.status, 503);
   EXPECT_EQ(degraded.body["status"], "degraded");

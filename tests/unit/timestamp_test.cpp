@@ -2,6 +2,8 @@
 // epoch seconds, to epoch milliseconds.
 #include "api/protocol/timestamp.hpp"
 
+#include "api/control/test_clock.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -76,7 +78,7 @@ TEST(TimestampTest, EpochSecondsHelper) {
 }
 
 TEST(TimestampTest, NowIsMillisecondsNearTheClock) {
-  int64_t now = NowMs();
+  int64_t now = TestClock().Now();
   EXPECT_GT(now, 1700000000000);   // after 2023-11
   EXPECT_LT(now, 4102444800000);   // before 2100
 }
@@ -120,6 +122,13 @@ TEST(TimestampTest, AmzDate) {
   EXPECT_EQ(AmzDate(kMaxTimestampSeconds), "99991231T235959Z");
   EXPECT_FALSE(AmzDate(INT64_MAX).empty());
   EXPECT_FALSE(AmzDate(INT64_MIN).empty());
+}
+
+TEST(TimestampTest, TheTestClockNeverReadsPastTheLatestTimestamp) {
+  TestClock clock;
+  clock.set_offset_ms(kLatestTimestampMs);
+  EXPECT_EQ(clock.Now(), kLatestTimestampMs);
+  EXPECT_EQ(clock.offset_ms(), kLatestTimestampMs);
 }
 
 }  // namespace
