@@ -35,8 +35,10 @@ def open_snapshot(data: bytes, directory: str):
     return path, sqlite3.connect(path)
 
 
-class SnapshotTests(ChimeTestCase):
-    persistent = True  # reads (the GET) run on reader connections in WAL snapshots
+class ChannelOnAFileStoreCase(ChimeTestCase):
+    """A file store (reads run on reader connections in WAL snapshots), a temporary directory
+    for the class, and an app instance, user and channel for each test."""
+    persistent = True
 
     @classmethod
     def setUpClass(cls):
@@ -52,6 +54,9 @@ class SnapshotTests(ChimeTestCase):
         self.app = self.make_app_instance()
         self.user = self.make_user(self.app)
         self.channel = self.make_channel(self.app, self.user)
+
+
+class SnapshotTests(ChannelOnAFileStoreCase):
 
     def send(self, client, content=CONTENT):
         return client.send_channel_message(ChannelArn=self.channel, Content=content, Type="STANDARD",
@@ -316,26 +321,13 @@ class InMemorySnapshotTests(ChimeTestCase):
         self.assertEqual(message_ids(self.messaging, channel, user), {kept})
 
 
-class HostileSnapshotTests(ChimeTestCase):
+class HostileSnapshotTests(ChannelOnAFileStoreCase):
     """Crafted SQLite files (made here with python's sqlite3 from a real snapshot): each PUT is a
     400 naming the problem, answered in bounded time; the server stays alive, health stays ok,
     the next PUT works and a send to the channel works afterwards."""
-    persistent = True
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.mkdtemp(prefix="chime-local-hostile-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        super().tearDownClass()
 
     def setUp(self):
-        self.app = self.make_app_instance()
-        self.user = self.make_user(self.app)
-        self.channel = self.make_channel(self.app, self.user)
+        super().setUp()
         status, _, self.good = self.raw_request("GET", SNAPSHOT, timeout=30)
         self.assertEqual(status, 200)
 

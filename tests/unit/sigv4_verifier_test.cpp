@@ -86,7 +86,8 @@ TEST(SigV4VerifierTest, DoubleEncodesThePathAndSortsTheQuery) {
   EXPECT_FALSE(Verify(ListMessages()).has_value());
 }
 
-TEST(SigV4VerifierTest, SignsTheBodyAndASessionTokenWithCollapsedWhitespace) {
+// A CreateAppInstance signed over its body and a session token (botocore's signature).
+HttpRequest SignedCreateAppInstance() {
   HttpRequest r;
   r.method = "POST";
   r.target = "/app-instances";
@@ -97,6 +98,11 @@ TEST(SigV4VerifierTest, SignsTheBodyAndASessionTokenWithCollapsedWhitespace) {
                {"X-Amz-Date", "20261128T001500Z"},
                {"Authorization", Auth("content-type;host;x-amz-date;x-amz-security-token",
                                       "0262540dc9f5edbe0ae0436597abdd1ec2fa99c2c36cde87dec4c1dbe47d344b")}};
+  return r;
+}
+
+TEST(SigV4VerifierTest, SignsTheBodyAndASessionTokenWithCollapsedWhitespace) {
+  HttpRequest r = SignedCreateAppInstance();
   EXPECT_FALSE(Verify(r).has_value());
   r.body = R"({"Name":"m","ClientRequestToken":"t"})";  // tampered in transit
   ExpectRejected(Verify(r), "InvalidSignatureException", kMismatch);
@@ -277,17 +283,8 @@ TEST(SigV4VerifierTest, APresignedExpiryAboveSevenDaysIsRefused) {
 // The body: an unsigned x-amz-content-sha256 is ignored (the hash is the
 // received body's), so a swapped body no longer matches the signature.
 TEST(SigV4VerifierTest, AnUnsignedContentSha256DoesNotStandInForTheBody) {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = "/app-instances";
-  r.body = R"({"Name":"n","ClientRequestToken":"t"})";
-  r.headers = {{"Host", "127.0.0.1:4590"},
-               {"Content-Type", "application/json"},
-               {"X-Amz-Security-Token", "tok  en"},
-               {"X-Amz-Date", "20261128T001500Z"},
-               {"Authorization", Auth("content-type;host;x-amz-date;x-amz-security-token",
-                                      "0262540dc9f5edbe0ae0436597abdd1ec2fa99c2c36cde87dec4c1dbe47d344b")},
-               {"x-amz-content-sha256", "822331a1f7ce3e7223838dd9a7863ecf05efc33318e28a46371d2cd8aeea8d96"}};
+  HttpRequest r = SignedCreateAppInstance();
+  r.headers.emplace_back("x-amz-content-sha256", "822331a1f7ce3e7223838dd9a7863ecf05efc33318e28a46371d2cd8aeea8d96");
   EXPECT_FALSE(Verify(r).has_value());  // the body's own hash, sent along unsigned: harmless
   r.body = R"({"Name":"m","ClientRequestToken":"t"})";  // swapped in transit, the old hash kept
   ExpectRejected(Verify(r), "InvalidSignatureException", kMismatch);
