@@ -55,13 +55,17 @@ class ThrottleTests(ThrottleTestBase):
         _, user, channel = self.make_user_and_channel()
         time.sleep(1.1)  # the cast's own calls drew from the same bearer bucket
         accepted = 0
+        started = time.monotonic()
         with self.assertClientError("ThrottledClientException", 429) as ctx:
             for _ in range(40):
                 self.send_text(channel, user)
                 accepted += 1
+        elapsed = time.monotonic() - started
         self.assertIn("MessagingApisPerBearer", ctx.message)
         self.assertGreaterEqual(accepted, 9)
-        self.assertLessEqual(accepted, 12)
+        # A burst of 10, then 10 per second: on a slow machine the loop itself takes long enough
+        # for the bucket to refill a little, never more than the rate allows.
+        self.assertLessEqual(accepted, 12 + int(10 * elapsed), f"{accepted} accepted in {elapsed:.2f} s")
         time.sleep(1.1)
         self.assertEqual(self.count_messages(channel, user), accepted)
 
