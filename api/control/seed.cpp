@@ -9,6 +9,7 @@
 #include "api/common/ids.hpp"
 #include "api/protocol/json_body.hpp"
 #include "api/protocol/validator.hpp"
+#include "storage/channel_flow_repo.hpp"
 #include "storage/principal_repo.hpp"
 
 namespace chime::api {
@@ -16,7 +17,7 @@ namespace chime::api {
 namespace {
 
 // The id a seed entry may fix, which the API itself always generates.
-enum class FixedId { kNone, kAppInstanceId, kMessageId };
+enum class FixedId { kNone, kAppInstanceId, kChannelFlowId, kMessageId };
 
 struct Section {
   std::string_view key;
@@ -25,20 +26,29 @@ struct Section {
 };
 
 // Dependency order: an entry can use what every earlier section created.
-constexpr std::array<Section, 9> kSections{{
+constexpr std::array<Section, 11> kSections{{
     {"AppInstances", Op::kCreateAppInstance, FixedId::kAppInstanceId},
     {"AppInstanceUsers", Op::kCreateAppInstanceUser, FixedId::kNone},
     {"AppInstanceBots", Op::kCreateAppInstanceBot, FixedId::kNone},
     {"AppInstanceAdmins", Op::kCreateAppInstanceAdmin, FixedId::kNone},
+    {"ChannelFlows", Op::kCreateChannelFlow, FixedId::kChannelFlowId},
     {"Channels", Op::kCreateChannel, FixedId::kNone},
     {"ChannelMemberships", Op::kCreateChannelMembership, FixedId::kNone},
     {"ChannelModerators", Op::kCreateChannelModerator, FixedId::kNone},
+    // After the moderators: associating a flow takes a moderator or an admin as bearer.
+    {"ChannelFlowAssociations", Op::kAssociateChannelFlow, FixedId::kNone},
     {"ChannelBans", Op::kCreateChannelBan, FixedId::kNone},
     {"ChannelMessages", Op::kSendChannelMessage, FixedId::kMessageId},
 }};
 
 std::string_view FixedIdMember(FixedId f) {
-  return f == FixedId::kAppInstanceId ? "AppInstanceId" : f == FixedId::kMessageId ? "MessageId" : "";
+  switch (f) {
+    case FixedId::kAppInstanceId: return "AppInstanceId";
+    case FixedId::kChannelFlowId: return "ChannelFlowId";  // a seed's own: the API always makes one
+    case FixedId::kMessageId: return "MessageId";
+    case FixedId::kNone: break;
+  }
+  return "";
 }
 
 // Optional: the account and region the seed creates its resources in.
@@ -110,7 +120,7 @@ bool MessageIdTaken(storage::Database& db, const std::string& message_id) {
 }
 
 // What one entry created, for the answer.
-nlohmann::json Created(Op op, const nlohmann::json& out) {
+nlohmann::json Created(Op op, const nlohmann::json& input, const nlohmann::json& out) {
   auto arn_of = [&](const char* member) {
     auto it = out.find(member);
     return it != out.end() && it->is_object() ? it->value("Arn", "") : std::string();
@@ -120,6 +130,9 @@ nlohmann::json Created(Op op, const nlohmann::json& out) {
     case Op::kCreateAppInstanceUser: return out.value("AppInstanceUserArn", "");
     case Op::kCreateAppInstanceBot: return out.value("AppInstanceBotArn", "");
     case Op::kCreateChannel: return out.value("ChannelArn", "");
+    case Op::kCreateChannelFlow: return out.value("ChannelFlowArn", "");
+    case Op::kAssociateChannelFlow:  // answers nothing: what was associated
+      return {{"ChannelArn", input.value("ChannelArn", "")}, {"ChannelFlowArn", input.value("ChannelFlowArn", "")}};
     case Op::kCreateAppInstanceAdmin:
       return {{"AppInstanceArn", out.value("AppInstanceArn", "")}, {"AppInstanceAdminArn", arn_of("AppInstanceAdmin")}};
     case Op::kCreateChannelMembership:
@@ -175,10 +188,11 @@ nlohmann::json ParseSeed(std::string_view text) {
       }
       auto it = entry.find(fixed_member);
       if (fixed_member.empty() || it == entry.end()) continue;
-      const bool ok = it->is_string() && (section->fixed == FixedId::kAppInstanceId ? IsUuid(*it) : IsMessageId(*it));
+      const bool uuid = section->fixed != FixedId::kMessageId;
+      const bool ok = it->is_string() && (uuid ? IsUuid(*it) : IsMessageId(*it));
       if (!ok) {
         throw BadRequest(Where(key, i) + ": " + fixed_member +
-                         (section->fixed == FixedId::kAppInstanceId
+                         (uuid
                               ? " must be a lowercase UUID like the service's (8-4-4-4-12 hex digits, "
                                 "e.g. 00000000-0000-4000-8000-000000000001)"
                               : " must be 64 lowercase hex digits like the service's message ids"));
@@ -225,6 +239,10 @@ nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, c
           if (section.fixed == FixedId::kAppInstanceId && storage::FindAppInstance(db, AppInstanceArn(config, *fixed_id))) {
             throw Conflict("AppInstance " + AppInstanceArn(config, *fixed_id) + " already exists");
           }
+          if (section.fixed == FixedId::kChannelFlowId &&
+              storage::FindChannelFlow(db, ChildArn(input.value("AppInstanceArn", ""), "channel-flow", *fixed_id))) {
+            throw Conflict("A channel flow with ChannelFlowId " + *fixed_id + " already exists");
+          }
           if (section.fixed == FixedId::kMessageId && MessageIdTaken(db, *fixed_id)) {
             throw Conflict("A message with MessageId " + *fixed_id + " already exists");
           }
@@ -233,7 +251,7 @@ nlohmann::json ApplySeed(storage::Database& db, const ServiceConfig& defaults, c
         // No events: nobody is connected to a seed, and the outbox is dropped.
         Outbox outbox(false);
         RequestContext ctx{op, config, db, request_id, now_ms, hash, outbox};
-        out.push_back(Created(section.op, handler(ctx, input)));
+        out.push_back(Created(section.op, input, handler(ctx, input)));
       } catch (const ApiError& e) {
         throw BadRequest(Where(section.key, i) + ": " + std::string(Describe(e.type()).shape) + ": " + e.what());
       }

@@ -64,7 +64,7 @@ json CreateChannelFlow(RequestContext& ctx, const json& in) {
   if (auto replay = ReplayIdempotent(ctx, scope, token, ctx.input_hash)) return *replay;
 
   storage::ChannelFlowRecord f;
-  f.arn = ChildArn(app_arn, "channel-flow", NewUuid());
+  f.arn = ChildArn(app_arn, "channel-flow", OptStr(in, kSeedFixedIdMember).value_or(NewUuid()));  // fixed only by a seed
   f.app_instance_arn = app_arn;
   f.name = Str(in, "Name");
   f.processors = SortedProcessors(in).dump();

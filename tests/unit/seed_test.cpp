@@ -158,6 +158,40 @@ TEST_F(SeedTest, ValidSeedCreatesEverythingWithItsFixedIds) {
   EXPECT_EQ(r.body, (json{{"skipped", true}}));
 }
 
+TEST_F(SeedTest, ChannelFlowsAndTheirAssociationsAreSeeded) {
+  const std::string flow = kApp + "/channel-flow/00000000-0000-4000-8000-0000000000f1";
+  json seed = ValidSeed();
+  seed.erase("ChannelMessages");  // a message in a channel with a flow would wait for its processor
+  seed["ChannelFlows"] = json::array({{{"AppInstanceArn", kApp}, {"Name", "moderation"},
+                                       {"ChannelFlowId", "00000000-0000-4000-8000-0000000000f1"},
+                                       {"Processors", json::array({{{"Name", "p1"},
+                                                                    {"Configuration",
+                                                                     {{"Lambda",
+                                                                       {{"ResourceArn",
+                                                                         "arn:aws:lambda:us-east-1:123456789012:function:p1"},
+                                                                        {"InvocationType", "ASYNC"}}}}},
+                                                                    {"ExecutionOrder", 1},
+                                                                    {"FallbackAction", "ABORT"}}})}}});
+  seed["ChannelFlowAssociations"] =
+      json::array({{{"ChannelArn", kChannel}, {"ChannelFlowArn", flow}, {"ChimeBearer", kAlice}}});
+  auto r = Seed(seed.dump());
+  ASSERT_EQ(r.status, 200) << r.raw_body;
+  EXPECT_EQ(r.body["ChannelFlows"], json::array({flow}));
+  EXPECT_EQ(r.body["ChannelFlowAssociations"][0], (json{{"ChannelArn", kChannel}, {"ChannelFlowArn", flow}}));
+  auto ch = Call("GET", "/channels/" + Enc(kChannel), nullptr, kAlice);
+  ASSERT_EQ(ch.status, 200) << ch.raw_body;
+  EXPECT_EQ(ch.body["Channel"]["ChannelFlowArn"], flow);
+  // A fixed ChannelFlowId is the seed's own: the same id again conflicts.
+  seed.erase("AppInstances");
+  for (const char* k : {"AppInstanceUsers", "AppInstanceAdmins", "Channels", "ChannelMemberships",
+                        "ChannelModerators", "ChannelFlowAssociations"})
+    seed.erase(k);
+  r = Seed(seed.dump());
+  EXPECT_EQ(r.status, 400) << r.raw_body;
+  EXPECT_NE(r.raw_body.find("ChannelFlowId 00000000-0000-4000-8000-0000000000f1 already exists"), std::string::npos)
+      << r.raw_body;
+}
+
 TEST_F(SeedTest, AFailingEntryLeavesNothingBehind) {
   json seed = ValidSeed();
   seed["ChannelMessages"][1]["ChimeBearer"] = kApp + "/user/nobody";
