@@ -18,6 +18,7 @@
 #include "api/protocol/query_string.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
+#include "storage/principal_repo.hpp"
 #include "storage/purge.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -103,6 +104,40 @@ ControlRequest Reset(const ControlCall& call) {
       }
       ReloadDataCaches(db, streaming);
       return nlohmann::json{{"reset", true}, {"appInstanceArn", arn}};
+    };
+    return c;
+  }
+  if (auto it = query.find("accountId"); it != query.end()) {
+    // One tenant (account and region: parallel suites that each use their own
+    // account); other tenants' data, the fault rules and the journal stay.
+    const std::string account = it->second;
+    const auto region_param = query.find("region");
+    const std::string region = region_param != query.end() ? region_param->second : call.config.region;
+    const bool account_ok = account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos;
+    const bool region_ok = !region.empty() && region.size() <= 32 &&
+                           region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+    if (!account_ok || !region_ok) {
+      return Refused("Reset", ErrorType::kBadRequest,
+                     "accountId must be 12 digits and region a region name (e.g. us-east-1)", call.request_id);
+    }
+    c.departures = std::make_shared<Departures>();
+    c.write = [prefix = "arn:aws:chime:" + region + ":" + account + ":app-instance/", account, region,
+               gone = c.departures, streaming](storage::Database& db) {
+      int64_t after = 0;
+      for (;;) {
+        const auto page = storage::ListAppInstances(db, prefix, after, 100);
+        for (const auto& app : page) {
+          storage::PurgeAppInstance(db, app.arn);
+          gone->app_instances.push_back(app.arn);
+        }
+        if (page.size() < 100) break;
+        after = page.back().id;
+      }
+      ReloadDataCaches(db, streaming);
+      return nlohmann::json{{"reset", true},
+                            {"accountId", account},
+                            {"region", region},
+                            {"appInstances", gone->app_instances.size()}};
     };
     return c;
   }

@@ -94,6 +94,26 @@ class IsolationTests(ChimeTestCase):
         self.assertNotEqual(a, b)
         self.assertIn(":666666666666:", b)
 
+    def test_reset_of_one_tenant_leaves_the_others(self):
+        # Parallel suites, each in its own account: one suite's reset empties only its own tenant.
+        mine = self.clients("880000000001", "us-east-1")
+        other_region = self.clients("880000000001", "eu-west-1")
+        other_account = self.clients("880000000002", "us-east-1")
+        for identity, messaging in (mine, mine, other_region, other_account):
+            self.cast(identity, messaging)
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?accountId=880000000001&region=us-east-1")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["appInstances"], 2)
+        self.assertEqual(mine[0].list_app_instances()["AppInstances"], [])
+        self.assertEqual(len(other_region[0].list_app_instances()["AppInstances"]), 1)
+        self.assertEqual(len(other_account[0].list_app_instances()["AppInstances"]), 1)
+        # Without region: the emulator's --region; a malformed account is refused.
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?accountId=880000000002")
+        self.assertEqual((status, json.loads(body)["region"]), (200, "us-west-2"), body)
+        self.assertEqual(len(other_account[0].list_app_instances()["AppInstances"]), 1)
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?accountId=12345")
+        self.assertEqual(status, 400, body)
+
     def test_a_seed_can_name_its_account_and_region(self):
         app = "arn:aws:chime:eu-west-1:777777777777:app-instance/00000000-0000-4000-8000-0000000000aa"
         seed = {"AccountId": "777777777777", "Region": "eu-west-1",

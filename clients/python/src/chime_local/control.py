@@ -116,12 +116,19 @@ class Control:
         """Which operations of each service are built (`implemented` / `notImplemented`)."""
         return self._call("GET", "operations")
 
-    def reset(self, app_instance_arn: str | None = None, seed: bool = True) -> dict:
+    def reset(self, app_instance_arn: str | None = None, seed: bool = True, account_id: str | None = None,
+              region: str | None = None) -> dict:
         """Deletes every resource, fault rule, journal entry and throttling counter (and re-applies
         `--seed-file` unless seed=False); with app_instance_arn, only that app instance and
-        everything under it (faults, journal and the rest stay)."""
+        everything under it; with account_id (and region, else the emulator's --region), only
+        that tenant's app instances (faults, journal and the rest stay)."""
         if app_instance_arn is not None:
             return self._call("POST", "reset", query={"appInstanceArn": app_instance_arn})
+        if account_id is not None:
+            query = {"accountId": account_id}
+            if region is not None:
+                query["region"] = region
+            return self._call("POST", "reset", query=query)
         return self._call("POST", "reset", query=None if seed else {"seed": False})
 
     def seed(self, doc: "dict | str | bytes", if_empty: bool = False) -> dict:

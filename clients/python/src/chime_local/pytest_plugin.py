@@ -68,15 +68,8 @@ class Chime:
             self.control.clock.reset()
             self.control.reset()
             return
-        arns, kwargs = [], {"MaxResults": 50}
-        while True:  # every page first: resetting while paging would shift the pages
-            page = self.identity.list_app_instances(**kwargs)
-            arns += [app["AppInstanceArn"] for app in page["AppInstances"]]
-            if not page.get("NextToken"):
-                break
-            kwargs["NextToken"] = page["NextToken"]
-        for arn in arns:
-            self.control.reset(app_instance_arn=arn)
+        # Only this worker's tenant: the other workers' data stays.
+        self.control.reset(account_id=self.account, region=self.region)
 
 
 def _tenant_account(emulator: Emulator) -> str | None:
