@@ -685,15 +685,17 @@ asio::awaitable<void> HttpServer::Impl::ServeTls(std::shared_ptr<Connection> con
     co_return;
   }
   SslStream tls(stream, *context);
+  // The peer's address before the handshake: a client that refuses the
+  // certificate closes at once, after which the socket no longer knows it.
+  beast::error_code peer_ec;
+  const auto peer = stream.socket().remote_endpoint(peer_ec);
+  const std::string address = peer_ec ? std::string("?") : peer.address().to_string();
   stream.expires_at(conn->first_head_deadline);  // what detection left of it
   auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
   if (ec) {
     // A client that does not trust the certificate fails in silence on its side: say it once.
     const bool untrusted = ec.category() == asio::error::get_ssl_category() &&
                            IsUntrustedCertificateReason(ERR_GET_REASON(static_cast<unsigned long>(ec.value())));
-    beast::error_code peer_ec;
-    const auto peer = stream.socket().remote_endpoint(peer_ec);
-    const std::string address = peer_ec ? std::string("?") : peer.address().to_string();
     if (untrusted && untrusted_ca_warnings.FirstFor(address)) {
       Log(LogLevel::kWarn, UntrustedCaWarnings::Message(address, ec.message(), messaging->ca_file()));
     } else {
