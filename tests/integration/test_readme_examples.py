@@ -192,6 +192,14 @@ class ReadmeExamplesTest(unittest.TestCase):
                       f"{block.where}: the example should point at {README_ENDPOINT}")
         return block.text.replace(README_ENDPOINT, endpoint)
 
+    def node_with_modules(self) -> str:
+        """node, with tests/js/node_modules installed (what the JS examples import)."""
+        node = shutil.which("node")
+        self.assertTrue(node, "node is not installed (scripts/setup.sh)")
+        self.assertTrue(os.path.isdir(JS_NODE_MODULES),
+                        f"{JS_NODE_MODULES} is missing: run scripts/setup.sh (npm ci)")
+        return node
+
     def write(self, name: str, text: str, directory: str | None = None) -> str:
         path = os.path.join(directory or self.tmp, name)
         with open(path, "w", encoding="utf-8") as f:
@@ -289,10 +297,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     def test_js_sdk_example(self):
         block = self.example("js-sdk")
         self.assertEqual(block.lang, "js")
-        node = shutil.which("node")
-        self.assertTrue(node, "node is not installed (scripts/setup.sh)")
-        self.assertTrue(os.path.isdir(JS_NODE_MODULES),
-                        f"{JS_NODE_MODULES} is missing: run scripts/setup.sh (npm ci)")
+        node = self.node_with_modules()
         emu = self.fresh_emulator()
         # demo.mjs in a directory whose node_modules are tests/js's (the two packages the
         # README tells the reader to npm install, pinned by tests/js/package-lock.json).
@@ -412,10 +417,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     def test_node_control_example(self):
         block = self.example("node-control")
         self.assertEqual(block.lang, "js")
-        node = shutil.which("node")
-        self.assertTrue(node, "node is not installed (scripts/setup.sh)")
-        self.assertTrue(os.path.isdir(JS_NODE_MODULES),
-                        f"{JS_NODE_MODULES} is missing: run scripts/setup.sh (npm ci)")
+        node = self.node_with_modules()
         modules = os.path.join(self.tmp, "node_modules")
         os.makedirs(modules)
         os.symlink(os.path.join(JS_NODE_MODULES, "@aws-sdk"), os.path.join(modules, "@aws-sdk"))

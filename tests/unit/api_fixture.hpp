@@ -40,6 +40,27 @@ struct Reply {
   std::string raw_body;
 };
 
+// One request through `dispatcher` (synchronously), as an SDK would send it.
+inline Reply CallDispatcher(api::Dispatcher& dispatcher, const std::string& method, const std::string& target,
+                            const json& body = nullptr, const std::string& bearer = "") {
+  api::HttpRequest req;
+  req.method = method;
+  req.target = target;
+  if (!bearer.empty()) req.headers.emplace_back("x-amz-chime-bearer", bearer);
+  if (!body.is_null()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body.dump();
+  }
+  api::HttpResponse res = dispatcher.Handle(req);
+  Reply r;
+  r.status = res.status;
+  r.raw_body = res.body;
+  if (!res.body.empty()) r.body = json::parse(res.body, nullptr, false);
+  for (const auto& [k, v] : res.headers)
+    if (k == "x-amzn-ErrorType") r.error = v;
+  return r;
+}
+
 class ApiFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,22 +70,7 @@ class ApiFixture : public ::testing::Test {
 
   Reply Call(const std::string& method, const std::string& target, const json& body = nullptr,
              const std::string& bearer = "") {
-    api::HttpRequest req;
-    req.method = method;
-    req.target = target;
-    if (!bearer.empty()) req.headers.emplace_back("x-amz-chime-bearer", bearer);
-    if (!body.is_null()) {
-      req.headers.emplace_back("Content-Type", "application/json");
-      req.body = body.dump();
-    }
-    api::HttpResponse res = dispatcher_->Handle(req);
-    Reply r;
-    r.status = res.status;
-    r.raw_body = res.body;
-    if (!res.body.empty()) r.body = json::parse(res.body, nullptr, false);
-    for (const auto& [k, v] : res.headers)
-      if (k == "x-amzn-ErrorType") r.error = v;
-    return r;
+    return CallDispatcher(*dispatcher_, method, target, body, bearer);
   }
 
   // Seeding helpers (each asserts success).

@@ -29,21 +29,7 @@ struct Emulator {
   int tokens = 0;
 
   Reply Call(const std::string& method, const std::string& target, const json& body = nullptr) {
-    api::HttpRequest req;
-    req.method = method;
-    req.target = target;
-    if (!body.is_null()) {
-      req.headers.emplace_back("Content-Type", "application/json");
-      req.body = body.dump();
-    }
-    api::HttpResponse res = dispatcher.Handle(req);
-    Reply r;
-    r.status = res.status;
-    r.raw_body = res.body;
-    if (!res.body.empty()) r.body = json::parse(res.body, nullptr, false);
-    for (const auto& [k, v] : res.headers)
-      if (k == "x-amzn-ErrorType") r.error = v;
-    return r;
+    return CallDispatcher(dispatcher, method, target, body);
   }
   Reply CreateAppInstance() {
     return Call("POST", "/app-instances", {{"Name", "app"}, {"ClientRequestToken", "t" + std::to_string(++tokens)}});
