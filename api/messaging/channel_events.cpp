@@ -11,6 +11,15 @@ std::vector<std::string> Members(RequestContext& ctx, const std::string& channel
   return storage::ListChannelMemberArns(ctx.db, channel_arn, sub_channel_id);
 }
 
+std::vector<std::string> MessageRecipients(storage::Database& db, const storage::MessageRecord& m) {
+  if (m.target_arn) {
+    std::vector<std::string> r{m.sender_arn};
+    if (*m.target_arn != m.sender_arn) r.push_back(*m.target_arn);
+    return r;
+  }
+  return storage::ListChannelMemberArns(db, m.channel_arn, m.sub_channel_id);
+}
+
 void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,
           json payload, std::vector<std::string> recipients, const std::string& message_type) {
   if (!ctx.outbox.events_wanted() || recipients.empty()) return;

@@ -9,12 +9,18 @@
 #include <vector>
 
 #include "api/handler.hpp"
+#include "storage/message_repo.hpp"
 
 namespace chime::api::channel_events {
 
 // The channel's members (of `sub_channel_id` only, when non-empty).
 std::vector<std::string> Members(RequestContext& ctx, const std::string& channel_arn,
                                  const std::string& sub_channel_id);
+
+// Who receives a message's events: the sender and the target of a targeted
+// message, else the members (of its sub-channel). The one rule for the send,
+// update, redact and delete events and for a channel flow's outcome.
+std::vector<std::string> MessageRecipients(storage::Database& db, const storage::MessageRecord& m);
 
 // Emits a SYSTEM event (or `message_type` for message events) to `recipients`.
 void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,

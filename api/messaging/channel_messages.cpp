@@ -132,15 +132,8 @@ json StatusOf(const storage::MessageRecord& m) {
   return s;
 }
 
-// Who gets a message's events: sender and target of a targeted message, else
-// the members (of its sub-channel).
 std::vector<std::string> MessageRecipients(RequestContext& ctx, const storage::MessageRecord& m) {
-  if (m.target_arn) {
-    std::vector<std::string> r{m.sender_arn};
-    if (*m.target_arn != m.sender_arn) r.push_back(*m.target_arn);
-    return r;
-  }
-  return channel_events::Members(ctx, m.channel_arn, m.sub_channel_id);
+  return channel_events::MessageRecipients(ctx.db, m);
 }
 
 json MessageEventJson(const storage::MessageRecord& m);
@@ -250,12 +243,7 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
     e.channel_arn = channel_arn;
     e.sub_channel_id = sub;
     e.payload = MessageEventJson(m);
-    if (target) {
-      e.recipients = {caller.arn()};
-      if (*target != caller.arn()) e.recipients.push_back(*target);
-    } else {
-      e.recipients = storage::ListChannelMemberArns(ctx.db, channel_arn, sub);
-    }
+    e.recipients = channel_events::MessageRecipients(ctx.db, m);
     ctx.outbox.Emit(std::move(e));
   }
   const std::string& message_id = m.message_id;

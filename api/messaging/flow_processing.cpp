@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "api/common/ids.hpp"
+#include "api/messaging/channel_events.hpp"
 #include "api/messaging/message_json.hpp"
 #include "api/messaging/processor_invoker.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -101,14 +102,7 @@ void EmitMessageEvent(FlowEnv& env, const std::string& type, const storage::Mess
   e.payload["ChannelArn"] = m.channel_arn;
   e.payload["Persistence"] = m.persistence;
   if (!m.sub_channel_id.empty()) e.payload["SubChannelId"] = m.sub_channel_id;
-  if (sender_only) {
-    e.recipients = {m.sender_arn};
-  } else if (m.target_arn) {
-    e.recipients = {m.sender_arn};
-    if (*m.target_arn != m.sender_arn) e.recipients.push_back(*m.target_arn);
-  } else {
-    e.recipients = storage::ListChannelMemberArns(env.db, m.channel_arn, m.sub_channel_id);
-  }
+  e.recipients = sender_only ? std::vector<std::string>{m.sender_arn} : channel_events::MessageRecipients(env.db, m);
   env.outbox.Emit(std::move(e));
 }
 
