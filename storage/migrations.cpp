@@ -2,9 +2,10 @@
 
 #include <string>
 
-#include "storage/database.hpp"
 #include "storage/client_token_keys.hpp"
+#include "storage/database.hpp"
 #include "storage/error.hpp"
+#include "storage/transaction.hpp"
 
 namespace chime::storage {
 namespace {
@@ -261,9 +262,12 @@ int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].versi
 void ApplyMigrations(Database& db) { ApplyMigrations(db, LatestSchemaVersion()); }
 
 void ApplyMigrations(Database& db, int last) {
-  std::lock_guard lock(db.mutex());
-  RegisterTokenKeyFunctions(db.handle());
-  int current = UserVersion(db);
+  int current = 0;
+  {
+    std::lock_guard lock(db.mutex());
+    RegisterTokenKeyFunctions(db.handle());
+    current = UserVersion(db);
+  }
   if (current > LatestSchemaVersion()) {
     throw Error(0, "database schema version " + std::to_string(current) +
                        " is newer than this chime-local understands (" +
@@ -271,15 +275,10 @@ void ApplyMigrations(Database& db, int last) {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= current || m.version > last) continue;
-    db.Exec("BEGIN IMMEDIATE");
-    try {
-      db.Exec(m.sql);
-      db.Exec("PRAGMA user_version = " + std::to_string(m.version));
-      db.Exec("COMMIT");
-    } catch (...) {
-      db.Exec("ROLLBACK");
-      throw;
-    }
+    Transaction tx(db, Transaction::Mode::kWrite);
+    db.Exec(m.sql);
+    db.Exec("PRAGMA user_version = " + std::to_string(m.version));
+    tx.Commit();
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "storage/database.hpp"
 #include "storage/error.hpp"
+#include "storage/transaction.hpp"
 
 namespace chime::storage {
 
@@ -178,17 +179,9 @@ void Writer::RunWrites(std::vector<Item*>& writes) {
 void Writer::RunRead(Item& item) {
   std::exception_ptr error;
   try {
-    Step(db_, "BEGIN");
-    try {
-      item.work.run(db_);
-    } catch (...) {
-      try {
-        Step(db_, "ROLLBACK");
-      } catch (...) {
-      }
-      throw;
-    }
-    Step(db_, "COMMIT");
+    Transaction tx(db_, Transaction::Mode::kRead);
+    item.work.run(db_);
+    tx.Commit();
   } catch (...) {
     error = std::current_exception();
   }
