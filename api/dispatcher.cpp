@@ -9,7 +9,7 @@
 #include "api/auth/sigv4_verifier.hpp"
 #include "api/auth/tenant.hpp"
 #include "api/common/expiry.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/control/fixture.hpp"
 #include "api/control/landing_page.hpp"

@@ -13,7 +13,7 @@
 #include <optional>
 #include <string_view>
 
-#include "api/common/storage_health.hpp"
+#include "api/control/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
 #include "api/control/test_clock.hpp"

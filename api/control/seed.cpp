@@ -5,7 +5,7 @@
 
 #include "api/auth/tenant.hpp"
 #include "api/common/arn.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/protocol/json_body.hpp"
 #include "api/protocol/validator.hpp"

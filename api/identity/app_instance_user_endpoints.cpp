@@ -19,10 +19,10 @@
 #include <regex>
 
 #include "api/auth/authorizer.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/pagination.hpp"
-#include "api/common/resources.hpp"
+#include "api/handler_support/pagination.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/endpoint_repo.hpp"

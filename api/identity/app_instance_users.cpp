@@ -5,7 +5,7 @@
 // caller's), bot ARNs <app instance arn>/bot/<uuid>. An ARN of the other kind
 // is treated as an unknown resource (ResourceMissing), e.g. a user ARN given
 // to DescribeAppInstanceBot. Creates are idempotent on ClientRequestToken
-// (scopes in api/common/idempotency.hpp). Deleting a user or bot removes its
+// (scopes in api/handler_support/idempotency.hpp). Deleting a user or bot removes its
 // channel memberships, moderator and admin rows (FK cascade), its channel bans
 // and its tags, so a user re-created with the same id starts unbanned.
 // Admins are a role, not a resource: CreateAppInstanceAdmin promotes a user
@@ -14,10 +14,10 @@
 // deletes expired users (the model allows deletion to lag).
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/pagination.hpp"
-#include "api/common/resources.hpp"
+#include "api/handler_support/pagination.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"

@@ -3,10 +3,10 @@
 // everything inside (users, bots, channels, memberships, messages, tags).
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/pagination.hpp"
-#include "api/common/resources.hpp"
+#include "api/handler_support/pagination.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/purge.hpp"

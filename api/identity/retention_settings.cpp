@@ -5,14 +5,14 @@
 //   the last Put, returned as InitiateDeletionTimestamp by both operations).
 // - Enforced, not just echoed: Put deletes the messages already older than
 //   RetentionDays, and every message read (api/messaging/channel_messages.cpp
-//   via api/common/retention.hpp) hides messages that aged past it since.
+//   via api/handler_support/retention.hpp) hides messages that aged past it since.
 // - A Put without ChannelRetentionSettings.RetentionDays clears the setting
 //   (messages are kept forever again); Get then returns empty settings.
 // - Unknown app instance: ResourceMissing (ForbiddenException: NotFound is
 //   not modeled for these operations).
 #include "api/auth/authorizer.hpp"
-#include "api/common/resources.hpp"
-#include "api/common/retention.hpp"
+#include "api/handler_support/resources.hpp"
+#include "api/handler_support/retention.hpp"
 #include "api/handler.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/retention_repo.hpp"

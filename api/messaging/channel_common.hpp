@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/auth/authorizer.hpp"
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 #include "api/handler.hpp"
 #include "storage/message_repo.hpp"
 #include "storage/records.hpp"

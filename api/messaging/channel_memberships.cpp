@@ -11,7 +11,7 @@
 // Errors entry with ErrorCode Conflict. A banned member -> ForbiddenException. The member must be a user or bot of the
 // channel's app instance (otherwise NotFoundException, which the model lists).
 #include "api/auth/authorizer.hpp"
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "api/messaging/channel_events.hpp"

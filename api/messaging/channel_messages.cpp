@@ -13,16 +13,16 @@
 // - Elastic channels: every message operation names the SubChannelId; members
 //   act only in their own sub-channel. Non-elastic channels refuse it.
 // - ClientRequestToken: scope "SendChannelMessage|<channel arn>|<bearer arn>".
-// - AppInstance retention (api/common/retention.hpp): a message older than
+// - AppInstance retention (api/handler_support/retention.hpp): a message older than
 //   RetentionDays does not exist for any read or per-message operation.
 #include <algorithm>
 #include <cmath>
 
 #include "api/auth/authorizer.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/pagination.hpp"
-#include "api/common/retention.hpp"
+#include "api/handler_support/pagination.hpp"
+#include "api/handler_support/retention.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "api/messaging/channel_events.hpp"

@@ -10,7 +10,7 @@
 // A ban removes the member's membership; admins and moderators cannot be
 // banned (ForbiddenException).
 #include "api/auth/authorizer.hpp"
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "api/messaging/channel_events.hpp"

@@ -14,7 +14,7 @@
 #include <set>
 
 #include "api/auth/authorizer.hpp"
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
 #include "storage/channel_repo.hpp"

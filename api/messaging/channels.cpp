@@ -11,10 +11,10 @@
 
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
-#include "api/common/pagination.hpp"
-#include "api/common/resources.hpp"
+#include "api/handler_support/pagination.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/messaging_session.hpp"
 #include "api/messaging/channel_common.hpp"

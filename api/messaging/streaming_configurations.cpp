@@ -7,7 +7,7 @@
 // NotFoundException, as the model lists it.
 #include <set>
 
-#include "api/common/resources.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/handler.hpp"
 #include "storage/channel_flow_repo.hpp"

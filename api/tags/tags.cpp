@@ -4,7 +4,7 @@
 // flows alike.
 #include "api/auth/authorizer.hpp"
 #include "api/common/arn.hpp"
-#include "api/common/resources.hpp"
+#include "api/handler_support/resources.hpp"
 #include "api/handler.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/channel_repo.hpp"

@@ -1,4 +1,4 @@
-// Fuzzes the NextToken decoder (api/common/pagination.*): any string is either
+// Fuzzes the NextToken decoder (api/handler_support/pagination.*): any string is either
 // a BadRequestException or the cursor it was encoded from, and every cursor
 // survives an encode/decode round trip for its own scope only.
 //
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 #include "api/protocol/api_error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/dispatcher.hpp"
 #include "storage/client_token_keys.hpp"
 #include "storage/database.hpp"

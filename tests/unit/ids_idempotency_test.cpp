@@ -8,7 +8,7 @@
 #include <set>
 
 #include "api/common/canonical_json.hpp"
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
 
 namespace chime::api {

@@ -1,6 +1,6 @@
 // NextToken: keyset cursor round trip; a token of another listing or a
 // tampered token is refused with BadRequestException.
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Issue 9 defect 4: /_chime-local/health tells the truth about storage.
-#include "api/common/storage_health.hpp"
+#include "api/control/storage_health.hpp"
 #include "api/control/fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "api/common/pagination.hpp"
+#include "api/handler_support/pagination.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "api/common/idempotency.hpp"
+#include "api/handler_support/idempotency.hpp"
 
 #include "api/common/canonical_json.hpp"
 #include "api/common/ids.hpp"
