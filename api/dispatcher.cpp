@@ -246,7 +246,7 @@ struct Dispatcher::Impl {
     if (!state->handler) {
       return done(Final(EncodeError(ErrorType::kNotImplemented,
                                     "chime-local does not implement " + std::string(op.name) +
-                                        " yet (see the Operations table in the README)",
+                                        " yet (see the Operations table in docs/aws-parity.md)",
                                     request_id),
                         std::string(op.name), request_id));
     }

@@ -2,7 +2,7 @@
 # Installs what is missing, builds everything (-j2) and runs every test under ctest:
 # GoogleTest unit tests (unit.*), Python boto3/AWS CLI integration tests (integration.*),
 # AWS SDK for JavaScript v3 tests (js.*), the code-generator check (codegen.regenerate), and the
-# checks of README "Reliability and CI": the unit and integration tests again on an
+# checks of docs/reliability.md "Reliability and CI": the unit and integration tests again on an
 # ASan/UBSan build (sanitize.*), bounded libFuzzer runs (fuzz.*) and the container image built
 # and driven with podman (container.image).
 #

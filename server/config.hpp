@@ -68,14 +68,14 @@ struct ServerConfig {
   // Comma-separated origins (e.g. http://localhost:3000, or "*") whose web
   // pages may call /_chime-local/ endpoints.
   std::string control_origins;
-  // Fault rules to load at start (a JSON list; README "Test-fixture endpoints").
+  // Fault rules to load at start (a JSON list; docs/testing.md "Test-fixture endpoints").
   std::string faults_file;
   // Seed to apply at start when the store is empty, and to restore on reset
-  // (README "Seed files").
+  // (docs/testing.md "Seed files").
   std::string seed_file;
   // Requests kept by the journal (/_chime-local/requests).
   uint32_t journal_size = 1000;
-  // Messaging session (README "Real-time messaging"); public_host above also
+  // Messaging session (docs/browser-and-tls.md "Real-time messaging"); public_host above also
   // names the WebSocket endpoint (empty = the request's Host header).
   std::string tls_cert;             // empty = generated local CA + certificate
   std::string tls_key;

@@ -251,7 +251,7 @@ struct MessagingTransport::Impl {
   Options options;
   // Made at the first TLS connection, not at start: OpenSSL's TLS side
   // (library state, context, certificate) is then not in the memory of an
-  // emulator that only ever serves plain HTTP (README "Performance").
+  // emulator that only ever serves plain HTTP (docs/performance.md "Performance").
   std::once_flag ssl_once;
   std::unique_ptr<asio::ssl::context> ssl;
   std::string ssl_error;

@@ -14,7 +14,7 @@
 //      no request waits on an fsync. The next batch then restarts the WAL.
 // Durability: a commit is in the WAL (the OS) before COMMIT returns, which is
 // what kill -9 needs; checkpoints only copy committed pages. (Power loss is not
-// covered by the catch-up step: see README "Durability".) Not used for
+// covered by the catch-up step: see docs/reliability.md "Durability".) Not used for
 // :memory: (no WAL).
 #pragma once
 

@@ -46,7 +46,7 @@ std::unique_ptr<Database> Database::Open(const std::string& path, const Options&
   // Debian builds SQLite with SECURE_DELETE on: every freed page is zeroed
   // and written to the WAL. An emulator's deleted data needs no shredding,
   // and without it the reset's DROP TABLEs write ~200 KB instead of the whole
-  // database (README "Performance").
+  // database (docs/performance.md "Performance").
   db->Exec("PRAGMA secure_delete=OFF");
   db->Exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
   if (reader) {

@@ -48,7 +48,7 @@ std::string FirstProblem(Database& db, const char* pragma) {
   return st.Step() ? st.Text(0) : std::string("ok");
 }
 
-// The work and memory one untrusted file may cost (README "Snapshots of
+// The work and memory one untrusted file may cost (docs/testing.md "Snapshots of
 // hostile files"): a SQLite instruction budget through the progress handler
 // (100 M plus 1,000 per byte of the file), a cap on the growth of SQLite's
 // memory while it runs (twice the file plus 256 MiB), a cap on the in-memory

@@ -1,5 +1,5 @@
 // Snapshots of the whole store: GET/PUT /_chime-local/snapshot and
-// --snapshot FILE (README "Test-fixture endpoints").
+// --snapshot FILE (docs/testing.md "Test-fixture endpoints").
 //
 //   SerializeStore: the bytes of a SQLite database file holding everything
 //     `source` sees. Run it inside a read transaction (a reader's WAL

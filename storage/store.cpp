@@ -35,7 +35,7 @@ std::unique_ptr<Store> Store::Open(const std::string& path, const Options& optio
   if (!wdb.in_memory()) {
     // Commits are not fsynced in WAL mode anyway (synchronous=NORMAL); OFF
     // also keeps the writer's rare WAL catch-up checkpoint free of fsyncs, so
-    // no request waits on the disk (README "Durability").
+    // no request waits on the disk (docs/reliability.md "Durability").
     wdb.Exec("PRAGMA synchronous=OFF");
     wdb.Exec("PRAGMA wal_autocheckpoint=0");
     store->checkpointer_ = std::make_unique<Checkpointer>(path, options.wal_soft_pages);

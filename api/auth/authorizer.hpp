@@ -27,7 +27,7 @@ struct Caller {
 Caller AuthenticateBearer(RequestContext& ctx, const std::string& bearer_arn);
 
 // The error for a resource that does not exist: NotFoundException where the
-// operation's model lists it, otherwise ForbiddenException (README,
+// operation's model lists it, otherwise ForbiddenException (docs/aws-parity.md,
 // "Behaviour choices").
 ApiError ResourceMissing(const RequestContext& ctx, std::string message);
 

@@ -21,7 +21,7 @@ namespace chime::api {
 
 namespace {
 
-// The messages below are the real service's words (README "Strict SigV4"
+// The messages below are the real service's words (docs/testing.md "Strict SigV4"
 // says which were seen in AWS answers and which are inferred).
 constexpr std::string_view kIncomplete = "IncompleteSignatureException";
 constexpr std::string_view kInvalid = "InvalidSignatureException";

@@ -34,7 +34,7 @@ void Check(const model::OperationDef& op, std::string_view member, const nlohman
   if (!owner || *owner == tenant) return;
   const std::string where = " belongs to account " + owner->account_id + " in " + owner->region +
                             ", and this request acts in account " + tenant.account_id + " in " + tenant.region +
-                            " (chime-local keeps accounts and regions apart: README, Isolation)";
+                            " (chime-local keeps accounts and regions apart: docs/testing.md, Isolation)";
   if (member == "ChimeBearer") {
     throw UnauthorizedClient("An invalid app instance user ARN was supplied for the x-amz-chime-bearer HTTP header: " +
                              value.get<std::string>() + where);

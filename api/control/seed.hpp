@@ -19,7 +19,7 @@
 // Missing ClientRequestTokens are generated. Seeding publishes no messaging
 // session events and runs no after-commit jobs. Two optional top-level keys,
 // "AccountId" and "Region", seed another account or region than the
-// emulator's default (README "Isolation by account and region"); every ARN
+// emulator's default (docs/testing.md "Isolation by account and region"); every ARN
 // in the seed must then belong to that account and region.
 #pragma once
 

@@ -4,7 +4,7 @@
 // a burst of one second's worth of requests (AWS publishes no burst sizes);
 // a request is refused with ThrottledClientException (429) when any bucket it
 // draws from is empty. Rates per region follow the AWS General Reference,
-// "Amazon Chime SDK endpoints and quotas" (README, Throttling). A test can set
+// "Amazon Chime SDK endpoints and quotas" (docs/testing.md, Throttling). A test can set
 // any quota's rate for itself. Thread-safe.
 #pragma once
 

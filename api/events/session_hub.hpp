@@ -3,7 +3,7 @@
 // committed events to them. Beast-free: the transport (server/messaging_*)
 // registers a session, is woken when frames wait, and drains them.
 //
-// Rules (README "Real-time messaging"):
+// Rules (docs/browser-and-tls.md "Real-time messaging"):
 // - An event goes to every open session of each of its recipients (computed by
 //   the handler inside the change's transaction). A session that is not open
 //   at Publish time gets nothing: that is also the NON_PERSISTENT rule.

@@ -1,4 +1,4 @@
-// Real-time events of channel changes (README "Real-time messaging"), emitted
+// Real-time events of channel changes (docs/browser-and-tls.md "Real-time messaging"), emitted
 // into the request's outbox: they reach the SessionHub only if the change
 // commits. Recipients are read here, inside the change's transaction, so a
 // DeleteChannel or DeleteChannelMembership still reaches the members it

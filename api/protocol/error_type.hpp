@@ -18,7 +18,7 @@ enum class ErrorType : uint8_t {
   kServiceUnavailable,
   kThrottledClient,
   kUnauthorizedClient,
-  kNotImplemented,  // not a modeled shape: 501, see README "Operations"
+  kNotImplemented,  // not a modeled shape: 501, see docs/aws-parity.md "Operations"
 };
 
 struct ErrorDef {

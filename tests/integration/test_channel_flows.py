@@ -314,7 +314,7 @@ class QueueProcessingTests(FlowFixtures, ChimeTestCase):
         inv = self.invocation_of(channel, mid)
         self.callback(channel, inv, DeleteResource=True)
         # Not stored: the answer for an unknown message (GetChannelMessageStatus models no
-        # NotFoundException, so it is ForbiddenException; README "Identity and authorization").
+        # NotFoundException, so it is ForbiddenException; docs/aws-parity.md "Identity and authorization").
         with self.assertClientError("ForbiddenException"):
             self.status(channel, mid, self.alice)
         with self.assertClientError("NotFoundException"):

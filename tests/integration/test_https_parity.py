@@ -214,7 +214,7 @@ class HttpsParityTests(ChimeTestCase):
 
 class UserCertificateTests(unittest.TestCase):
     """--tls-cert/--tls-key: loaded at start (a bad file stops it); the generated local CA's
-    certificate is loaded at the first TLS connection instead (README "Performance")."""
+    certificate is loaded at the first TLS connection instead (docs/performance.md "Performance")."""
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="chime-local-tls-")

@@ -29,7 +29,7 @@ from harness import ACCESS_KEY, REGION, SECRET_KEY, ChimeTestCase, quote_arn, un
 from raw_http import exchange, read_head, request_bytes
 
 SECOND_KEY = ("AKIDSECONDKEY", "second/secret+key")
-# A 12-digit access key acts in that account (README, Isolation by account and region).
+# A 12-digit access key acts in that account (docs/testing.md, "Isolation by account and region").
 OTHER_ACCOUNT = ("222222222222", "s2")
 
 MISMATCH = ("The request signature we calculated does not match the signature you provided. "
