@@ -5,7 +5,7 @@
 // Who may add (model doc of ChannelMode; docs/aws-parity.md "Channels and memberships"):
 //   admins and channel moderators: always, DEFAULT or HIDDEN;
 //   members: UNRESTRICTED channels only, DEFAULT only;
-//   non-members: never.
+//   non-members: only themselves, DEFAULT, to a PUBLIC channel.
 // Adding an existing member (any Type, the channel's creator included) is
 // ConflictException, as on the real service; in a batch that member gets an
 // Errors entry with ErrorCode Conflict. A banned member -> ForbiddenException. The member must be a user or bot of the
@@ -25,12 +25,26 @@ namespace {
 
 using channels::IdentityJson;
 
+// A user or bot adding only itself, as a DEFAULT member, to a PUBLIC channel
+// (developer guide, "Amazon Chime SDK messaging concepts": "Channels can be
+// public, which allows any user to add themselves as a member, or private,
+// which allows only channel moderators to add members"). RESTRICTED or not,
+// elastic included; a ban still refuses it (channels::AddMembership).
+bool JoinsPublicChannelItself(const Caller& caller, const ChannelAccess& a, const std::string& type,
+                              const std::vector<std::string>& members) {
+  return a.channel.privacy == "PUBLIC" && type == "DEFAULT" && members.size() == 1 &&
+         members.front() == caller.arn();
+}
+
 // The role check shared by single and batch creation.
-void RequireCanAddMembers(const Caller& caller, const ChannelAccess& a, const std::string& type) {
+void RequireCanAddMembers(const Caller& caller, const ChannelAccess& a, const std::string& type,
+                          const std::vector<std::string>& members) {
   if (a.can_moderate()) return;
+  if (!a.is_member() && JoinsPublicChannelItself(caller, a, type, members)) return;
   if (!a.is_member()) {
     throw Forbidden("Only members, moderators and AppInstanceAdmins can add members to channel " + a.channel.arn +
-                    "; " + caller.arn() + " is not a member.");
+                    "; " + caller.arn() + " is not a member" +
+                    (a.channel.privacy == "PUBLIC" ? " (it may add only itself, as a DEFAULT member)." : "."));
   }
   if (a.channel.mode == "RESTRICTED") {
     throw Forbidden("Channel " + a.channel.arn +
@@ -46,8 +60,8 @@ json CreateChannelMembership(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
   const std::string type = OptStr(in, "Type").value_or("DEFAULT");
-  RequireCanAddMembers(caller, a, type);
   const std::string member = Str(in, "MemberArn");
+  RequireCanAddMembers(caller, a, type, {member});
   channels::RequireAppInstancePrincipal(ctx, a.channel.app_instance_arn, member, "MemberArn");
   auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, OptStr(in, "SubChannelId"));
   if (ctx.outbox.events_wanted()) {
@@ -79,7 +93,9 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
   const std::string type = OptStr(in, "Type").value_or("DEFAULT");
-  RequireCanAddMembers(caller, a, type);
+  std::vector<std::string> member_arns;
+  for (const auto& v : in.value("MemberArns", json::array())) member_arns.push_back(v.get<std::string>());
+  RequireCanAddMembers(caller, a, type, member_arns);
   const auto sub = OptStr(in, "SubChannelId");
 
   json members = json::array();

@@ -208,11 +208,56 @@ class MembershipTests(ChannelTestBase):
                                                  ChimeBearer=self.admin)
         self.assertEqual(self.member_arns(arn, self.owner), {self.owner, self.alice, self.bob})
 
-    def test_non_member_cannot_add(self):
-        arn = self.make_channel(self.app, self.owner)
+    def test_non_member_cannot_add_others(self):
+        arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC")
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                     ChimeBearer=self.carol)
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.batch_create_channel_membership(ChannelArn=arn, MemberArns=[self.carol, self.bob],
+                                                           ChimeBearer=self.carol)
+        self.assertEqual(self.member_arns(arn, self.owner), {self.owner})
+
+    def test_anyone_joins_a_public_channel_itself(self):
+        # Developer guide, "Amazon Chime SDK messaging concepts": public channels let any user
+        # add themselves as a member; RESTRICTED only limits who adds others.
+        for mode in ("UNRESTRICTED", "RESTRICTED"):
+            with self.subTest(mode=mode):
+                arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC", Mode=mode)
+                self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
+                                                         ChimeBearer=self.carol)
+                self.messaging.batch_create_channel_membership(ChannelArn=arn, MemberArns=[self.bob],
+                                                               ChimeBearer=self.bob)
+                self.assertEqual(self.member_arns(arn, self.owner), {self.owner, self.carol, self.bob})
+                self.messaging.send_channel_message(ChannelArn=arn, Content="hi", Type="STANDARD",
+                                                    Persistence="PERSISTENT", ChimeBearer=self.carol)
+        arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC")
+        with self.assertClientError("ForbiddenException"):  # HIDDEN needs a moderator
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="HIDDEN",
+                                                     ChimeBearer=self.carol)
+
+    def test_nobody_joins_a_private_channel_itself(self):
+        arn = self.make_channel(self.app, self.owner, Privacy="PRIVATE")
         with self.assertClientError("ForbiddenException"):
             self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
                                                      ChimeBearer=self.carol)
+
+    def test_a_banned_user_cannot_join_a_public_channel(self):
+        arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC")
+        self.messaging.create_channel_ban(ChannelArn=arn, MemberArn=self.carol, ChimeBearer=self.owner)
+        with self.assertClientError("ForbiddenException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
+                                                     ChimeBearer=self.carol)
+
+    def test_joining_an_elastic_public_channel_itself_gets_a_sub_channel(self):
+        self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
+        arn = self.make_channel(self.app, self.owner, Privacy="PUBLIC", Mode="RESTRICTED",
+                                ElasticChannelConfiguration={"MaximumSubChannels": 2,
+                                                             "TargetMembershipsPerSubChannel": 2,
+                                                             "MinimumMembershipPercentage": 10})
+        resp = self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
+                                                        ChimeBearer=self.carol)
+        self.assertEqual(resp["SubChannelId"], "1")
 
     def test_describe_membership_of_non_member_is_not_found(self):
         arn = self.make_channel(self.app, self.owner)
