@@ -206,8 +206,10 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
   const json out = {{"ChannelArn", channel_arn}, {"CallbackId", callback_id}};
   if (inv->state == "DONE") return out;  // a retried callback: answered already
   if (inv->state == "FAILED") {
-    throw Conflict("The invocation of CallbackId " + callback_id +
-                   " has already failed (timed out or not delivered); its message is FAILED");
+    // After the processing window (AWS: 48 hours; here --channel-flow-timeout) a
+    // callback is ForbiddenException (developer guide, "Setting up a channel processor").
+    throw Forbidden("The processing window of CallbackId " + callback_id +
+                    " has closed (it timed out or could not be delivered); its message is FAILED");
   }
   storage::SetFlowInvocationState(env.db, callback_id, "DONE");
   auto m = storage::FindMessage(env.db, channel_arn, inv->message_id);

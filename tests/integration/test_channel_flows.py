@@ -418,7 +418,8 @@ class TimeoutTests(FlowFixtures, ChimeTestCase):
         with self.assertClientError("NotFoundException"):
             self.messaging.get_channel_message(ChannelArn=channel, MessageId=mid, ChimeBearer=self.owner)
         self.assertEqual(self.invocations(channel), [])
-        with self.assertClientError("ConflictException"):
+        # A callback after the processing window: ForbiddenException, as the guide says.
+        with self.assertClientError("ForbiddenException"):
             self.callback(channel, inv)
 
 
