@@ -65,6 +65,11 @@ json PutChannelMembershipPreferences(RequestContext& ctx, const json& in) {
   Caller caller = BearerOf(ctx, in);
   ChannelAccess a = LoadChannelAccess(ctx, caller, Str(in, "ChannelArn"));
   const std::string member = Str(in, "MemberArn");
+  if (a.channel.is_elastic()) {
+    // Elastic channels have no membership preferences (developer guide, "Creating
+    // elastic channels"), as they have no read markers or HIDDEN members.
+    throw BadRequest("Elastic channel " + a.channel.arn + " does not support channel membership preferences.");
+  }
   RequireOwnMembership(ctx, caller, a, member, "set");
 
   // Keep only modeled members (the validator already checked their types).

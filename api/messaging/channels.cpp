@@ -78,6 +78,19 @@ json CreateChannel(RequestContext& ctx, const json& in) {
 
   // Every named member and moderator must be a user or bot of this instance.
   const auto members = ArnList(in, "MemberArns");
+  if (c.is_elastic()) {
+    // Developer guide, "Creating elastic channels": no member ARNs in CreateChannel
+    // (moderator ARNs are fine), and no UNRESTRICTED elastic channel.
+    if (!members.empty()) {
+      throw BadRequest("An elastic channel cannot be created with MemberArns: add members with "
+                       "CreateChannelMembership (ModeratorArns are allowed).");
+    }
+    if (c.mode != "RESTRICTED") {
+      throw BadRequest("An elastic channel must be RESTRICTED: pass Mode RESTRICTED (" +
+                       std::string(OptStr(in, "Mode") ? "UNRESTRICTED was given" : "the default Mode is UNRESTRICTED") +
+                       ").");
+    }
+  }
   const auto moderators = ArnList(in, "ModeratorArns");
   for (const auto& m : members) RequireAppInstancePrincipal(ctx, app_arn, m, "MemberArns entry");
   for (const auto& m : moderators) RequireAppInstancePrincipal(ctx, app_arn, m, "ModeratorArns entry");

@@ -27,8 +27,10 @@ class ChannelPreferencesTests(ChimeTestCase):
 
     def test_read_marker_refused_on_elastic_channel(self):
         self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
-        ch = self.make_channel(self.app, self.owner, MemberArns=[self.alice], ElasticChannelConfiguration={
+        ch = self.make_channel(self.app, self.owner, Mode="RESTRICTED", ElasticChannelConfiguration={
             "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
+        self.messaging.create_channel_membership(ChannelArn=ch, MemberArn=self.alice, Type="DEFAULT",
+                                                 ChimeBearer=self.owner)
         with self.assertClientError("BadRequestException"):
             self.messaging.update_channel_read_marker(ChannelArn=ch, ChimeBearer=self.alice)
 

@@ -69,7 +69,7 @@ class ChannelTests(ChannelTestBase):
 
     def test_elastic_and_expiration_settings_echoed(self):
         arn = self.make_channel(
-            self.app, self.owner,
+            self.app, self.owner, Mode="RESTRICTED",
             ElasticChannelConfiguration={"MaximumSubChannels": 3, "TargetMembershipsPerSubChannel": 2,
                                          "MinimumMembershipPercentage": 10},
             ExpirationSettings={"ExpirationDays": 30, "ExpirationCriterion": "LAST_MESSAGE_TIMESTAMP"})
@@ -435,9 +435,29 @@ class CreatorTests(ChannelTestBase):
         mods = self.messaging.list_channel_moderators(ChannelArn=arn, ChimeBearer=bot)["ChannelModerators"]
         self.assertEqual([m["Moderator"]["Arn"] for m in mods], [bot])
 
+    def test_elastic_create_rules(self):
+        # Developer guide, "Creating elastic channels": no MemberArns, no UNRESTRICTED mode.
+        self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
+        elastic = {"MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10}
+        for kw in ({"Mode": "RESTRICTED", "MemberArns": [self.alice]}, {"Mode": "UNRESTRICTED"}, {}):
+            with self.subTest(**{k: str(v) for k, v in kw.items()}):
+                with self.assertClientError("BadRequestException"):
+                    self.make_channel(self.app, self.owner, ElasticChannelConfiguration=elastic, **kw)
+        arn = self.make_channel(self.app, self.owner, Mode="RESTRICTED", ModeratorArns=[self.carol],
+                                ElasticChannelConfiguration=elastic)
+        self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.alice, Type="DEFAULT",
+                                                 ChimeBearer=self.owner)
+        with self.assertClientError("BadRequestException"):  # no membership preferences either
+            self.messaging.put_channel_membership_preferences(
+                ChannelArn=arn, MemberArn=self.alice, ChimeBearer=self.alice,
+                Preferences={"PushNotifications": {"AllowNotifications": "ALL"}})
+        with self.assertClientError("BadRequestException"):  # nor HIDDEN members
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="HIDDEN",
+                                                     ChimeBearer=self.owner)
+
     def test_elastic_channel_creator_is_moderator_only(self):
         self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
-        arn = self.make_channel(self.app, self.owner, ElasticChannelConfiguration={
+        arn = self.make_channel(self.app, self.owner, Mode="RESTRICTED", ElasticChannelConfiguration={
             "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
         with self.assertClientError("NotFoundException"):
             self.messaging.describe_channel_membership(ChannelArn=arn, MemberArn=self.owner,

@@ -210,7 +210,7 @@ class TargetTest(MessagesTestBase):
 class ElasticTest(MessagesTestBase):
     def test_elastic_channel_messages_live_in_sub_channels(self):
         owner = self.make_user(self.app)  # elastic: the creator is a moderator, not a member
-        channel = self.make_channel(self.app, owner, ElasticChannelConfiguration={
+        channel = self.make_channel(self.app, owner, Mode="RESTRICTED", ElasticChannelConfiguration={
             "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2,
             "MinimumMembershipPercentage": 10})
         subs = {}

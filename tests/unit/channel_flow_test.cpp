@@ -168,8 +168,8 @@ TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
   auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status",
                 nullptr, alice_);
   EXPECT_EQ(r.body["Status"].value("Detail", ""), "Processor invocation failed") << r.raw_body;
-  // A late callback for a failed invocation is a conflict.
-  EXPECT_EQ(Callback(pending[0], json::object()).error, "ConflictException");
+  // A callback after the processing window (here: the invocation failed) is forbidden.
+  EXPECT_EQ(Callback(pending[0], json::object()).error, "ForbiddenException");
 }
 
 // The example of the AWS General Reference ("Signature Version 4 test suite", get-vanilla-query:

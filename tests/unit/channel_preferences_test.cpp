@@ -75,10 +75,12 @@ TEST_F(ChannelPreferencesTest, ReadMarkerNeedsOwnMembershipEvenForAdminsAndModer
 }
 
 TEST_F(ChannelPreferencesTest, ReadMarkerRefusedOnElasticChannel) {
-  auto ch = MakeChannel({{"ElasticChannelConfiguration",
+  auto ch = MakeChannel({{"Mode", "RESTRICTED"},
+                         {"ElasticChannelConfiguration",
                           {{"MaximumSubChannels", 2}, {"TargetMembershipsPerSubChannel", 2},
-                           {"MinimumMembershipPercentage", 10}}},
-                         {"MemberArns", {alice_}}});
+                           {"MinimumMembershipPercentage", 10}}}});
+  auto add = Call("POST", "/channels/" + Enc(ch) + "/memberships", {{"MemberArn", alice_}, {"Type", "DEFAULT"}}, owner_);
+  ASSERT_EQ(add.status, 201) << add.raw_body;
   auto r = ReadMarker(ch, alice_);
   EXPECT_EQ(r.error, "BadRequestException") << r.raw_body;
 }

@@ -141,7 +141,8 @@ TEST_F(ChannelsTest, DescribeUnknownChannelIsForbiddenBecauseNotFoundIsNotModele
 }
 
 TEST_F(ChannelsTest, ElasticChannelConfigurationEchoedAndSubChannelsAssigned) {
-  auto ch = MakeChannel({{"ElasticChannelConfiguration",
+  auto ch = MakeChannel({{"Mode", "RESTRICTED"},
+                         {"ElasticChannelConfiguration",
                           {{"MaximumSubChannels", 2}, {"TargetMembershipsPerSubChannel", 2},
                            {"MinimumMembershipPercentage", 10}}}});
   auto d = Describe(ch, owner_);
@@ -378,9 +379,9 @@ TEST_F(ChannelsTest, DeleteChannelCascadesAndFreesChannelId) {
 // --- CreateChannelMembership role matrix ---------------------------------------
 
 TEST_F(ChannelsTest, MembershipRoleMatrixUnrestricted) {
-  auto ch = MakeChannel({{"MemberArns", {alice_}}});
+  auto ch = MakeChannel({{"MemberArns", {alice_}}, {"Privacy", "PRIVATE"}});
   EXPECT_EQ(AddMember(ch, bob_, carol_).error, "ForbiddenException");  // non-member
-  EXPECT_EQ(AddMember(ch, carol_, carol_).error, "ForbiddenException");  // non-member adding itself
+  EXPECT_EQ(AddMember(ch, carol_, carol_).error, "ForbiddenException");  // non-member joining a PRIVATE channel
   auto r = AddMember(ch, bob_, alice_);  // member adds another
   ASSERT_EQ(r.status, 201) << r.raw_body;
   EXPECT_EQ(r.body["ChannelArn"], ch);
