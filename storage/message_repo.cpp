@@ -50,12 +50,14 @@ constexpr const char* kListAsc =
     " FROM channel_messages WHERE channel_arn = ?1 AND sub_channel_id = ?2"
     " AND (created_ms, id) > (?3, ?4) AND created_ms <= ?5"
     " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6) AND (status = 'SENT' OR sender_arn = ?6)"
+    " AND persistence = 'PERSISTENT'"
     " ORDER BY created_ms ASC, id ASC LIMIT ?7";
 constexpr const char* kListDesc =
     "SELECT " CHIME_MESSAGE_COLUMNS
     " FROM channel_messages WHERE channel_arn = ?1 AND sub_channel_id = ?2"
     " AND (created_ms, id) < (?3, ?4) AND created_ms >= ?5"
     " AND (target_arn IS NULL OR sender_arn = ?6 OR target_arn = ?6) AND (status = 'SENT' OR sender_arn = ?6)"
+    " AND persistence = 'PERSISTENT'"
     " ORDER BY created_ms DESC, id DESC LIMIT ?7";
 }  // namespace
 

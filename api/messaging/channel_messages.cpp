@@ -108,6 +108,7 @@ void RequireReader(const ChannelAccess& a, const Caller& c) {
 }
 
 bool VisibleTo(const storage::MessageRecord& m, const Caller& c) {
+  if (m.persistence != "PERSISTENT") return false;  // a non-persistent one in a channel flow
   // Channel flows: a message not (yet) SENT exists only for its sender.
   if (m.status != "SENT" && m.sender_arn != c.arn()) return false;
   return !m.target_arn || *m.target_arn == c.arn() || m.sender_arn == c.arn();
@@ -226,7 +227,9 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   // Channel flow: PENDING until its processors pass it (flow_processing.hpp).
   const bool in_flow = flows::Processes(access.channel, m);
   if (in_flow) m.status = "PENDING";
-  if (persistence == "PERSISTENT") {
+  // A non-persistent message through a flow is stored while it is processed
+  // (invisible to every read), and deleted once it is delivered or refused.
+  if (persistence == "PERSISTENT" || in_flow) {
     m.id = storage::InsertMessage(ctx.db, m);
     // Targeted messages are private to two members: they do not move the
     // channel's last-message time that everyone sees.
@@ -407,7 +410,8 @@ json DeleteChannelMessage(RequestContext& ctx, const json& in) {
   const std::string message_id = Str(in, "MessageId");
   // Admins may delete targeted messages they cannot see (model doc of Target).
   auto m = storage::FindMessage(ctx.db, access.channel.arn, message_id);
-  if (!m || m->sub_channel_id != sub || m->created_ms < RetainedSinceMs(ctx, access.channel.app_instance_arn)) {
+  if (!m || m->sub_channel_id != sub || m->persistence != "PERSISTENT" ||
+      m->created_ms < RetainedSinceMs(ctx, access.channel.app_instance_arn)) {
     throw ResourceMissing(ctx, "Message " + message_id + " does not exist in channel " + access.channel.arn);
   }
   if (ctx.outbox.events_wanted()) {

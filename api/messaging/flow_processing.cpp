@@ -137,7 +137,8 @@ void Fail(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::Messa
   m.status = "FAILED";
   m.status_detail = detail;
   m.updated_ms = env.now_ms;
-  storage::SaveProcessedMessage(env.db, m);
+  if (m.persistence == "PERSISTENT") storage::SaveProcessedMessage(env.db, m);
+  else storage::DeleteMessage(env.db, m.id);  // a non-persistent message's processing row goes
   EmitMessageEvent(env, "FAILED_" + inv.action + "_CHANNEL_MESSAGE", m, true);
 }
 
@@ -154,18 +155,24 @@ void Advance(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::Me
   }
   m.status = "SENT";
   m.status_detail.reset();
-  storage::SaveProcessedMessage(env.db, m);
-  // Targeted messages do not move the channel's last-message time (as in SendChannelMessage).
-  if (inv.action == "CREATE" && !m.target_arn)
-    storage::TouchChannelLastMessage(env.db, m.channel_arn, m.created_ms);
+  if (m.persistence == "PERSISTENT") {
+    storage::SaveProcessedMessage(env.db, m);
+    // Targeted messages do not move the channel's last-message time (as in SendChannelMessage).
+    if (inv.action == "CREATE" && !m.target_arn)
+      storage::TouchChannelLastMessage(env.db, m.channel_arn, m.created_ms);
+  } else {
+    // Delivered live once processed, never listed: the row only carried it through the flow.
+    storage::DeleteMessage(env.db, m.id);
+  }
   EmitMessageEvent(env, inv.action + "_CHANNEL_MESSAGE", m, false);
 }
 
 }  // namespace
 
+// New standard messages, persistent or not (developer guide, "Using channel flows":
+// flows process "new non-persistent standard messages" too); CONTROL messages bypass.
 bool Processes(const storage::ChannelRecord& channel, const storage::MessageRecord& m) {
-  return channel.channel_flow_arn.has_value() && m.type == "STANDARD" &&
-         m.persistence == "PERSISTENT";
+  return channel.channel_flow_arn.has_value() && m.type == "STANDARD";
 }
 
 void StartProcessing(FlowEnv& env, const std::string& flow_arn, const storage::MessageRecord& m,

@@ -332,6 +332,47 @@ class QueueProcessingTests(FlowFixtures, ChimeTestCase):
                                                ChimeBearer=self.owner)["ChannelMessage"]
         self.assertEqual(m["Status"]["Value"], "SENT")
 
+    def test_non_persistent_messages_go_through_the_flow(self):
+        # Developer guide, "Using channel flows": flows process new non-persistent standard
+        # messages too. Members receive it only once processed; it is never listed.
+        from test_messaging_session_lifecycle import Session
+        _, channel = self.flow_channel()
+        watcher = Session(self.server.port, self.owner)
+        try:
+            sent = self.send(channel, self.alice, "psst darn", Persistence="NON_PERSISTENT")
+            self.assertEqual(sent["Status"], {"Value": "PENDING"})
+            inv = self.invocation_of(channel, sent["MessageId"])
+            self.assertEqual(inv["Event"]["ChannelMessage"]["Persistence"], "NON_PERSISTENT")
+            for bearer in (self.alice, self.owner):
+                with self.subTest(bearer=bearer), self.assertClientError("NotFoundException"):
+                    self.messaging.get_channel_message(ChannelArn=channel, MessageId=sent["MessageId"],
+                                                       ChimeBearer=bearer)
+            listed = self.messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=self.alice)
+            self.assertEqual(listed["ChannelMessages"], [])
+            self.callback(channel, inv, Content="psst ****")
+            while True:  # the first message event the member sees is the processed message
+                opcode, payload = watcher.frame()
+                if opcode != 1:
+                    continue
+                frame = json.loads(payload)
+                if frame["Headers"]["x-amz-chime-event-type"].endswith("CHANNEL_MESSAGE"):
+                    break
+            self.assertEqual(frame["Headers"]["x-amz-chime-event-type"], "CREATE_CHANNEL_MESSAGE")
+            body = json.loads(frame["Payload"])
+            self.assertEqual((body["MessageId"], body["Content"], body["Persistence"]),
+                             (sent["MessageId"], "psst ****", "NON_PERSISTENT"))
+        finally:
+            watcher.close()
+        self.assertEqual(self.messaging.list_channel_messages(ChannelArn=channel,
+                                                              ChimeBearer=self.owner)["ChannelMessages"], [])
+        with self.assertClientError("NotFoundException"):
+            self.messaging.get_channel_message(ChannelArn=channel, MessageId=sent["MessageId"],
+                                               ChimeBearer=self.owner)
+        # Denied or timed out, it leaves nothing behind either.
+        denied = self.send(channel, self.alice, "no", Persistence="NON_PERSISTENT")
+        self.callback(channel, self.invocation_of(channel, denied["MessageId"]), DeleteResource=True)
+        self.assertEqual(self.invocations(channel), [])
+
     def test_processors_run_in_execution_order(self):
         _, channel = self.flow_channel([processor("translate", 2, function="translate"),
                                         processor("moderate", 1, function="moderate")])
