@@ -19,6 +19,14 @@ bool SetRetention(Database& db, std::string_view app_instance_arn, const std::op
   return db.Changes() > 0;
 }
 
+std::vector<RetentionPolicy> ListRetentionPolicies(Database& db) {
+  auto st = db.Prepare(
+      "SELECT arn, retention_days, COALESCE(retention_set_ms, 0) FROM app_instances WHERE retention_days IS NOT NULL");
+  std::vector<RetentionPolicy> out;
+  while (st.Step()) out.push_back(RetentionPolicy{st.Text(0), st.Int(1), st.Int(2)});
+  return out;
+}
+
 int64_t PurgeMessagesBefore(Database& db, std::string_view app_instance_arn, int64_t cutoff_ms) {
   // Per channel, a range on messages_by_channel_time (channel_arn, sub_channel_id, created_ms, id).
   auto st = db.Prepare(

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/database.hpp"
 
@@ -20,7 +22,14 @@ std::optional<RetentionRecord> FindRetention(Database& db, std::string_view app_
 // Sets (or, with nullopt days, clears) the retention. False if the app instance is absent.
 bool SetRetention(Database& db, std::string_view app_instance_arn, const std::optional<int64_t>& days,
                   int64_t now_ms);
-// Deletes the PERSISTENT messages of every channel of the app instance created
+struct RetentionPolicy {
+  std::string app_instance_arn;
+  int64_t days = 0;
+  int64_t set_ms = 0;
+};
+// Every app instance with a retention period.
+std::vector<RetentionPolicy> ListRetentionPolicies(Database& db);
+// Deletes the messages of every channel of the app instance created
 // before `cutoff_ms`; returns how many went.
 int64_t PurgeMessagesBefore(Database& db, std::string_view app_instance_arn, int64_t cutoff_ms);
 

@@ -3,6 +3,7 @@
 #include "api/common/days.hpp"
 #include "storage/expiry_repo.hpp"
 #include "storage/purge.hpp"
+#include "storage/retention_repo.hpp"
 
 namespace chime::api {
 
@@ -35,6 +36,10 @@ SweepResult SweepExpired(storage::Database& db, int64_t now_ms) {
       ++result.principals;
       result.principal_arns.push_back(r.arn);
     }
+  }
+  for (const auto& p : storage::ListRetentionPolicies(db)) {
+    if (now_ms < PlusDaysMs(p.set_ms, kRetentionGraceDays)) continue;  // still restorable
+    result.messages += storage::PurgeMessagesBefore(db, p.app_instance_arn, MinusDaysMs(now_ms, p.days));
   }
   return result;
 }

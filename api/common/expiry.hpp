@@ -24,12 +24,20 @@ std::optional<int64_t> ExpiresAtMs(const std::optional<int64_t>& days, const std
 bool ChannelExpired(const storage::ChannelRecord& c, int64_t now_ms);
 bool PrincipalExpired(const storage::PrincipalRecord& p, int64_t now_ms);
 
+// Messages past an app instance's retention period stay stored (and hidden
+// from every read) for this long after the period was set or updated, so
+// extending it or turning it off restores them (developer guide, "Managing
+// message retention"); after it, the sweep deletes them for good.
+inline constexpr int64_t kRetentionGraceDays = 30;
+
 struct SweepResult {
   int channels = 0;
   int principals = 0;
+  int64_t messages = 0;  // deleted for good: past retention, after the grace period
   std::vector<std::string> principal_arns;  // their messaging sessions close after the commit
 };
-// Deletes every channel, user and bot expired at `now_ms`.
+// Deletes every channel, user and bot expired at `now_ms`, and the messages
+// past retention of app instances whose grace period is over.
 SweepResult SweepExpired(storage::Database& db, int64_t now_ms);
 
 }  // namespace chime::api

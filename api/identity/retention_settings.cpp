@@ -3,14 +3,20 @@
 //
 // - Stored in app_instances.retention_days (+ retention_set_ms, the time of
 //   the last Put, returned as InitiateDeletionTimestamp by both operations).
-// - Enforced, not just echoed: Put deletes the messages already older than
-//   RetentionDays, and every message read (api/messaging/channel_messages.cpp
-//   via api/handler_support/retention.hpp) hides messages that aged past it since.
+// - Enforced, not just echoed: every message read (api/messaging/channel_messages.cpp
+//   via api/handler_support/retention.hpp) hides messages past RetentionDays at
+//   once; they are deleted for good by the expiry sweep only 30 days after the
+//   last Put (api/common/expiry.hpp, kRetentionGraceDays), so within that grace
+//   a longer period, or none, makes them visible again (developer guide,
+//   "Managing message retention"). InitiateDeletionTimestamp is when that
+//   deletion starts: the last Put + 30 days (chime-local's reading of the
+//   guide, which names no other time).
 // - A Put without ChannelRetentionSettings.RetentionDays clears the setting
 //   (messages are kept forever again); Get then returns empty settings.
 // - Unknown app instance: ResourceMissing (ForbiddenException: NotFound is
 //   not modeled for these operations).
 #include "api/auth/authorizer.hpp"
+#include "api/common/expiry.hpp"
 #include "api/handler_support/resources.hpp"
 #include "api/handler_support/retention.hpp"
 #include "api/handler.hpp"
@@ -37,9 +43,8 @@ json PutAppInstanceRetentionSettings(RequestContext& ctx, const json& in) {
   if (!storage::SetRetention(ctx.db, arn, days, ctx.now_ms)) {
     throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
   }
-  if (days) storage::PurgeMessagesBefore(ctx.db, arn, MinusDaysMs(ctx.now_ms, *days));
   return {{"AppInstanceRetentionSettings", SettingsJson(days)},
-          {"InitiateDeletionTimestamp", EpochSeconds(ctx.now_ms)}};
+          {"InitiateDeletionTimestamp", EpochSeconds(PlusDaysMs(ctx.now_ms, kRetentionGraceDays))}};
 }
 
 json GetAppInstanceRetentionSettings(RequestContext& ctx, const json& in) {
@@ -47,7 +52,7 @@ json GetAppInstanceRetentionSettings(RequestContext& ctx, const json& in) {
   auto r = storage::FindRetention(ctx.db, arn);
   if (!r) throw ResourceMissing(ctx, "AppInstance " + arn + " does not exist.");
   json out = {{"AppInstanceRetentionSettings", SettingsJson(r->days)}};
-  if (r->set_ms) out["InitiateDeletionTimestamp"] = EpochSeconds(*r->set_ms);
+  if (r->set_ms) out["InitiateDeletionTimestamp"] = EpochSeconds(PlusDaysMs(*r->set_ms, kRetentionGraceDays));
   return out;
 }
 

@@ -3,6 +3,7 @@ operation, its output members, the modeled exception class of each refusal, and 
 actually hiding old messages from GetChannelMessage/ListChannelMessages."""
 
 import datetime
+import json
 import os
 import sqlite3
 import uuid
@@ -178,7 +179,7 @@ class RetentionSettingsTest(ChimeTestCase):
         fresh, old = self.send(), self.send()
         self.age(old, 3 * DAY_MS)
         self.assertEqual(self.listed(), {fresh, old})
-        self.put(2)  # purges `old`
+        self.put(2)  # hides `old` (kept for the 30-day grace period)
         self.assertEqual(self.listed(), {fresh})
         with self.assertClientError("NotFoundException"):
             self.messaging.get_channel_message(ChannelArn=self.channel, MessageId=old,
@@ -194,3 +195,33 @@ class RetentionSettingsTest(ChimeTestCase):
         self.assertEqual(self.messaging.get_channel_message(
             ChannelArn=self.channel, MessageId=newest,
             ChimeBearer=self.user)["ChannelMessage"]["MessageId"], newest)
+
+    def test_grace_period_restores_then_deletes_for_good(self):
+        # Developer guide, "Managing message retention": within 30 days of setting or updating
+        # the period, extending it (or turning it off) restores messages; after that grace,
+        # messages past the period are deleted for good. Time moves with the test clock.
+        self.addCleanup(self.clock, None)
+        old = self.send()
+        self.clock(3 * 86400)
+        fresh = self.send()
+        self.put(1)
+        self.assertEqual(self.listed(), {fresh})
+        self.put(10)  # within the grace period: back
+        self.assertEqual(self.listed(), {fresh, old})
+        self.identity.put_app_instance_retention_settings(AppInstanceArn=self.app,
+                                                          AppInstanceRetentionSettings={})
+        self.assertEqual(self.listed(), {fresh, old})  # retention off: everything visible
+        self.put(1)
+        self.clock(31 * 86400)  # the grace period of the last Put is over: the sweep deletes
+        self.put(40)
+        self.assertEqual(self.listed(), set())
+        with self.assertClientError("NotFoundException"):
+            self.messaging.get_channel_message(ChannelArn=self.channel, MessageId=old,
+                                               ChimeBearer=self.user)
+
+    def clock(self, seconds):
+        """Moves the test clock forward, or back to real time with None."""
+        move = {"reset": True} if seconds is None else {"advanceSeconds": seconds}
+        status, _, body = self.raw_request("POST", "/_chime-local/clock", body=json.dumps(move).encode(),
+                                           headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
 
+#include "api/common/expiry.hpp"
 #include "api_fixture.hpp"
 #include "storage/client_token_keys.hpp"
 #include "storage/error.hpp"
@@ -323,14 +325,33 @@ TEST_F(RetentionTest, UnknownAppInstanceIsForbidden) {
   EXPECT_EQ(GetSettings().error, "ForbiddenException");
 }
 
-TEST_F(RetentionTest, PutPurgesMessagesAlreadyPastRetention) {
+// Developer guide, "Managing message retention": within 30 days of setting or
+// updating the period, messages past it can be restored; after that they are
+// deleted for good.
+TEST_F(RetentionTest, MessagesPastRetentionAreHiddenThenDeletedAfterTheGracePeriod) {
   auto old_id = SendAged(3 * kDayMs);
   auto fresh = SendAged(kDayMs - 60'000);
   EXPECT_EQ(StoredMessages(), 2);
-  ASSERT_EQ(PutDays(2).status, 200);
-  EXPECT_EQ(StoredMessages(), 1);
+  auto put = PutDays(2);
+  ASSERT_EQ(put.status, 200);
+  EXPECT_EQ(StoredMessages(), 2);  // hidden, not deleted
   EXPECT_EQ(ListIds(), std::set<std::string>{fresh});
   EXPECT_EQ(GetMessage(old_id).error, "NotFoundException");
+  ASSERT_EQ(PutDays(10).status, 200);  // extended within the grace period: back
+  EXPECT_EQ(ListIds(), (std::set<std::string>{old_id, fresh}));
+  ASSERT_EQ(PutDays(2).status, 200);
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_EQ(api::SweepExpired(*db_, now + 29 * kDayMs).messages, 0);  // still restorable
+  EXPECT_EQ(StoredMessages(), 2);
+  EXPECT_EQ(api::SweepExpired(*db_, now + 31 * kDayMs).messages, 2);  // both past 2 days by then
+  EXPECT_EQ(StoredMessages(), 0);
+  // InitiateDeletionTimestamp: when the deletion starts, 30 days after the Put.
+  auto got = GetSettings();
+  ASSERT_TRUE(got.body["InitiateDeletionTimestamp"].is_number());
+  const double start = got.body["InitiateDeletionTimestamp"].get<double>();
+  EXPECT_NEAR(start, now / 1000.0 + 30 * 86400.0, 60.0);
 }
 
 TEST_F(RetentionTest, MessagesAgingPastRetentionAfterPutAreHiddenFromReads) {
