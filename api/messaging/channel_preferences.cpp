@@ -14,6 +14,7 @@
 #include "api/auth/authorizer.hpp"
 #include "api/handler.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/messaging/push_filter_rule.hpp"
 #include "storage/channel_repo.hpp"
 
 namespace chime::api {
@@ -80,11 +81,7 @@ json PutChannelMembershipPreferences(RequestContext& ctx, const json& in) {
     json push = {{"AllowNotifications", allow}};
     if (auto fr = pn->find("FilterRule"); fr != pn->end() && fr->is_string()) {
       const std::string rule = fr->get<std::string>();
-      json parsed = json::parse(rule, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) {
-        throw BadRequest("Preferences.PushNotifications.FilterRule must be a JSON object (a message attribute "
-                         "filter).");
-      }
+      push::ParseFilterRule(rule);  // the guide's shapes and limits, or BadRequest
       push["FilterRule"] = rule;
     } else if (allow == "FILTERED") {
       throw BadRequest("Preferences.PushNotifications.FilterRule is required when AllowNotifications is FILTERED.");

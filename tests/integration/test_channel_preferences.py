@@ -1,6 +1,7 @@
 """UpdateChannelReadMarker, Put/GetChannelMembershipPreferences, PutChannelExpirationSettings
 and SearchChannels through boto3: shapes, role rules and the modeled exception classes."""
 
+import json
 import unittest
 
 from harness import ChimeTestCase
@@ -69,6 +70,30 @@ class ChannelPreferencesTests(ChimeTestCase):
                 ChannelArn=ch, MemberArn=self.alice, ChimeBearer=self.alice,
                 Preferences={"PushNotifications": {"AllowNotifications": "FILTERED"}})
         self.assertIn("FilterRule", ctx.message)
+
+    def test_filter_rule_limits_of_the_guide(self):
+        # Developer guide, "Using filter rules to filter messages": exact string matching only,
+        # 2 KB, at most 5 constraints in an OR, complexity (keys + values) at most 20.
+        self.requireModel(self.messaging, "PutChannelMembershipPreferences")
+        ch = self.make_channel(self.app, self.owner, MemberArns=[self.alice])
+        ok = '{"type":[{"anything-but": ["Room"]}],"mention":["Bob"]}'
+        self.messaging.put_channel_membership_preferences(
+            ChannelArn=ch, MemberArn=self.alice, ChimeBearer=self.alice,
+            Preferences={"PushNotifications": {"AllowNotifications": "FILTERED", "FilterRule": ok}})
+        too_wide = json.dumps({"k": [f"v{i}" for i in range(20)]})
+        too_many_or = json.dumps({"$or": [{f"k{i}": ["v"]} for i in range(6)]})
+        too_big = json.dumps({"k": ["x" * 2100]})
+        for rule, words in ((too_wide, "complexity"), (too_many_or, "$or"), (too_big, "bytes"),
+                            ('{"k": [{"prefix": "a"}]}', "anything-but")):
+            with self.subTest(rule=rule[:40]), self.assertClientError("BadRequestException") as ctx:
+                self.messaging.put_channel_membership_preferences(
+                    ChannelArn=ch, MemberArn=self.alice, ChimeBearer=self.alice,
+                    Preferences={"PushNotifications": {"AllowNotifications": "FILTERED", "FilterRule": rule}})
+            self.assertIn(words, ctx.message)
+        # Refused rules changed nothing.
+        got = self.messaging.get_channel_membership_preferences(ChannelArn=ch, MemberArn=self.alice,
+                                                                ChimeBearer=self.alice)
+        self.assertEqual(got["Preferences"]["PushNotifications"]["FilterRule"], ok)
 
     # -- PutChannelExpirationSettings -------------------------------------------------------
 
