@@ -183,6 +183,21 @@ json DeleteChannelMembership(RequestContext& ctx, const json& in) {
     throw Forbidden("Only AppInstanceAdmins and moderators can remove other members from channel " + a.channel.arn +
                     "; a member can only remove itself.");
   }
+  if (auto sub = OptStr(in, "SubChannelId")) {
+    // Developer guide, "Managing elastic channel members": the service places regular
+    // members, so only a moderator's membership is named by its sub-channel.
+    if (!a.channel.is_elastic())
+      throw BadRequest("SubChannelId applies only to elastic channels; " + a.channel.arn + " is not elastic.");
+    if (!storage::IsChannelModerator(ctx.db, a.channel.arn, member)) {
+      throw BadRequest("SubChannelId can only be given for a moderator; the service manages the SubChannel of "
+                       "regular member " + member + ".");
+    }
+    auto m = storage::FindMembership(ctx.db, a.channel.arn, member);
+    if (!m || m->sub_channel_id != *sub) {
+      throw ResourceMissing(ctx, "Moderator " + member + " is not a member of SubChannel " + *sub + " of channel " +
+                                     a.channel.arn + ".");
+    }
+  }
   channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
   if (!storage::DeleteMembership(ctx.db, a.channel.arn, member)) {
     throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");

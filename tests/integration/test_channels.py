@@ -454,6 +454,22 @@ class CreatorTests(ChannelTestBase):
         with self.assertClientError("BadRequestException"):  # nor HIDDEN members
             self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="HIDDEN",
                                                      ChimeBearer=self.owner)
+        # "Managing elastic channel members": regular members are placed by the service, so no
+        # SubChannelId when adding or removing them; a moderator's membership is named by one.
+        with self.assertClientError("BadRequestException"):
+            self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.bob, Type="DEFAULT",
+                                                     SubChannelId="1", ChimeBearer=self.owner)
+        with self.assertClientError("BadRequestException"):
+            self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.alice, SubChannelId="1",
+                                                     ChimeBearer=self.owner)
+        self.messaging.create_channel_membership(ChannelArn=arn, MemberArn=self.carol, Type="DEFAULT",
+                                                 SubChannelId="2", ChimeBearer=self.owner)
+        with self.assertClientError("ForbiddenException"):  # NotFound is not modeled for this operation
+            self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.carol, SubChannelId="1",
+                                                     ChimeBearer=self.owner)
+        self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.carol, SubChannelId="2",
+                                                 ChimeBearer=self.owner)
+        self.messaging.delete_channel_membership(ChannelArn=arn, MemberArn=self.alice, ChimeBearer=self.owner)
 
     def test_elastic_channel_creator_is_moderator_only(self):
         self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
