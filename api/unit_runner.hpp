@@ -20,8 +20,9 @@
 //
 // A new after-commit effect goes in one module: either a job a handler queues
 // with Outbox::AfterCommit (an invocation through its own queue, like
-// server/lambda_invoker), or an EventSink decorator that reacts to committed
-// events (like api/events/streaming_sink for Kinesis). Nothing else delivers.
+// server/outgoing/lambda_invoker), or an EventSink decorator that reacts to
+// committed events (like api/events/streaming_sink for Kinesis). Nothing else
+// delivers.
 // Thread-safety: a UnitRunner holds references only; any thread may submit.
 #pragma once
 
