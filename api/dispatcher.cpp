@@ -1,14 +1,10 @@
 #include "api/dispatcher.hpp"
 
 #include <cstdio>
-#include <condition_variable>
 #include <future>
-#include <mutex>
-#include <thread>
 
 #include "api/auth/sigv4_verifier.hpp"
 #include "api/auth/tenant.hpp"
-#include "api/common/expiry.hpp"
 #include "api/handler_support/idempotency.hpp"
 #include "api/common/ids.hpp"
 #include "api/control/fixture.hpp"
@@ -20,10 +16,10 @@
 #include "api/protocol/router.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "api/protocol/validator.hpp"
+#include "api/unit_runner.hpp"
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/inline_pipeline.hpp"
-#include "storage/log.hpp"
 
 namespace chime::api {
 
@@ -37,7 +33,6 @@ struct UnitState {
   json input;
   std::string input_hash;
   std::string request_id;
-  Outbox outbox;
   json output;
   // The request's account and region when not the defaults (api/auth/tenant.hpp).
   std::optional<ServiceConfig> tenant_config;
@@ -65,52 +60,21 @@ std::string SafeRequestId() {
 struct Dispatcher::Impl {
   ServiceConfig config;
   std::unique_ptr<storage::InlinePipeline> inline_pipeline;  // synchronous mode only
-  storage::Pipeline& pipeline;
   StorageInfo storage;
   NullEventSink null_sink;
   EventSink& sink;
+  UnitRunner units;
   HandlerTable handlers;
   std::unique_ptr<Fixture> owned_fixture;  // when none was handed in
   Fixture& fixture;
-  // Async mode: deletes expired channels and users every few seconds.
-  std::mutex sweep_mu;
-  std::condition_variable sweep_cv;
-  bool sweep_stop = false;
-  std::thread sweeper;
-
-  void StartSweeper() {
-    sweeper = std::thread([this] {
-      std::unique_lock lock(sweep_mu);
-      while (!sweep_cv.wait_for(lock, std::chrono::seconds(5), [this] { return sweep_stop; })) {
-        auto gone = std::make_shared<Departures>();
-        storage::Work work;
-        work.run = [this, gone](storage::Database& db) {
-          gone->principals = SweepExpired(db, fixture.clock().Now()).principal_arns;
-        };
-        work.done = [this, gone](std::exception_ptr error) {  // a failed sweep is retried at the next tick
-          if (!error) sink.Depart(*gone);
-        };
-        pipeline.SubmitWrite(std::move(work));
-      }
-    });
-  }
-  ~Impl() {
-    if (!sweeper.joinable()) return;
-    {
-      std::lock_guard lock(sweep_mu);
-      sweep_stop = true;
-    }
-    sweep_cv.notify_one();
-    sweeper.join();
-  }
 
   Impl(const ServiceConfig& c, std::unique_ptr<storage::InlinePipeline> owned, storage::Pipeline& p, StorageInfo s,
        EventSink* e, Fixture* f)
       : config(c),
         inline_pipeline(std::move(owned)),
-        pipeline(p),
         storage(s),
         sink(e ? *e : null_sink),
+        units(p, sink),
         owned_fixture(f ? nullptr : std::make_unique<Fixture>()),
         fixture(f ? *f : *owned_fixture) {
     RegisterAppInstanceHandlers(handlers);
@@ -180,22 +144,24 @@ struct Dispatcher::Impl {
     const bool write = static_cast<bool>(c.write);
     auto fn = write ? std::move(c.write) : std::move(c.read);
     auto result = std::make_shared<json>();
-    storage::Work work;
-    work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };
-    work.done = [this, result, request_id, operation = c.operation, departures = c.departures,
-                 done](std::exception_ptr error) {
+    auto body = [fn = std::move(fn), result, departures = c.departures](storage::Database& db, Outbox& outbox) {
+      *result = fn(db);
+      if (departures) outbox.Departed(*departures);
+    };
+    auto finished = [result, request_id, operation = c.operation, done](std::exception_ptr error) {
       Outcome o;
       o.request_id = request_id;
       o.operation = operation;
       if (error) {
         o.error = error;
       } else {
-        if (departures) sink.Depart(*departures);
         o.response = ControlJson(200, *result, request_id, operation);
       }
       done(std::move(o));
     };
-    write ? pipeline.SubmitWrite(std::move(work)) : pipeline.SubmitRead(std::move(work));
+    std::string label = c.operation + " (request " + request_id + ")";
+    write ? units.SubmitWrite(std::move(body), std::move(finished), std::move(label))
+          : units.SubmitRead(std::move(body), std::move(finished), std::move(label));
   }
 
   // `operation` names the routed operation for the access log, also when
@@ -213,7 +179,7 @@ struct Dispatcher::Impl {
       o.error = std::make_exception_ptr(ReadOnlyRefusal(op.name));
       return done(std::move(o));
     }
-    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, Outbox(sink.Wanted()), {}, std::nullopt});
+    auto state = std::make_shared<UnitState>(UnitState{&op, handlers.Find(op.op), {}, {}, request_id, {}, std::nullopt});
     state->input = BindInput(route, request);
     ValidateInput(op, state->input);
     // Isolation by account and region: the caller's ARNs must be its own.
@@ -251,14 +217,15 @@ struct Dispatcher::Impl {
                         std::string(op.name), request_id));
     }
 
-    storage::Work work;
-    work.run = [this, state](storage::Database& db) {
+    auto body = [this, state](storage::Database& db, Outbox& outbox) {
       const ServiceConfig& tenant_config = state->tenant_config ? *state->tenant_config : config;
-      RequestContext ctx{*state->op,           tenant_config,     db,           state->request_id,
-                         fixture.clock().Now(), state->input_hash, state->outbox};
+      RequestContext ctx{*state->op,           tenant_config,     db,    state->request_id,
+                         fixture.clock().Now(), state->input_hash, outbox};
       state->output = state->handler(ctx, state->input);
     };
-    work.done = [this, state, done, delay_ms](std::exception_ptr error) {
+    // After the UnitRunner delivered the outbox (events, departures, jobs) of a
+    // committed unit, or dropped it with a rolled-back one.
+    auto finished = [state, done, delay_ms](std::exception_ptr error) {
       Outcome o;
       o.delay_ms = delay_ms;
       o.input = std::shared_ptr<const json>(state, &state->input);
@@ -266,30 +233,20 @@ struct Dispatcher::Impl {
       o.operation = std::string(state->op->name);
       o.request_id = state->request_id;
       if (error) {
-        o.error = error;  // rolled back: the outbox goes with it
+        o.error = error;
       } else {
-        if (!state->outbox.events().empty()) sink.Publish(std::move(state->outbox.events()));
-        if (!state->outbox.departures().empty()) sink.Depart(state->outbox.departures());
-        for (auto& job : state->outbox.jobs()) {
-          try {
-            job();
-          } catch (const std::exception& e) {
-            storage::Log(storage::LogLevel::kError, "after-commit job of " + o.operation + " (request " +
-                                                        o.request_id + ") failed: " + e.what());
-          } catch (...) {
-          }
-        }
         o.output = std::move(state->output);
       }
       done(std::move(o));
     };
+    std::string label = std::string(op.name) + " (request " + request_id + ")";
     // Reads (GETs and SearchChannels, model::OperationDef::access) read a
     // snapshot of committed data on a reader; everything else is a write unit
     // of the writer's next batch.
     if (op.access == Access::kRead) {
-      pipeline.SubmitRead(std::move(work));
+      units.SubmitRead(std::move(body), std::move(finished), std::move(label));
     } else {
-      pipeline.SubmitWrite(std::move(work));
+      units.SubmitWrite(std::move(body), std::move(finished), std::move(label));
     }
   }
 };
@@ -302,11 +259,7 @@ Dispatcher::Dispatcher(const ServiceConfig& config, storage::Database& db, Event
 
 Dispatcher::Dispatcher(const ServiceConfig& config, storage::Pipeline& pipeline, StorageInfo storage, EventSink* sink,
                        Fixture* fixture)
-    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink, fixture)) {
-  // A read-only store is never written, expired data included: the authorizer
-  // refuses expired channels and users as gone without deleting them.
-  if (!storage.read_only) impl_->StartSweeper();
-}
+    : impl_(std::make_unique<Impl>(config, nullptr, pipeline, storage, sink, fixture)) {}
 
 Dispatcher::~Dispatcher() = default;
 

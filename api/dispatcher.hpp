@@ -3,9 +3,9 @@
 //   Begin()  (calling I/O thread)  route -> bind -> validate -> pick handler;
 //            then the handler runs as a unit of storage Work on the Pipeline:
 //            writes on the group-commit writer thread, GETs on a reader;
-//   done     (pipeline thread)     after COMMIT: the outbox's events go to the
-//            EventSink and its after-commit jobs run; a rolled-back unit drops
-//            both; then the Outcome is handed to the caller's `done`;
+//   done     (pipeline thread)     after COMMIT the UnitRunner delivers the
+//            outbox (events, departures, after-commit jobs); a rolled-back
+//            unit drops it; then the Outcome is handed to the caller's `done`;
 //   Finish() (back on an I/O thread) encodes the Outcome as the HTTP response.
 //
 // Handle() does all three synchronously (unit tests, fuzzers, tools): with a

@@ -1,5 +1,5 @@
 // One of the few translation units that include Beast/Asio (with
-// messaging_transport.cpp, aws_http_client.cpp and main.cpp, through
+// messaging_transport.cpp, outgoing/aws_http_client.cpp and main.cpp, through
 // messaging_transport.hpp and async_dispatch.hpp): each costs 8-19 s and
 // ~0.7 GB to compile, so nothing else in the tree includes them
 // (docs/architecture.md, "Libraries").

@@ -13,7 +13,7 @@
 //   return server.Run(dispatcher);          // serves until SIGINT/SIGTERM or Stop()
 //
 // Boost-free on purpose: Beast/Asio are slow to compile and stay in the few
-// server/ files that need them (http_server.cpp, aws_http_client.cpp,
+// server/ files that need them (http_server.cpp, outgoing/aws_http_client.cpp,
 // async_dispatch.hpp, messaging_transport.hpp/.cpp; main.cpp gets them only
 // through messaging_transport.hpp).
 #pragma once

@@ -37,13 +37,16 @@
 #include "api/events/session_hub.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_runner.hpp"
+#include "api/periodic_jobs.hpp"
+#include "api/scheduler.hpp"
+#include "api/unit_runner.hpp"
 #include "api/protocol/json_body.hpp"
 #include "api/service_config.hpp"
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
-#include "server/kinesis_streamer.hpp"
-#include "server/lambda_invoker.hpp"
+#include "server/outgoing/kinesis_streamer.hpp"
+#include "server/outgoing/lambda_invoker.hpp"
 #include "server/log.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/log.hpp"
@@ -314,7 +317,10 @@ int main(int argc, char** argv) {
   // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
   // invoker, whose failures go to the runner.
   api::Fixture fixture;
-  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock());
+  // Background units (flow time-outs, periodic sweeps) and their one timer thread.
+  api::UnitRunner units(*store, *sink);
+  api::ChannelFlowRunner flow_runner(service, units, fixture.clock());
+  api::Scheduler scheduler;
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the
@@ -328,8 +334,8 @@ int main(int argc, char** argv) {
         [&flow_runner](const std::string& callback_id) { flow_runner.ReportFailure(callback_id); });
     service.processor_invoker = lambda.get();
   }
-  // Its time-out sweep writes: a read-only store runs none.
-  if (!store->read_only()) flow_runner.Start();
+  // Every periodic job writes: a read-only store runs none.
+  api::RegisterPeriodicJobs(scheduler, units, fixture.clock(), flow_runner, store->read_only());
 
   std::unique_ptr<api::Dispatcher> dispatcher;
   try {
@@ -375,6 +381,8 @@ int main(int argc, char** argv) {
   }
   http->SetMessaging(messaging.get(), &web);
 
+  // Started last: no early return above leaves a sweep unit behind in the store.
+  scheduler.Start();
   int rc = http->Run(*dispatcher, [&tls](uint16_t) {
     // After the "listening" line, which tools read first.
     std::string line = tls.ca_cert.empty() ? "chime-local TLS certificate: " + tls.cert_chain + "\n"
@@ -383,6 +391,7 @@ int main(int argc, char** argv) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
   });
+  scheduler.Stop();
   flow_runner.Stop();
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();

@@ -1,5 +1,5 @@
 // The cryptographic core of AWS Signature Version 4, shared by the signer of
-// the emulator's outgoing calls (server/sigv4.cpp) and the verifier of
+// the emulator's outgoing calls (server/outgoing/sigv4.cpp) and the verifier of
 // incoming requests (api/auth/sigv4_verifier.cpp): one implementation, so
 // both sides agree byte for byte.
 #pragma once

@@ -1,8 +1,8 @@
 // Outbox: what a request wants to happen after its transaction commits.
 // Handlers add events (for the EventSink) and after-commit jobs (channel-flow
-// invocations, streaming records, ...). The dispatcher hands the outbox over
-// only after COMMIT; when the request's unit rolls back (an ApiError, a
-// storage error, a failed batch COMMIT) the outbox is dropped with it.
+// invocations, streaming records, ...). The UnitRunner (api/unit_runner.hpp)
+// delivers the outbox only after COMMIT; when the request's unit rolls back (an
+// ApiError, a storage error, a failed batch COMMIT) the outbox is dropped with it.
 #pragma once
 
 #include <functional>
@@ -29,6 +29,7 @@ class Outbox {
   void DepartedAppInstance(std::string app_instance_arn) {
     departures_.app_instances.push_back(std::move(app_instance_arn));
   }
+  void Departed(const Departures& more) { departures_.Add(more); }
 
   std::vector<Event>& events() { return events_; }
   const Departures& departures() const { return departures_; }

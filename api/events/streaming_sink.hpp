@@ -13,7 +13,7 @@
 // (loaded at start, updated after each committed Put/Delete), because
 // Publish() runs on the storage writer thread and must not query or block.
 // StreamingEventSink wraps the session's sink and writes records through a
-// StreamRecordWriter (server/kinesis_streamer.*).
+// StreamRecordWriter (server/outgoing/kinesis_streamer.*).
 #pragma once
 
 #include <map>

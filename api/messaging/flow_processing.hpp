@@ -53,7 +53,7 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in);
 // text (developer guide "Sending messages": FAILED means "the processor Lambda
 // function is unreachable"; the reason goes to the account's EventBridge
 // "ProcessorInvocationFailure" event, not to the sender). What the endpoint
-// answered goes to the server log (server/lambda_invoker.cpp).
+// answered goes to the server log (server/outgoing/lambda_invoker.cpp).
 inline constexpr const char* kInvocationFailedDetail = "Processor invocation failed";
 
 // The invocation could not be delivered (the Lambda endpoint refused it):

@@ -1,59 +1,55 @@
-// ChannelFlowRunner: the channel-flow work that no request starts. It owns a
-// small timer thread that fails invocations past --channel-flow-timeout, and
-// turns undeliverable invocations (reported by the Lambda invoker) into their
-// processor's FallbackAction. Both run as write units on the storage
-// Pipeline, like requests: committed before their events reach the EventSink
-// and their after-commit jobs (the next processor's invocation) run.
-// The timer checks with a read unit first (is any PENDING invocation due?),
+// ChannelFlowRunner: the channel-flow work that no request starts. It fails
+// invocations past --channel-flow-timeout (Sweep, a periodic job on the
+// Scheduler: api/periodic_jobs.hpp), and turns undeliverable invocations
+// (reported by the Lambda invoker) into their processor's FallbackAction.
+// Both run as write units through the UnitRunner, like requests: committed
+// before their events reach the EventSink and their after-commit jobs (the
+// next processor's invocation) run.
+// The sweep checks with a read unit first (is any PENDING invocation due?),
 // so an idle emulator adds no write transactions.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "api/control/test_clock.hpp"
-#include "api/events/event_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
+#include "api/scheduler.hpp"
 #include "api/service_config.hpp"
-#include "storage/pipeline.hpp"
+#include "api/unit_runner.hpp"
 
 namespace chime::api {
 
 class ChannelFlowRunner {
  public:
-  // `config`, `pipeline`, `sink` (may be null) and `clock` must outlive the
-  // runner. `clock` is its emulator's (the Fixture the Dispatcher has), so a
-  // moved test clock times out invocations as requests see it.
-  ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink,
-                    const TestClock& clock);
-  ~ChannelFlowRunner();
+  // `config`, `units` and `clock` must outlive the runner. `clock` is its
+  // emulator's (the Fixture the Dispatcher has), so a moved test clock times
+  // out invocations as requests see it.
+  ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units, const TestClock& clock);
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
 
-  void Start();
-  // Stops the timer thread (idempotent); call before stopping the pipeline.
-  void Stop();
+  // How often Sweep runs: often enough that a short --channel-flow-timeout
+  // is met closely, at most every 50 ms, at least every second.
+  std::chrono::milliseconds sweep_interval() const;
+  // The periodic job: fails the invocations past their deadline at the
+  // clock's time; calls `finished` once its units are over.
+  void Sweep(Scheduler::Finished finished);
+  // The emulator shuts down: units the pipeline then refuses are not logged
+  // as failures (idempotent).
+  void Stop() { stopping_ = true; }
   // Any thread: invocation `callback_id` could not be delivered.
   void ReportFailure(const std::string& callback_id);
 
  private:
-  void Submit(std::function<void(flows::FlowEnv&)> fn);
-  void SweepLoop();
+  void Submit(std::function<void(flows::FlowEnv&)> fn, UnitRunner::Done then = nullptr);
 
   const ServiceConfig& config_;
-  storage::Pipeline& pipeline_;
-  NullEventSink null_sink_;
-  EventSink& sink_;
+  const UnitRunner& units_;
   const TestClock& clock_;
-  std::mutex mu_;  // guards the timer's wait only
-  std::condition_variable cv_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> sweep_in_flight_{false};
-  std::thread thread_;
 };
 
 }  // namespace chime::api

@@ -1,6 +1,6 @@
 // ProcessorInvoker: hands a channel-flow processor its event, the way AWS
 // invokes the processor's Lambda function asynchronously. The server's
-// implementation (server/lambda_invoker.*) calls the Lambda Invoke API of
+// implementation (server/outgoing/lambda_invoker.*) calls the Lambda Invoke API of
 // --lambda-endpoint; without one, invocations wait in the queue that
 // GET /_chime-local/channel-flow-invocations lists and nothing is called.
 // Invoke() is called from after-commit jobs on the storage writer thread: it

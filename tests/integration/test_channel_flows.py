@@ -464,6 +464,27 @@ class TimeoutTests(FlowFixtures, ChimeTestCase):
             self.callback(channel, inv)
 
 
+class ClockTimeoutTests(FlowFixtures, ChimeTestCase):
+    """The time-out sweep is a periodic job that reads the emulator's test clock: moving the clock
+    past --channel-flow-timeout (30 s by default) fails the invocation at the sweep's next tick
+    (at most a second later), without waiting the 30 s."""
+
+    def test_moving_the_clock_past_the_timeout_fails_the_invocation(self):
+        _, channel = self.flow_channel()
+        mid = self.send(channel, self.alice, "anyone there?")["MessageId"]
+        self.invocation_of(channel, mid)
+        status, _, body = self.raw_request("POST", "/_chime-local/clock", body=b'{"advanceSeconds": 31}',
+                                           headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        deadline = time.time() + 5
+        while self.status(channel, mid, self.alice)["Value"] == "PENDING" and time.time() < deadline:
+            time.sleep(0.05)
+        status = self.status(channel, mid, self.alice)
+        self.assertEqual(status["Value"], "FAILED")
+        self.assertIn("did not call back within 30 s", status["Detail"])
+        self.assertEqual(self.invocations(channel), [])
+
+
 class RestartTests(FlowFixtures, ChimeTestCase):
     persistent = True
 

@@ -1,7 +1,8 @@
-// The log line of what an AWS-compatible endpoint answered (server/aws_answer_summary.hpp):
+// The log line of what an AWS-compatible endpoint answered
+// (server/outgoing/aws_answer_summary.hpp):
 // error type and message when the body is an AWS JSON error, the raw start escaped, and a
 // deeply nested or non-JSON body quoted without being parsed.
-#include "server/aws_answer_summary.hpp"
+#include "server/outgoing/aws_answer_summary.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include "api/messaging/flow_processing.hpp"
 #include "api_fixture.hpp"
 #include "recording_sink.hpp"
-#include "server/sigv4.hpp"
+#include "server/outgoing/sigv4.hpp"
 
 namespace chime::testing {
 namespace {

@@ -1,6 +1,6 @@
-// The per-target scheduling of outgoing calls (server/fair_queue.hpp): one
+// The per-target scheduling of outgoing calls (server/outgoing/fair_queue.hpp): one
 // target's running or waiting calls never keep another's from starting.
-#include "server/fair_queue.hpp"
+#include "server/outgoing/fair_queue.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/), the one HTTP client: every adapter
+// sends its signed requests through it.
+//
 // AwsHttpClient: one SigV4-signed HTTP POST to an AWS-compatible endpoint
 // (--lambda-endpoint, --kinesis-endpoint: LocalStack, moto, ...), blocking the
 // calling worker thread until an answer, an error or its deadline (connect,
@@ -13,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/sigv4.hpp"
+#include "server/outgoing/sigv4.hpp"
 
 namespace chime::server {
 

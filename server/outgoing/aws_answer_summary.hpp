@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/): how the HTTP client logs an
+// endpoint's answer, shared by every adapter.
+//
 // What an AWS-compatible endpoint answered, in one line for the server log:
 // the error type and message when the body is an AWS JSON error (Lambda:
 // {"Type": ..., "message": ...}; JSON 1.1 services: {"__type": ..., "message": ...}),

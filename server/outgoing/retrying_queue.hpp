@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/), the one retrying queue: every adapter
+// queues its calls here, off the request path.
+//
 // RetryingQueue: a bounded queue of outgoing calls served by a few worker
 // threads, so that nothing on the request path ever waits for another
 // service. Calls name their target (a Lambda function, a Kinesis stream):
@@ -22,8 +25,8 @@
 #include <thread>
 #include <vector>
 
-#include "server/aws_http_client.hpp"
-#include "server/fair_queue.hpp"
+#include "server/outgoing/aws_http_client.hpp"
+#include "server/outgoing/fair_queue.hpp"
 
 namespace chime::server {
 

@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/): the per-target scheduling inside the
+// retrying queue (not a second queue: RetryingQueue owns one FairQueue).
+//
 // FairQueue: the scheduling of outgoing calls, per target (a Lambda function,
 // a Kinesis stream). Pure logic, no threads, no locking (RetryingQueue holds
 // its mutex around every call); unit-tested in tests/unit/fair_queue_test.cpp.

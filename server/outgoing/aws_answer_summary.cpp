@@ -1,4 +1,4 @@
-#include "server/aws_answer_summary.hpp"
+#include "server/outgoing/aws_answer_summary.hpp"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "server/lambda_invoker.hpp"
+#include "server/outgoing/lambda_invoker.hpp"
 
 #include <cctype>
 #include <chrono>

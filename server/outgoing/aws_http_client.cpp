@@ -1,4 +1,4 @@
-#include "server/aws_http_client.hpp"
+#include "server/outgoing/aws_http_client.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -9,7 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "server/aws_answer_summary.hpp"
+#include "server/outgoing/aws_answer_summary.hpp"
 
 namespace chime::server {
 

@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/), the adapter of the Kinesis API: one
+// file per AWS API; a new API (Lex, EventBridge, Pinpoint) is one more like it.
+//
 // KinesisStreamer: writes messaging streaming records (api/events/
 // streaming_sink.hpp) to Kinesis data streams at --kinesis-endpoint (LocalStack,
 // moto, ...): one PutRecord per record (JSON 1.1, X-Amz-Target
@@ -11,8 +14,8 @@
 #include <string>
 
 #include "api/events/streaming_sink.hpp"
-#include "server/aws_http_client.hpp"
-#include "server/retrying_queue.hpp"
+#include "server/outgoing/aws_http_client.hpp"
+#include "server/outgoing/retrying_queue.hpp"
 
 namespace chime::server {
 

@@ -1,4 +1,4 @@
-#include "server/retrying_queue.hpp"
+#include "server/outgoing/retrying_queue.hpp"
 
 namespace chime::server {
 

@@ -1,4 +1,4 @@
-#include "server/sigv4.hpp"
+#include "server/outgoing/sigv4.hpp"
 
 #include <algorithm>
 #include <ctime>

@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/), the one signer: every request the
+// HTTP client sends is signed here.
+//
 // AWS Signature Version 4 for the emulator's own outgoing calls (the Lambda
 // Invoke API of --lambda-endpoint). Pure function over an already canonical
 // request: the caller passes the path and query exactly as sent (no

@@ -1,3 +1,6 @@
+// Outgoing AWS calls (server/outgoing/), the adapter of the Lambda API: one
+// file per AWS API; a new API (Lex, EventBridge, Pinpoint) is one more like it.
+//
 // LambdaInvoker: delivers channel-flow processor events to an AWS Lambda API
 // (--lambda-endpoint; LocalStack, or anything that serves the Invoke route):
 //   POST {endpoint}/2015-03-31/functions/{FunctionName}/invocations[?Qualifier=Q]
@@ -24,9 +27,9 @@
 #include <string>
 
 #include "api/messaging/processor_invoker.hpp"
-#include "server/aws_http_client.hpp"
+#include "server/outgoing/aws_http_client.hpp"
 #include "server/log.hpp"
-#include "server/retrying_queue.hpp"
+#include "server/outgoing/retrying_queue.hpp"
 
 namespace chime::server {
 

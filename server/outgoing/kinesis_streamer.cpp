@@ -1,4 +1,4 @@
-#include "server/kinesis_streamer.hpp"
+#include "server/outgoing/kinesis_streamer.hpp"
 
 #include <openssl/evp.h>
 
