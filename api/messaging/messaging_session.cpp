@@ -4,6 +4,7 @@
 
 #include "api/events/session_hub.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/protocol/query_string.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/message_repo.hpp"
@@ -44,6 +45,23 @@ std::string ChannelDetailsFrame(storage::Database& db, const std::string& user_a
 }
 
 }  // namespace
+
+ConnectTarget ParseConnectTarget(std::string_view target) {
+  ConnectTarget t;
+  t.path = std::string(target.substr(0, target.find('?')));
+  for (auto& [key, value] : ParseQuery(QueryPart(target), {.bad_escape = BadEscape::kKeepAsSent})) {
+    if (key == "userArn") {
+      t.user_arn = std::move(value);
+    } else if (key == "sessionId") {
+      t.session_id = std::move(value);
+    } else if (key == "prefetch-on") {
+      t.prefetch = value == "connect";
+    } else if (key == "prefetch-sort-by") {
+      t.sort_by = std::move(value);
+    }
+  }
+  return t;
+}
 
 SessionStart PrepareMessagingSession(storage::Database& db, const std::string& user_arn, bool prefetch,
                                      const std::string& sort_by) {
