@@ -7,14 +7,13 @@
 // (server/messaging_transport.cpp).
 #pragma once
 
-#include <memory>
-#include <utility>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <memory>
+#include <utility>
 
 #include "api/dispatcher.hpp"
 
@@ -26,10 +25,12 @@ auto AsyncOnDispatcher(Begin begin, api::HttpRequest request, CompletionToken&& 
   namespace asio = boost::asio;
   return asio::async_initiate<CompletionToken, void(Result)>(
       [begin](auto handler, api::HttpRequest req) {
-        auto ex = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        auto ex = asio::prefer(asio::get_associated_executor(handler),
+                               asio::execution::outstanding_work.tracked);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         begin(std::move(req), [shared, ex](Result result) {
-          asio::post(ex, [shared, result = std::move(result)]() mutable { (*shared)(std::move(result)); });
+          asio::post(
+              ex, [shared, result = std::move(result)]() mutable { (*shared)(std::move(result)); });
         });
       },
       token, std::move(request));
@@ -45,7 +46,8 @@ auto AsyncDispatch(api::Dispatcher& dispatcher, api::HttpRequest request, Comple
 }
 
 template <typename CompletionToken>
-auto AsyncBeginSession(api::Dispatcher& dispatcher, api::HttpRequest upgrade, CompletionToken&& token) {
+auto AsyncBeginSession(api::Dispatcher& dispatcher, api::HttpRequest upgrade,
+                       CompletionToken&& token) {
   return AsyncOnDispatcher<api::SessionOutcome>(
       [&dispatcher](api::HttpRequest req, std::function<void(api::SessionOutcome)> done) {
         dispatcher.BeginSession(req, std::move(done));

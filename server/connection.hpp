@@ -4,17 +4,16 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <string_view>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
 
 #include "server/config.hpp"
 #include "server/cross_site_policy.hpp"
@@ -39,7 +38,8 @@ inline constexpr auto kUseTuple = boost::asio::as_tuple(boost::asio::use_awaitab
 // listener's registry entry and the atomics.
 struct Connection {
   Connection(boost::asio::ip::tcp::socket socket, std::chrono::seconds header_timeout)
-      : stream(std::move(socket)), head_timer(stream.get_executor()),
+      : stream(std::move(socket)),
+        head_timer(stream.get_executor()),
         first_head_deadline(Clock::now() + header_timeout) {}
   boost::beast::tcp_stream stream;
   boost::beast::flat_buffer buffer;
@@ -98,6 +98,7 @@ struct ServerShared {
 
 // One connection from accept to close: TLS detection (when the server has
 // TLS), the handshake, then the request loop (server/http_session.cpp).
-boost::asio::awaitable<void> ServeConnection(ServerShared& shared, std::shared_ptr<Connection> conn);
+boost::asio::awaitable<void> ServeConnection(ServerShared& shared,
+                                             std::shared_ptr<Connection> conn);
 
 }  // namespace chime::server

@@ -17,21 +17,25 @@ Answer Refuse(int status, ErrorType type, const std::string& message) {
   return EdgeAnswer{TransportError(status, type, message), true};
 }
 
-Answer BadRequest(int status, const std::string& message) { return Refuse(status, ErrorType::kBadRequest, message); }
+Answer BadRequest(int status, const std::string& message) {
+  return Refuse(status, ErrorType::kBadRequest, message);
+}
 
 bool HeadParsed(const EdgeRequest& r) {
   return r.head == EdgeRequest::Head::kComplete && r.parse == EdgeRequest::Parse::kOk;
 }
 
 Answer HeaderSize(const EdgeSettings& s, const EdgeRequest& r) {
-  if (r.head != EdgeRequest::Head::kTooLarge && r.parse != EdgeRequest::Parse::kHeaderLimit) return std::nullopt;
-  return BadRequest(431, "Request header fields exceed the limit of " + std::to_string(s.max_header_bytes) + " bytes");
+  if (r.head != EdgeRequest::Head::kTooLarge && r.parse != EdgeRequest::Parse::kHeaderLimit)
+    return std::nullopt;
+  return BadRequest(431, "Request header fields exceed the limit of " +
+                             std::to_string(s.max_header_bytes) + " bytes");
 }
 
 Answer HeadDeadline(const EdgeSettings& s, const EdgeRequest& r) {
   if (r.head != EdgeRequest::Head::kTimeout) return std::nullopt;
-  return BadRequest(408,
-                    "The request head did not arrive within " + std::to_string(s.header_timeout_seconds) + " s");
+  return BadRequest(408, "The request head did not arrive within " +
+                             std::to_string(s.header_timeout_seconds) + " s");
 }
 
 Answer HeadSyntax(const EdgeSettings&, const EdgeRequest& r) {
@@ -43,7 +47,8 @@ Answer HeadSyntax(const EdgeSettings&, const EdgeRequest& r) {
 Answer Parsed(const EdgeSettings&, const EdgeRequest& r) {
   switch (r.parse) {
     case EdgeRequest::Parse::kBodyLimit:
-      return BadRequest(413, "Request body exceeds the limit of " + std::to_string(r.body_limit) + " bytes");
+      return BadRequest(
+          413, "Request body exceeds the limit of " + std::to_string(r.body_limit) + " bytes");
     case EdgeRequest::Parse::kMalformed:
       return BadRequest(400, "Malformed HTTP request: " + r.parse_error);
     default:
@@ -53,7 +58,8 @@ Answer Parsed(const EdgeSettings&, const EdgeRequest& r) {
 
 Answer Framing(const EdgeSettings&, const EdgeRequest& r) {
   if (!HeadParsed(r)) return std::nullopt;
-  if (auto why = CheckFraming(r.fields, r.version)) return BadRequest(400, "Malformed HTTP request: " + *why);
+  if (auto why = CheckFraming(r.fields, r.version))
+    return BadRequest(400, "Malformed HTTP request: " + *why);
   return std::nullopt;
 }
 
@@ -73,7 +79,8 @@ Answer SnapshotSlot(const EdgeSettings&, const EdgeRequest& r) {
 
 Answer CorsPreflight(const EdgeSettings& s, const EdgeRequest& r) {
   if (s.web == nullptr || r.request == nullptr) return std::nullopt;
-  if (auto preflight = s.web->Preflight(*r.request)) return EdgeAnswer{std::move(*preflight), false};
+  if (auto preflight = s.web->Preflight(*r.request))
+    return EdgeAnswer{std::move(*preflight), false};
   return std::nullopt;
 }
 
@@ -93,7 +100,8 @@ constexpr std::array kChecks{
 
 std::span<const EdgeCheck> EdgeChecks() { return kChecks; }
 
-std::optional<EdgeAnswer> RunEdgeChecks(EdgeStep step, const EdgeSettings& settings, const EdgeRequest& request) {
+std::optional<EdgeAnswer> RunEdgeChecks(EdgeStep step, const EdgeSettings& settings,
+                                        const EdgeRequest& request) {
   for (const EdgeCheck& c : kChecks) {
     if (c.step != step) continue;
     if (auto answer = c.check(settings, request)) return answer;

@@ -83,6 +83,7 @@ struct EdgeCheck {
 std::span<const EdgeCheck> EdgeChecks();
 
 // The first answer of `step`'s checks, or nullopt: go on.
-std::optional<EdgeAnswer> RunEdgeChecks(EdgeStep step, const EdgeSettings& settings, const EdgeRequest& request);
+std::optional<EdgeAnswer> RunEdgeChecks(EdgeStep step, const EdgeSettings& settings,
+                                        const EdgeRequest& request);
 
 }  // namespace chime::server

@@ -13,14 +13,13 @@
 // SQLite), encoded and written (wire.hpp: Serialize).
 #include <openssl/err.h>
 
-#include <optional>
-#include <type_traits>
-
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <optional>
+#include <type_traits>
 
 #include "api/dispatcher.hpp"
 #include "api/protocol/input_log.hpp"
@@ -53,21 +52,26 @@ EdgeRequest::Parse ParseOf(const beast::error_code& ec, std::string& message) {
 bool IsHttpParseError(const beast::error_code& ec) {
   if (ec.category() != http::make_error_code(http::error::bad_target).category()) return false;
   // Clean or abrupt ends of the stream are not the client's syntax errors.
-  return ec != http::error::end_of_stream && ec != http::error::partial_message && ec != http::error::short_read;
+  return ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::short_read;
 }
 
 EdgeRequest::Head EdgeHeadOf(HeadResult r) {
   switch (r) {
-    case HeadResult::kTimeout: return EdgeRequest::Head::kTimeout;
-    case HeadResult::kTooLarge: return EdgeRequest::Head::kTooLarge;
-    case HeadResult::kMalformed: return EdgeRequest::Head::kMalformed;
-    default: return EdgeRequest::Head::kComplete;
+    case HeadResult::kTimeout:
+      return EdgeRequest::Head::kTimeout;
+    case HeadResult::kTooLarge:
+      return EdgeRequest::Head::kTooLarge;
+    case HeadResult::kMalformed:
+      return EdgeRequest::Head::kMalformed;
+    default:
+      return EdgeRequest::Head::kComplete;
   }
 }
 
 // Fills the log record from the response before its body is moved out for sending.
-void PrepareRequestLog(const ServerShared& shared, RequestLogRecord& record, const api::HttpRequest* request,
-                       const api::HttpResponse& response) {
+void PrepareRequestLog(const ServerShared& shared, RequestLogRecord& record,
+                       const api::HttpRequest* request, const api::HttpResponse& response) {
   FillFromResponse(record, response);
   if (request != nullptr && shared.LogEnabled(LogLevel::kDebug)) {
     api::LoggableExchange exchange = api::DescribeForLog(*request, response.status, response.body);
@@ -88,13 +92,15 @@ struct UploadSlot {
 };
 
 template <class Io>
-asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connection> conn, Io& io) {
+asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connection> conn,
+                                    Io& io) {
   constexpr bool tls = std::is_same_v<Io, TlsStream>;
   const ServerConfig& config = shared.config;
   auto& stream = conn->stream;
   auto& buffer = conn->buffer;
   const auto idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
-  const EdgeSettings edge{config.max_header_bytes, config.header_timeout_seconds, &shared.cross_site, shared.web};
+  const EdgeSettings edge{config.max_header_bytes, config.header_timeout_seconds,
+                          &shared.cross_site, shared.web};
 
   for (bool first_request = true;; first_request = false) {
     if (shared.stopping) break;
@@ -120,7 +126,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
     UploadSlot upload_slot;
     edge_request.body_limit = config.max_body_bytes;
     if (head_result == HeadResult::kComplete &&
-        IsSnapshotUpload(std::string_view(static_cast<const char*>(buffer.data().data()), scanner.head_size()))) {
+        IsSnapshotUpload(std::string_view(static_cast<const char*>(buffer.data().data()),
+                                          scanner.head_size()))) {
       // (A refused one keeps the snapshot bound too, so it gets the 503, not a 413.)
       edge_request.body_limit = config.max_snapshot_bytes;
       if (!shared.snapshot_upload_busy.exchange(true)) {
@@ -135,7 +142,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
       if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
       edge_request.parse = ParseOf(ec, edge_request.parse_error);
     }
-    if (edge_request.head == EdgeRequest::Head::kComplete && edge_request.parse == EdgeRequest::Parse::kOk) {
+    if (edge_request.head == EdgeRequest::Head::kComplete &&
+        edge_request.parse == EdgeRequest::Parse::kOk) {
       const Request& head = parser.get();
       edge_request.method = View(head.method_string());
       edge_request.target = View(head.target());
@@ -152,8 +160,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
       if (head.version() == 11 && beast::iequals(head[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         stream.expires_after(idle_timeout);
-        auto [cont_ec, cont_bytes] =
-            co_await asio::async_write(io, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+        auto [cont_ec, cont_bytes] = co_await asio::async_write(
+            io, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
         ec = cont_ec;
       }
       if (!ec) {
@@ -168,7 +176,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
         edge_request.parse_error = ec.message();
       } else if (ec) {
         // EOF, reset, timeout or shutdown in the middle of the body: nobody to answer.
-        if (ec != asio::error::operation_aborted) shared.Log(LogLevel::kDebug, "connection closed: " + ec.message());
+        if (ec != asio::error::operation_aborted)
+          shared.Log(LogLevel::kDebug, "connection closed: " + ec.message());
         break;
       }
       answer = RunEdgeChecks(EdgeStep::kBody, edge, edge_request);
@@ -197,7 +206,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
     const bool keep_alive = req.keep_alive();
     api::HttpRequest api_request = ToApiRequest(req, true);
     // Hook (browser access): CORS headers and the session endpoint host.
-    const WebAccess::Facts facts = shared.web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
+    const WebAccess::Facts facts =
+        shared.web ? WebAccess::Capture(api_request) : WebAccess::Facts{};
     edge_request.request = &api_request;
     answer = RunEdgeChecks(EdgeStep::kRequest, edge, edge_request);  // the CORS preflight
     api::HttpResponse api_response;
@@ -210,7 +220,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
       // The storage work runs on the pipeline's threads; this coroutine (and
       // with it the I/O thread) is free until the outcome comes back.
       // Begin and Finish never throw.
-      api::Outcome outcome = co_await AsyncDispatch(*shared.dispatcher, std::move(api_request), asio::use_awaitable);
+      api::Outcome outcome =
+          co_await AsyncDispatch(*shared.dispatcher, std::move(api_request), asio::use_awaitable);
       if (outcome.delay_ms > 0) {
         // An injected fault's latency: this connection waits, nothing else does.
         asio::steady_timer delay(stream.get_executor());
@@ -221,9 +232,10 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
     }
     upload_slot.Release();
     if (shared.web) shared.web->Decorate(facts, api_response);
-    const bool log_request =
-        shared.LogEnabled(LogLevel::kInfo) || (shared.LogEnabled(LogLevel::kError) && api_response.status >= 500);
-    if (log_request) PrepareRequestLog(shared, record, logged_request ? &*logged_request : nullptr, api_response);
+    const bool log_request = shared.LogEnabled(LogLevel::kInfo) ||
+                             (shared.LogEnabled(LogLevel::kError) && api_response.status >= 500);
+    if (log_request)
+      PrepareRequestLog(shared, record, logged_request ? &*logged_request : nullptr, api_response);
     const bool keep_open = keep_alive && !shared.stopping;
     const WireResponse res = Serialize(std::move(api_response), version, head_request, keep_open);
 
@@ -233,7 +245,8 @@ asio::awaitable<void> ServeRequests(ServerShared& shared, std::shared_ptr<Connec
     if (log_request) {
       record.status = res.status;
       record.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      if (write_ec) record.note += (record.note.empty() ? "" : "; ") + ("write failed: " + write_ec.message());
+      if (write_ec)
+        record.note += (record.note.empty() ? "" : "; ") + ("write failed: " + write_ec.message());
       shared.logger.Request(record);
     }
     if (write_ec || !keep_open) break;
@@ -258,13 +271,16 @@ asio::awaitable<void> ServeTls(ServerShared& shared, std::shared_ptr<Connection>
   const auto peer = stream.socket().remote_endpoint(peer_ec);
   const std::string address = peer_ec ? std::string("?") : peer.address().to_string();
   stream.expires_at(conn->first_head_deadline);  // what detection left of it
-  auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
+  auto [ec, used] =
+      co_await tls.async_handshake(asio::ssl::stream_base::server, conn->buffer.data(), kUseTuple);
   if (ec) {
     // A client that does not trust the certificate fails in silence on its side: say it once.
-    const bool untrusted = ec.category() == asio::error::get_ssl_category() &&
-                           IsUntrustedCertificateReason(ERR_GET_REASON(static_cast<unsigned long>(ec.value())));
+    const bool untrusted =
+        ec.category() == asio::error::get_ssl_category() &&
+        IsUntrustedCertificateReason(ERR_GET_REASON(static_cast<unsigned long>(ec.value())));
     if (untrusted && shared.untrusted_ca_warnings.FirstFor(address)) {
-      shared.Log(LogLevel::kWarn, UntrustedCaWarnings::Message(address, ec.message(), shared.tls->ca_file()));
+      shared.Log(LogLevel::kWarn,
+                 UntrustedCaWarnings::Message(address, ec.message(), shared.tls->ca_file()));
     } else {
       shared.Log(LogLevel::kDebug, "TLS handshake failed: " + ec.message());
     }

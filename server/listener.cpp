@@ -9,10 +9,16 @@
 // One of the few translation units that include Beast/Asio: each costs 8-19 s
 // and ~0.7 GB to compile, so nothing outside server/ includes them
 // (docs/architecture.md, "Libraries").
-#include "server/http_server.hpp"
-
 #include <array>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -22,16 +28,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include "server/connection.hpp"
+#include "server/http_server.hpp"
 #include "server/messaging_transport.hpp"
 #include "server/wire_io.hpp"
 
@@ -61,8 +59,9 @@ std::string BracketIfIpv6(const std::string& host) {
 }
 
 api::HttpResponse TooManyConnections(uint32_t limit) {
-  return TransportError(503, api::ErrorType::kServiceUnavailable,
-                        "Too many open connections (limit " + std::to_string(limit) + "); retry later");
+  return TransportError(
+      503, api::ErrorType::kServiceUnavailable,
+      "Too many open connections (limit " + std::to_string(limit) + "); retry later");
 }
 
 }  // namespace
@@ -143,7 +142,8 @@ void HttpServer::Impl::Listen(const ServerConfig& c) {
   }
   if (!ec) ec = asio::error::host_not_found;
   std::string hint;
-  if (ec == asio::error::address_in_use) hint = " (another process uses the port: try --port 0 for a free one)";
+  if (ec == asio::error::address_in_use)
+    hint = " (another process uses the port: try --port 0 for a free one)";
   throw std::runtime_error("cannot listen on " + where + ": " + ec.message() + hint);
 }
 
@@ -178,7 +178,8 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
       continue;
     }
     ++live;
-    auto conn = std::make_shared<Connection>(std::move(socket), std::chrono::seconds(config.header_timeout_seconds));
+    auto conn = std::make_shared<Connection>(std::move(socket),
+                                             std::chrono::seconds(config.header_timeout_seconds));
     {
       std::lock_guard lock(mu);
       connections.emplace(conn.get(), conn);
@@ -222,13 +223,15 @@ bool HttpServer::Impl::EvictIdleConnection() {
   asio::post(ex, [victim] {
     if (victim->waiting_first_byte) victim->stream.cancel();
   });
-  if (LogEnabled(LogLevel::kDebug)) Log(LogLevel::kDebug, "connection limit reached; closed an idle connection");
+  if (LogEnabled(LogLevel::kDebug))
+    Log(LogLevel::kDebug, "connection limit reached; closed an idle connection");
   return true;
 }
 
 asio::awaitable<void> HttpServer::Impl::Reject(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  co_await WriteErrorAndClose(stream, TooManyConnections(config.max_connections), kRejectLingerTime);
+  co_await WriteErrorAndClose(stream, TooManyConnections(config.max_connections),
+                              kRejectLingerTime);
 }
 
 // Beyond kMaxRejecting lingering rejecters: write the 503 without waiting
@@ -299,7 +302,8 @@ void HttpServer::Impl::BeginShutdown() {
   }
   beast::error_code ec;
   acceptor.close(ec);
-  if (shared.messaging) shared.messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
+  if (shared.messaging)
+    shared.messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
@@ -314,7 +318,8 @@ void HttpServer::Impl::ForceClose() {
   if (forced) return;
   forced = true;
   if (uint32_t n = live.load(); n > 0) {
-    Log(LogLevel::kWarn, "closing " + std::to_string(n) + " connection(s) still busy after the grace period");
+    Log(LogLevel::kWarn,
+        "closing " + std::to_string(n) + " connection(s) still busy after the grace period");
   }
   ForEachConnection([](Connection& c) {
     beast::error_code ec;
@@ -333,7 +338,8 @@ void HttpServer::Impl::PollShutdown() {
     if (now >= shutdown_deadline + kHardStopDelay) {
       // A request stuck inside the dispatcher cannot be interrupted; stop the
       // loop anyway (Run still joins the threads).
-      Log(LogLevel::kWarn, std::to_string(live.load()) + " connection(s) did not close; stopping anyway");
+      Log(LogLevel::kWarn,
+          std::to_string(live.load()) + " connection(s) did not close; stopping anyway");
       return Finish();
     }
     PollShutdown();
@@ -381,9 +387,10 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
   std::fflush(stdout);
   if (s.config.host == "0.0.0.0" || s.config.host == "::") {
     // All interfaces (the container image): 0.0.0.0 is not an address to open.
-    s.Log(LogLevel::kInfo, "open http://localhost:" + std::to_string(s.port) +
-                               " (listening on all interfaces; other machines use this machine's name, with "
-                               "--public-host NAME for wss://)");
+    s.Log(LogLevel::kInfo,
+          "open http://localhost:" + std::to_string(s.port) +
+              " (listening on all interfaces; other machines use this machine's name, with "
+              "--public-host NAME for wss://)");
   }
   if (on_listening) on_listening(s.port);
 
@@ -408,7 +415,8 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
 
 void HttpServer::SetTls(const std::string& cert_chain_file, const std::string& private_key_file,
                         const std::string& ca_file, bool load_at_start) {
-  impl_->shared.tls = std::make_unique<ServerTls>(ServerTls::Files{cert_chain_file, private_key_file, ca_file, load_at_start});
+  impl_->shared.tls = std::make_unique<ServerTls>(
+      ServerTls::Files{cert_chain_file, private_key_file, ca_file, load_at_start});
 }
 
 void HttpServer::SetMessaging(MessagingTransport* messaging, const WebAccess* web) {

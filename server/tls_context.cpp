@@ -1,10 +1,9 @@
 // Includes Asio's SSL (OpenSSL headers): keep everything else out of it.
 #include "server/tls_context.hpp"
 
+#include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 #include <utility>
-
-#include <boost/asio/ssl/context.hpp>
 
 namespace chime::server {
 
@@ -14,10 +13,11 @@ namespace ssl = boost::asio::ssl;
 
 // The server side of TLS with the certificate and key files; throws
 // std::runtime_error naming the file that cannot be loaded.
-std::unique_ptr<ssl::context> MakeTlsContext(const std::string& cert_chain_file, const std::string& private_key_file) {
+std::unique_ptr<ssl::context> MakeTlsContext(const std::string& cert_chain_file,
+                                             const std::string& private_key_file) {
   auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   // Idle sessions are the common case: let OpenSSL free its record buffers between writes.
   SSL_CTX_set_mode(context->native_handle(), SSL_MODE_RELEASE_BUFFERS);
   try {

@@ -4,11 +4,10 @@
 // messaging session's WebSocket.
 #pragma once
 
+#include <boost/beast/core/tcp_stream.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <boost/beast/core/tcp_stream.hpp>
 
 namespace boost::asio::ssl {
 class context;
@@ -27,7 +26,7 @@ class ServerTls {
   struct Files {
     std::string cert_chain_file;   // PEM
     std::string private_key_file;  // PEM
-    std::string ca_file;           // the local CA clients must trust (empty: a user's own certificate)
+    std::string ca_file;  // the local CA clients must trust (empty: a user's own certificate)
     // Load them in the constructor (a user's --tls-cert: a bad file stops the
     // start); otherwise at the first TLS connection.
     bool load_at_start = false;

@@ -1,11 +1,10 @@
 #include "server/wire.hpp"
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/status.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <random>
-
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/status.hpp>
 
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -30,7 +29,8 @@ std::string NewRequestId() {
   char out[37];
   std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
   return std::string(out, 36);
 }
 
@@ -38,7 +38,8 @@ api::HttpResponse TransportError(int status, api::ErrorType type, const std::str
   return api::EncodeError(type, message, NewRequestId(), status);
 }
 
-WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool head_request, bool keep_alive) {
+WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool head_request,
+                       bool keep_alive) {
   WireResponse out;
   out.status = (in.status >= 100 && in.status <= 599) ? in.status : 500;
   std::string& h = out.head;
@@ -46,7 +47,8 @@ WireResponse Serialize(api::HttpResponse&& in, unsigned request_version, bool he
   h += "HTTP/1.1 ";
   h += std::to_string(out.status);
   h += ' ';
-  if (http::status code = http::int_to_status(static_cast<unsigned>(out.status)); code != http::status::unknown) {
+  if (http::status code = http::int_to_status(static_cast<unsigned>(out.status));
+      code != http::status::unknown) {
     beast::string_view reason = http::obsolete_reason(code);
     h.append(reason.data(), reason.size());
   }

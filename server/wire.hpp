@@ -28,7 +28,8 @@ struct WireResponse {
 // the serializer's own; a header whose name or value holds a line break is
 // dropped; x-amzn-RequestId is added when missing. HEAD: the length of the
 // body a GET would have returned, without the body.
-WireResponse Serialize(api::HttpResponse&& response, unsigned request_version, bool head_request, bool keep_alive);
+WireResponse Serialize(api::HttpResponse&& response, unsigned request_version, bool head_request,
+                       bool keep_alive);
 
 // A refusal of the transport in the AWS rest-json error format
 // (docs/aws-parity.md, "Wire format and validation"); the connection is
@@ -39,6 +40,8 @@ api::HttpResponse TransportError(int status, api::ErrorType type, const std::str
 std::string NewRequestId();
 
 // The path of a request target (without the query).
-inline std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+inline std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
 
 }  // namespace chime::server

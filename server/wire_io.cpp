@@ -46,12 +46,14 @@ asio::awaitable<void> EndOutput(beast::tcp_stream& stream) {
 }
 
 asio::awaitable<void> EndOutput(TlsStream& stream) {
-  [[maybe_unused]] auto [ec] = co_await stream.async_shutdown(kUseTuple);  // the peer may just close
+  [[maybe_unused]] auto [ec] =
+      co_await stream.async_shutdown(kUseTuple);  // the peer may just close
   co_await EndOutput(stream.next_layer());
 }
 
 template <class Io>
-asio::awaitable<HeadResult> ReadHead(const ServerShared& shared, const std::shared_ptr<Connection>& c, Io& io,
+asio::awaitable<HeadResult> ReadHead(const ServerShared& shared,
+                                     const std::shared_ptr<Connection>& c, Io& io,
                                      HeadScanner& scanner, bool first_request) {
   Connection& conn = *c;
   auto& buffer = conn.buffer;
@@ -103,7 +105,8 @@ asio::awaitable<HeadResult> ReadHead(const ServerShared& shared, const std::shar
     }
     switch (scanner.Feed(bytes)) {
       case HeadScanner::State::kComplete:
-        co_return scanner.head_size() > config.max_header_bytes ? HeadResult::kTooLarge : HeadResult::kComplete;
+        co_return scanner.head_size() > config.max_header_bytes ? HeadResult::kTooLarge
+                                                                : HeadResult::kComplete;
       case HeadScanner::State::kMalformed:
         co_return HeadResult::kMalformed;
       case HeadScanner::State::kIncomplete:
@@ -114,7 +117,8 @@ asio::awaitable<HeadResult> ReadHead(const ServerShared& shared, const std::shar
     auto [ec, n] = co_await io.async_read_some(buffer.prepare(kHeadReadChunk), kUseTuple);
     conn.MarkBusy();
     if (ec) {
-      if (conn.head_deadline_hit) co_return buffer.size() > 0 ? HeadResult::kTimeout : HeadResult::kClosed;
+      if (conn.head_deadline_hit)
+        co_return buffer.size() > 0 ? HeadResult::kTimeout : HeadResult::kClosed;
       if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
         shared.Log(LogLevel::kDebug, "connection closed: " + ec.message());
       }
@@ -124,9 +128,11 @@ asio::awaitable<HeadResult> ReadHead(const ServerShared& shared, const std::shar
   }
 }
 
-template asio::awaitable<HeadResult> ReadHead(const ServerShared&, const std::shared_ptr<Connection>&,
+template asio::awaitable<HeadResult> ReadHead(const ServerShared&,
+                                              const std::shared_ptr<Connection>&,
                                               beast::tcp_stream&, HeadScanner&, bool);
-template asio::awaitable<HeadResult> ReadHead(const ServerShared&, const std::shared_ptr<Connection>&, TlsStream&,
+template asio::awaitable<HeadResult> ReadHead(const ServerShared&,
+                                              const std::shared_ptr<Connection>&, TlsStream&,
                                               HeadScanner&, bool);
 
 }  // namespace chime::server

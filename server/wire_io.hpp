@@ -6,15 +6,14 @@
 #pragma once
 
 #include <array>
-#include <chrono>
-#include <memory>
-#include <string>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "api/http_types.hpp"
 #include "server/connection.hpp"
@@ -44,12 +43,14 @@ enum class HeadResult { kComplete, kClosed, kTimeout, kTooLarge, kMalformed };
 // header_timeout for the rest of the head. Instantiated for both streams in
 // wire_io.cpp.
 template <class Io>
-boost::asio::awaitable<HeadResult> ReadHead(const ServerShared& shared, const std::shared_ptr<Connection>& conn,
-                                            Io& io, HeadScanner& scanner, bool first_request);
+boost::asio::awaitable<HeadResult> ReadHead(const ServerShared& shared,
+                                            const std::shared_ptr<Connection>& conn, Io& io,
+                                            HeadScanner& scanner, bool first_request);
 
 template <class Io>
 boost::asio::awaitable<boost::beast::error_code> Write(Io& io, const WireResponse& res) {
-  std::array<boost::asio::const_buffer, 2> buffers{boost::asio::buffer(res.head), boost::asio::buffer(res.body)};
+  std::array<boost::asio::const_buffer, 2> buffers{boost::asio::buffer(res.head),
+                                                   boost::asio::buffer(res.body)};
   auto [ec, n] = co_await boost::asio::async_write(io, buffers, kUseTuple);
   co_return ec;
 }

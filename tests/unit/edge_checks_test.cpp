@@ -28,7 +28,8 @@ class EdgeChecksTest : public ::testing::Test {
     r.method = "POST";
     r.target = "/channels";
     r.version = 11;
-    r.fields = {{"Host", "127.0.0.1:4590"}, {"Content-Type", "application/json"}, {"Content-Length", "2"}};
+    r.fields = {
+        {"Host", "127.0.0.1:4590"}, {"Content-Type", "application/json"}, {"Content-Length", "2"}};
     r.body_limit = 1024;
     return r;
   }
@@ -52,8 +53,9 @@ TEST_F(EdgeChecksTest, TheListReadsInTheDocumentedOrder) {
     names.emplace_back(c.name);
     steps.push_back(c.step);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"header size", "head deadline", "head syntax", "head parse", "framing",
-                                             "Host and Origin", "snapshot slot", "body", "CORS preflight"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"header size", "head deadline", "head syntax",
+                                             "head parse", "framing", "Host and Origin",
+                                             "snapshot slot", "body", "CORS preflight"}));
   // Steps never go back: head, then body, then the whole request.
   for (size_t i = 1; i < steps.size(); ++i) EXPECT_LE(steps[i - 1], steps[i]) << names[i];
 }

@@ -24,7 +24,8 @@ class SessionStartTest : public ApiFixture {
   // Runs inline (the fixture's Dispatcher has a Database, no pipeline threads).
   api::SessionOutcome Begin(const std::string& target) {
     std::optional<api::SessionOutcome> out;
-    dispatcher_->BeginSession(Upgrade(target), [&out](api::SessionOutcome o) { out = std::move(o); });
+    dispatcher_->BeginSession(Upgrade(target),
+                              [&out](api::SessionOutcome o) { out = std::move(o); });
     EXPECT_TRUE(out.has_value());
     return out ? std::move(*out) : api::SessionOutcome{};
   }
@@ -42,7 +43,8 @@ TEST_F(SessionStartTest, OnlyConnectIsServed) {
 TEST_F(SessionStartTest, AKnownUserIsAuthorizedAndAnUnknownOneIsNot) {
   const std::string app = CreateAppInstance();
   const std::string user = CreateUser(app, "u1");
-  api::SessionOutcome known = Begin("/connect?sessionId=s1&userArn=" + Enc(user) + "&prefetch-on=connect");
+  api::SessionOutcome known =
+      Begin("/connect?sessionId=s1&userArn=" + Enc(user) + "&prefetch-on=connect");
   EXPECT_FALSE(known.error);
   EXPECT_TRUE(known.authorized);
 
@@ -54,7 +56,8 @@ TEST_F(SessionStartTest, AKnownUserIsAuthorizedAndAnUnknownOneIsNot) {
 
 TEST(ConnectTargetTest, ParametersAreDecodedAndABadEscapeIsKept) {
   api::ConnectTarget t = api::ParseConnectTarget(
-      "/connect?userArn=arn%3Aaws%3Auser&sessionId=s%zz&prefetch-on=connect&prefetch-sort-by=unread&sessionId=s2");
+      "/connect?userArn=arn%3Aaws%3Auser&sessionId=s%zz&prefetch-on=connect&prefetch-sort-by="
+      "unread&sessionId=s2");
   EXPECT_EQ(t.path, "/connect");
   EXPECT_EQ(t.user_arn, "arn:aws:user");
   EXPECT_EQ(t.session_id, "s2");  // the last wins

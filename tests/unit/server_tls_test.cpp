@@ -38,7 +38,8 @@ std::string HttpsGet(uint16_t port, const std::string& ca_file, const std::strin
   SSL_set_tlsext_host_name(ssl, "localhost");
   std::string raw;
   if (SSL_connect(ssl) == 1) {
-    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    const std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     SSL_write(ssl, req.data(), static_cast<int>(req.size()));
     char buf[4096];
     for (int n; (n = SSL_read(ssl, buf, sizeof buf)) > 0;) raw.append(buf, static_cast<size_t>(n));
