@@ -10,6 +10,7 @@
 #include "api/control/fixture.hpp"
 #include "api/control/landing_page.hpp"
 #include "api/handler.hpp"
+#include "api/messaging/messaging_session.hpp"
 #include "api/protocol/binder.hpp"
 #include "api/protocol/encoder.hpp"
 #include "api/protocol/input_log.hpp"
@@ -331,6 +332,40 @@ HttpResponse Dispatcher::Encode(Outcome& outcome) {
   } catch (...) {
     return named(EncodeError(ErrorType::kServiceFailure, "Internal failure", id));
   }
+}
+
+std::optional<HttpResponse> Dispatcher::RefuseSession(const HttpRequest& upgrade) {
+  std::string_view target = upgrade.target;
+  if (target.substr(0, target.find('?')) != "/connect") {
+    return EncodeError(ErrorType::kNotFound, "WebSocket sessions are served on /connect only", SafeRequestId());
+  }
+  return StrictSigV4Refusal(upgrade, impl_->config, SafeRequestId());
+}
+
+void Dispatcher::BeginSession(const HttpRequest& upgrade, std::function<void(SessionOutcome)> done) {
+  ConnectTarget target = ParseConnectTarget(upgrade.target);
+  // Isolation by account and region (api/auth/tenant.hpp): a /connect presigned
+  // for another account or region than the user's does not know that user.
+  bool other_tenant = false;
+  try {
+    if (auto owner = TenantOfArn(target.user_arn)) other_tenant = !(*owner == TenantOf(upgrade, impl_->config));
+  } catch (...) {
+    other_tenant = true;
+  }
+  auto result = std::make_shared<SessionStart>();
+  const int64_t now_ms = impl_->fixture.clock().Now();
+  impl_->units.SubmitRead(
+      [result, now_ms, target](storage::Database& db, Outbox&) {
+        *result = PrepareMessagingSession(db, target.user_arn, target.prefetch, target.sort_by, now_ms);
+      },
+      [result, other_tenant, done = std::move(done)](std::exception_ptr error) {
+        SessionOutcome o;
+        o.error = error;
+        o.authorized = !error && result->known && !other_tenant;
+        if (o.authorized) o.prefetch = std::move(result->prefetch);
+        done(std::move(o));
+      },
+      "messaging session of " + target.user_arn);
 }
 
 HttpResponse Dispatcher::Handle(const HttpRequest& request) {

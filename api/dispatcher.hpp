@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/control/control_plane.hpp"
 #include "api/events/event_sink.hpp"
@@ -53,6 +54,13 @@ struct Outcome {
   std::chrono::steady_clock::time_point began;
 };
 
+// The start of a messaging session (GET /connect): the user lookup's result.
+struct SessionOutcome {
+  std::exception_ptr error;           // the store could not be read
+  bool authorized = false;            // a known user or bot, presigned for its own account and region
+  std::vector<std::string> prefetch;  // CHANNEL_DETAILS frames, in sending order
+};
+
 class Dispatcher {
  public:
   // Synchronous: units run inline on `db` (InlinePipeline), with a Fixture of its own.
@@ -73,6 +81,16 @@ class Dispatcher {
   void Begin(HttpRequest request, Done done);
   // Never throws: every failure becomes a modeled AWS error response.
   HttpResponse Finish(Outcome outcome);
+
+  // The messaging session (a WebSocket upgrade, server/messaging_transport.cpp)
+  // enters here too, in two steps around the upgrade:
+  // RefuseSession, before it: 404 off /connect, or (--sigv4 strict) the 403 of
+  // a missing or wrong presigned query; nullopt: upgrade.
+  std::optional<HttpResponse> RefuseSession(const HttpRequest& upgrade);
+  // BeginSession, once the session is registered with the hub: the user
+  // lookup and prefetch as a read unit on the pipeline, then the tenant check.
+  // Never throws; `done` is called exactly once, possibly on another thread.
+  void BeginSession(const HttpRequest& upgrade, std::function<void(SessionOutcome)> done);
 
   // Begin + wait + Finish on the calling thread (an injected latency is not
   // waited for here).

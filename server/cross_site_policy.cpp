@@ -93,7 +93,12 @@ bool IsSafelistedOrBrowserSet(const std::string& name) {
          name == "downlink" || name == "ect" || name == "rtt";
 }
 
-Refusal Forbidden(std::string message) { return {403, "ForbiddenException", "Forbidden", std::move(message)}; }
+Refusal RefusalOf(api::ErrorType type, std::string message) {
+  const api::ErrorDef& def = api::Describe(type);
+  return {def.status, type, std::string(def.shape), std::string(def.code), std::move(message)};
+}
+
+Refusal Forbidden(std::string message) { return RefusalOf(api::ErrorType::kForbidden, std::move(message)); }
 
 }  // namespace
 
@@ -210,7 +215,7 @@ std::optional<Refusal> CheckCrossSite(const CrossSitePolicy& policy, std::string
   std::string_view host_value;
   if (FindField(fields, "host", &host_value)) {
     std::optional<std::string> host = HostOfHostHeader(host_value);
-    if (!host) return Refusal{400, "BadRequestException", "BadRequest", "Malformed Host header"};
+    if (!host) return RefusalOf(api::ErrorType::kBadRequest, "Malformed Host header");
     auto listed = [&](const std::string& h) {
       for (const std::string& a : policy.allowed_hosts) {
         if (a == "*" || a == h || (a.front() == '.' && (EndsWith(h, a) || h == a.substr(1)))) return true;

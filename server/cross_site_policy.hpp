@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/protocol/error_type.hpp"
 #include "server/config.hpp"
 #include "server/request_framing.hpp"
 
@@ -46,6 +47,7 @@ struct CrossSitePolicy {
 
 struct Refusal {
   int status;
+  api::ErrorType type;     // encoded by api::EncodeError
   std::string error_type;  // x-amzn-ErrorType
   std::string code;        // "Code" in the JSON body
   std::string message;

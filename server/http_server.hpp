@@ -1,8 +1,10 @@
-// HttpServer: the HTTP/1.1 front end of chime-local. It owns the sockets and
-// threads, enforces transport limits (body/header size, header and idle
-// timeouts, connection count), refuses ambiguous framing
-// (request_framing.hpp) and cross-site requests (cross_site_policy.hpp),
-// hands every complete request to api::Dispatcher and logs it (log.hpp).
+// HttpServer: the HTTP/1.1 front end of chime-local. It owns the sockets,
+// threads and TLS, enforces transport limits (body/header size, header and
+// idle timeouts, connection count), applies the edge checks
+// (edge_checks.hpp), hands every complete request to api::Dispatcher and logs
+// it (log.hpp). Its parts: listener.cpp (accept, limits, shutdown),
+// http_session.cpp (one connection's request loop), wire.cpp / wire_io.cpp
+// (bytes in and out), tls_context.cpp, messaging_transport.cpp (WebSocket).
 //
 // Two steps, so main can learn the real port (port 0 = ephemeral) before it
 // builds the Dispatcher, whose ServiceConfig advertises host:port:
@@ -13,9 +15,9 @@
 //   return server.Run(dispatcher);          // serves until SIGINT/SIGTERM or Stop()
 //
 // Boost-free on purpose: Beast/Asio are slow to compile and stay in the few
-// server/ files that need them (http_server.cpp, outgoing/aws_http_client.cpp,
-// async_dispatch.hpp, messaging_transport.hpp/.cpp; main.cpp gets them only
-// through messaging_transport.hpp).
+// server/ files that need them (the transport's .cpp files, connection.hpp,
+// wire_io.hpp, tls_context.hpp, async_dispatch.hpp, outgoing/aws_http_client.cpp;
+// main.cpp gets them only through messaging_transport.hpp).
 #pragma once
 
 #include <cstdint>
@@ -58,9 +60,17 @@ class HttpServer {
   // `dispatcher` must outlive Run().
   int Run(api::Dispatcher& dispatcher, OnListening on_listening = {});
 
+  // https:// (and wss://) on the same port: a connection whose first bytes
+  // are a TLS ClientHello is served over TLS with this certificate (PEM
+  // files). Loaded at the first TLS connection, or now when load_at_start
+  // (then throws std::runtime_error naming a file that cannot be loaded).
+  // Optional; set before Run().
+  void SetTls(const std::string& cert_chain_file, const std::string& private_key_file, const std::string& ca_file,
+              bool load_at_start);
+
   // Hooks of the messaging session and browser access (both optional; set
-  // before Run(), must outlive it): TLS/WebSocket connections go to
-  // `messaging`, CORS and the session endpoint host to `web`.
+  // before Run(), must outlive it): WebSocket upgrades go to `messaging`,
+  // CORS and the session endpoint host to `web`.
   void SetMessaging(MessagingTransport* messaging, const WebAccess* web);
 
   // Starts the same graceful shutdown as SIGTERM. Thread-safe; may be called

@@ -362,23 +362,19 @@ int main(int argc, char** argv) {
     if (auto error = ApplySeedFile(config, *dispatcher)) return Fail(*error);
   }
 
-  // Messaging session (wss:// on the same port) and browser access (CORS).
-  std::unique_ptr<server::MessagingTransport> messaging;
-  server::WebAccess web(config.cors_origins, config.public_host);
+  // https:// and wss:// on the same port; the messaging session (WebSocket)
+  // and browser access (CORS).
   try {
-    server::MessagingTransport::Options options;
-    options.cert_chain_file = tls.cert_chain;
-    options.private_key_file = tls.private_key;
-    options.ca_file = tls.ca_cert;
-    options.load_tls_at_start = !config.tls_cert.empty();
-    options.service = &service;
-    options.hub = &hub;
-    options.pipeline = store.get();
-    options.log = [](server::LogLevel level, std::string_view message) { Log(level, message); };
-    messaging = std::make_unique<server::MessagingTransport>(std::move(options));
+    http->SetTls(tls.cert_chain, tls.private_key, tls.ca_cert, !config.tls_cert.empty());
   } catch (const std::exception& e) {
     return Fail(std::string("cannot set up TLS for the messaging session: ") + e.what());
   }
+  server::WebAccess web(config.cors_origins, config.public_host);
+  server::MessagingTransport::Options options;
+  options.dispatcher = dispatcher.get();
+  options.hub = &hub;
+  options.log = [](server::LogLevel level, std::string_view message) { Log(level, message); };
+  auto messaging = std::make_unique<server::MessagingTransport>(std::move(options));
   http->SetMessaging(messaging.get(), &web);
 
   // Started last: no early return above leaves a sweep unit behind in the store.

@@ -1,5 +1,6 @@
 // WebAccess: what a browser app needs from the REST side, as two hooks around
-// the dispatcher in server/http_server.cpp (Boost-free, unit-tested):
+// the dispatcher in server/http_session.cpp (Boost-free, unit-tested; the
+// preflight is one of the edge checks, server/edge_checks.cpp):
 // - CORS as AWS serves it for browser SDK calls: a preflight OPTIONS on any
 //   AWS path is answered here (allowed methods and headers, max age); real
 //   responses to an allowed Origin get Access-Control-Allow-Origin and expose

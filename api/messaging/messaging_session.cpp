@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "api/common/days.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/messaging/channel_common.hpp"
+#include "api/protocol/query_string.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/message_repo.hpp"
+#include "storage/retention_repo.hpp"
 #include "storage/principal_repo.hpp"
 
 namespace chime::api {
@@ -23,7 +26,7 @@ bool Unread(const storage::MembershipRecord& m, const storage::ChannelRecord& c)
 }
 
 std::string ChannelDetailsFrame(storage::Database& db, const std::string& user_arn, const storage::MembershipRecord& m,
-                                const storage::ChannelRecord& c) {
+                                const storage::ChannelRecord& c, int64_t now_ms) {
   nlohmann::json payload = {{"Channel", channels::ChannelSummaryJson(c)}};
   storage::MessageQuery q;
   q.channel_arn = c.arn;
@@ -31,6 +34,9 @@ std::string ChannelDetailsFrame(storage::Database& db, const std::string& user_a
   q.sub_channel_id = sub;
   q.viewer_arn = user_arn;
   q.limit = kPrefetchMessages;
+  if (auto r = storage::FindRetention(db, c.app_instance_arn); r && r->days) {
+    q.not_before_ms = std::max(q.not_before_ms, MinusDaysMs(now_ms, *r->days));  // past retention: hidden
+  }
   nlohmann::json messages = nlohmann::json::array();
   for (const auto& msg : storage::ListMessages(db, q)) messages.push_back(channels::MessageSummaryJson(msg));
   payload["ChannelMessages"] = std::move(messages);
@@ -45,8 +51,25 @@ std::string ChannelDetailsFrame(storage::Database& db, const std::string& user_a
 
 }  // namespace
 
+ConnectTarget ParseConnectTarget(std::string_view target) {
+  ConnectTarget t;
+  t.path = std::string(target.substr(0, target.find('?')));
+  for (auto& [key, value] : ParseQuery(QueryPart(target), {.bad_escape = BadEscape::kKeepAsSent})) {
+    if (key == "userArn") {
+      t.user_arn = std::move(value);
+    } else if (key == "sessionId") {
+      t.session_id = std::move(value);
+    } else if (key == "prefetch-on") {
+      t.prefetch = value == "connect";
+    } else if (key == "prefetch-sort-by") {
+      t.sort_by = std::move(value);
+    }
+  }
+  return t;
+}
+
 SessionStart PrepareMessagingSession(storage::Database& db, const std::string& user_arn, bool prefetch,
-                                     const std::string& sort_by) {
+                                     const std::string& sort_by, int64_t now_ms) {
   SessionStart out;
   auto principal = storage::FindPrincipal(db, user_arn);
   out.known = principal.has_value();
@@ -62,7 +85,7 @@ SessionStart PrepareMessagingSession(storage::Database& db, const std::string& u
     return a.second.last_message_ms.value_or(0) > b.second.last_message_ms.value_or(0);
   });
   if (rows.size() > static_cast<size_t>(kMaxPrefetchChannels)) rows.resize(kMaxPrefetchChannels);
-  for (const auto& [m, c] : rows) out.prefetch.push_back(ChannelDetailsFrame(db, user_arn, m, c));
+  for (const auto& [m, c] : rows) out.prefetch.push_back(ChannelDetailsFrame(db, user_arn, m, c, now_ms));
   return out;
 }
 

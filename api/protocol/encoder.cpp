@@ -34,9 +34,13 @@ HttpResponse EncodeOutput(const model::OperationDef& op, const nlohmann::json& o
 }
 
 HttpResponse EncodeError(ErrorType type, const std::string& message, const std::string& request_id) {
+  return EncodeError(type, message, request_id, Describe(type).status);
+}
+
+HttpResponse EncodeError(ErrorType type, const std::string& message, const std::string& request_id, int status) {
   const ErrorDef& def = Describe(type);
   HttpResponse r;
-  r.status = def.status;
+  r.status = status;
   r.headers.emplace_back("x-amzn-RequestId", request_id);
   r.headers.emplace_back("x-amzn-ErrorType", std::string(def.shape));
   r.headers.emplace_back("Content-Type", "application/json");

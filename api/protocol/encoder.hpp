@@ -13,5 +13,8 @@ namespace chime::api {
 
 HttpResponse EncodeOutput(const model::OperationDef& op, const nlohmann::json& output, const std::string& request_id);
 HttpResponse EncodeError(ErrorType type, const std::string& message, const std::string& request_id);
+// The same error under another HTTP status: the transport's refusals
+// (server/edge_checks.cpp) answer 408, 413 or 431 with BadRequestException.
+HttpResponse EncodeError(ErrorType type, const std::string& message, const std::string& request_id, int status);
 
 }  // namespace chime::api

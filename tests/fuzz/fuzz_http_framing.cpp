@@ -1,6 +1,6 @@
 // Fuzzes HTTP/1.1 request framing as the server configures it: Beast's
 // request_parser<string_body> with the default header and body limits of
-// server::ServerConfig, fed the way server/http_server.cpp reads a connection
+// server::ServerConfig, fed the way server/http_session.cpp reads a connection
 // (header first, then body; several pipelined requests per connection until
 // an error or "Connection: close"), each parsed request handed to the
 // api::Dispatcher like the server does.
@@ -10,7 +10,7 @@
 // stream a client sent on one connection.
 //
 // Where server/request_framing.hpp exists (the Beast-free framing policy), the
-// head goes through it first exactly as http_server.cpp does: HeadScanner finds
+// head goes through it first exactly as http_session.cpp does: HeadScanner finds
 // the end of the head in the raw bytes (refusing obs-fold, bare LF, ...), Beast
 // parses those bytes, CheckFraming judges the parsed fields, then the body.
 #include <boost/beast/core/flat_buffer.hpp>
@@ -97,7 +97,7 @@ beast::error_code ParseOne(RequestParser& parser, std::string_view stream, size_
 
 std::string Str(beast::string_view s) { return std::string(s.data(), s.size()); }
 
-// As http_server.cpp hands a parsed request to the dispatcher.
+// As http_session.cpp hands a parsed request to the dispatcher.
 chime::api::HttpRequest ToApiRequest(http::request<http::string_body>& req) {
   chime::api::HttpRequest out;
   out.method = Str(req.method_string());
