@@ -168,7 +168,7 @@ json DeleteChannelMembership(RequestContext& ctx, const json& in) {
                     "; a member can only remove itself.");
   }
   channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
-  if (!storage::DeleteMembership(ctx.db, a.channel.arn, member)) {
+  if (!channels::RemoveMembership(ctx, a.channel, member)) {
     throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");
   }
   return json::object();
