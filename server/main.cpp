@@ -42,6 +42,7 @@
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "server/eventbridge_publisher.hpp"
 #include "server/kinesis_streamer.hpp"
 #include "server/lambda_invoker.hpp"
 #include "server/log.hpp"
@@ -103,7 +104,7 @@ void RaiseDescriptorLimit() {
   }
 }
 
-// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint) sign with the
+// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint) sign with the
 // credentials of the emulator's environment, test/test when unset.
 chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config, const std::string& endpoint) {
   auto env = [](const char* name, const char* fallback) {
@@ -314,7 +315,15 @@ int main(int argc, char** argv) {
   // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
   // invoker, whose failures go to the runner.
   api::Fixture fixture;
-  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock());
+  // EventBridge events go to the fixture's journal and, with
+  // --eventbridge-endpoint, on to its PutEvents.
+  std::unique_ptr<server::EventBridgePublisher> eventbridge;
+  if (!config.eventbridge_endpoint.empty()) {
+    eventbridge = std::make_unique<server::EventBridgePublisher>(OutgoingClient(config, config.eventbridge_endpoint),
+                                                                 server::RetryingQueue::Options{});
+    fixture.eventbridge_events().set_forward(eventbridge.get());
+  }
+  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock(), &fixture.eventbridge_events());
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the
@@ -325,7 +334,9 @@ int main(int argc, char** argv) {
     lambda = std::make_unique<server::LambdaInvoker>(
         std::move(client), server::RetryingQueue::Options{},
         server::Logger(config.log_level, config.log_format),
-        [&flow_runner](const std::string& callback_id) { flow_runner.ReportFailure(callback_id); });
+        [&flow_runner](const std::string& callback_id, const std::string& reason) {
+          flow_runner.ReportFailure(callback_id, reason);
+        });
     service.processor_invoker = lambda.get();
   }
   // Its time-out sweep writes: a read-only store runs none.
@@ -386,6 +397,7 @@ int main(int argc, char** argv) {
   flow_runner.Stop();
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();
+  if (eventbridge) eventbridge->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

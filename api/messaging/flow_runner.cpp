@@ -11,8 +11,12 @@
 namespace chime::api {
 
 ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline,
-                                     EventSink* sink, const TestClock& clock)
-    : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_), clock_(clock) {}
+                                     EventSink* sink, const TestClock& clock, EventBridgeSink* eventbridge)
+    : config_(config),
+      pipeline_(pipeline),
+      sink_(sink ? *sink : null_sink_),
+      clock_(clock),
+      eventbridge_(eventbridge) {}
 
 ChannelFlowRunner::~ChannelFlowRunner() { Stop(); }
 
@@ -34,7 +38,7 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
   storage::Work work;
   work.run = [this, outbox, fn = std::move(fn)](storage::Database& db) {
     outbox->Clear();
-    flows::FlowEnv env{db, config_, clock_.Now(), *outbox};
+    flows::FlowEnv env{db, config_, clock_.Now(), *outbox, eventbridge_};
     fn(env);
   };
   work.done = [this, outbox](std::exception_ptr error) {
@@ -60,8 +64,8 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
   pipeline_.SubmitWrite(std::move(work));
 }
 
-void ChannelFlowRunner::ReportFailure(const std::string& callback_id) {
-  Submit([callback_id](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id); });
+void ChannelFlowRunner::ReportFailure(const std::string& callback_id, const std::string& reason) {
+  Submit([callback_id, reason](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id, reason); });
 }
 
 void ChannelFlowRunner::SweepLoop() {

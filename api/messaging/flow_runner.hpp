@@ -17,6 +17,7 @@
 
 #include "api/control/test_clock.hpp"
 #include "api/events/event_sink.hpp"
+#include "api/events/eventbridge_events.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/service_config.hpp"
 #include "storage/pipeline.hpp"
@@ -28,8 +29,10 @@ class ChannelFlowRunner {
   // `config`, `pipeline`, `sink` (may be null) and `clock` must outlive the
   // runner. `clock` is its emulator's (the Fixture the Dispatcher has), so a
   // moved test clock times out invocations as requests see it.
+  // `eventbridge` (may be null): where ProcessorInvocationFailure events go
+  // (the same Fixture's EventBridge journal).
   ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink,
-                    const TestClock& clock);
+                    const TestClock& clock, EventBridgeSink* eventbridge = nullptr);
   ~ChannelFlowRunner();
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
@@ -37,8 +40,8 @@ class ChannelFlowRunner {
   void Start();
   // Stops the timer thread (idempotent); call before stopping the pipeline.
   void Stop();
-  // Any thread: invocation `callback_id` could not be delivered.
-  void ReportFailure(const std::string& callback_id);
+  // Any thread: invocation `callback_id` could not be delivered, for `reason`.
+  void ReportFailure(const std::string& callback_id, const std::string& reason);
 
  private:
   void Submit(std::function<void(flows::FlowEnv&)> fn);
@@ -49,6 +52,7 @@ class ChannelFlowRunner {
   NullEventSink null_sink_;
   EventSink& sink_;
   const TestClock& clock_;
+  EventBridgeSink* eventbridge_;
   std::mutex mu_;  // guards the timer's wait only
   std::condition_variable cv_;
   std::atomic<bool> stopping_{false};
