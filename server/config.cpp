@@ -72,7 +72,7 @@ std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max
   return {};
 }
 
-// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint): plain http://, no trailing '/'.
+// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint): plain http://, no trailing '/'.
 std::string SetHttpEndpoint(std::string& field, std::string_view value) {
   if (value.rfind("http://", 0) != 0 || value.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
   field = std::string(value);
@@ -169,8 +169,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 37>& Options() {
-  static const std::array<Option, 37> kOptions = {{
+const std::array<Option, 38>& Options() {
+  static const std::array<Option, 38> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -368,6 +368,11 @@ const std::array<Option, 37>& Options() {
        "      records of PutMessagingStreamingConfigurations (PutRecord, SigV4 like --lambda-endpoint).",
        [](const ServerConfig&) { return std::string("(none: streaming configurations are only stored)"); },
        [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.kinesis_endpoint, v); }},
+      {"--eventbridge-endpoint", "CHIME_LOCAL_EVENTBRIDGE_ENDPOINT", "URL",
+       "http://HOST:PORT of an EventBridge emulator (e.g. LocalStack, moto) that gets the events\n"
+       "      /_chime-local/eventbridge-events lists (PutEvents, SigV4 like --lambda-endpoint).",
+       [](const ServerConfig&) { return std::string("(none: events are only listed)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.eventbridge_endpoint, v); }},
       {"--sigv4", "CHIME_LOCAL_SIGV4", "MODE",
        "lenient (nothing checked) or strict: every AWS request and the messaging /connect must carry\n"
        "      a right SigV4 signature (service chime, any region, 15 minutes) by one of --credentials.",

@@ -96,6 +96,9 @@ struct ServerConfig {
   // http://HOST:PORT of a Kinesis API that gets the messaging streaming
   // records; empty = streaming configurations are only stored.
   std::string kinesis_endpoint;
+  // --eventbridge-endpoint: http://HOST:PORT of an EventBridge API (LocalStack,
+  // moto) that gets the emulator's EventBridge events as PutEvents; empty: none.
+  std::string eventbridge_endpoint;
   // --sigv4 strict: AWS requests and the messaging session's /connect must be
   // signed (SigV4) by one of `credentials` (--credentials AKID:SECRET,
   // repeatable); lenient (false, the default) checks nothing.

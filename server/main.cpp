@@ -45,6 +45,7 @@
 #include "server/config.hpp"
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
+#include "server/outgoing/eventbridge_publisher.hpp"
 #include "server/outgoing/kinesis_streamer.hpp"
 #include "server/outgoing/lambda_invoker.hpp"
 #include "server/log.hpp"
@@ -106,7 +107,7 @@ void RaiseDescriptorLimit() {
   }
 }
 
-// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint) sign with the
+// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint) sign with the
 // credentials of the emulator's environment, test/test when unset.
 chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config, const std::string& endpoint) {
   auto env = [](const char* name, const char* fallback) {
@@ -317,9 +318,17 @@ int main(int argc, char** argv) {
   // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
   // invoker, whose failures go to the runner.
   api::Fixture fixture;
+  // EventBridge events go to the fixture's journal and, with
+  // --eventbridge-endpoint, on to its PutEvents.
+  std::unique_ptr<server::EventBridgePublisher> eventbridge;
+  if (!config.eventbridge_endpoint.empty()) {
+    eventbridge = std::make_unique<server::EventBridgePublisher>(OutgoingClient(config, config.eventbridge_endpoint),
+                                                                 server::RetryingQueue::Options{});
+    fixture.eventbridge_events().set_forward(eventbridge.get());
+  }
   // Background units (flow time-outs, periodic sweeps) and their one timer thread.
   api::UnitRunner units(*store, *sink);
-  api::ChannelFlowRunner flow_runner(service, units, fixture.clock());
+  api::ChannelFlowRunner flow_runner(service, units, fixture.clock(), &fixture.eventbridge_events());
   api::Scheduler scheduler;
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
@@ -331,7 +340,9 @@ int main(int argc, char** argv) {
     lambda = std::make_unique<server::LambdaInvoker>(
         std::move(client), server::RetryingQueue::Options{},
         server::Logger(config.log_level, config.log_format),
-        [&flow_runner](const std::string& callback_id) { flow_runner.ReportFailure(callback_id); });
+        [&flow_runner](const std::string& callback_id, const std::string& reason) {
+          flow_runner.ReportFailure(callback_id, reason);
+        });
     service.processor_invoker = lambda.get();
   }
   // Every periodic job writes: a read-only store runs none.
@@ -391,6 +402,7 @@ int main(int argc, char** argv) {
   flow_runner.Stop();
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();
+  if (eventbridge) eventbridge->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

@@ -1,6 +1,6 @@
 // Fixture: everything one emulator keeps for tests outside its database, in
-// one place: fault rules, the request journal, throttling, the test clock, the
-// start seed (--seed-file, which reset restores) and storage health. One per
+// one place: fault rules, the request journal, the EventBridge events emitted,
+// throttling, the test clock, the start seed (--seed-file, which reset restores) and storage health. One per
 // Dispatcher (chime-local's main creates it and hands it to the Dispatcher and
 // the channel-flow runner, so they share one clock; a Dispatcher built without
 // one owns its own). Nothing of it is process-wide: two emulators in one
@@ -13,6 +13,7 @@
 #include <optional>
 #include <string_view>
 
+#include "api/control/eventbridge_journal.hpp"
 #include "api/control/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
@@ -29,6 +30,7 @@ class Fixture {
 
   FaultRegistry& faults() { return faults_; }
   Journal& journal() { return journal_; }
+  EventBridgeJournal& eventbridge_events() { return eventbridge_events_; }
   Throttling& throttling() { return throttling_; }
   TestClock& clock() { return clock_; }
   const TestClock& clock() const { return clock_; }
@@ -46,6 +48,7 @@ class Fixture {
  private:
   FaultRegistry faults_;
   Journal journal_;
+  EventBridgeJournal eventbridge_events_;
   Throttling throttling_;
   TestClock clock_;
   mutable std::mutex mu_;  // guards what follows

@@ -71,11 +71,7 @@ bool StreamingEventSink::Wanted() const {
 }
 
 std::string StreamingEventSink::Record(const Event& e) {
-  nlohmann::json record = {
-      {"Headers",
-       {{"x-amz-chime-event-type", e.type}, {"x-amz-chime-message-type", e.message_type}}},
-      {"Payload", e.payload.dump()}};
-  return record.dump();
+  return nlohmann::json{{"EventType", e.type}, {"Payload", e.payload}}.dump();
 }
 
 void StreamingEventSink::Publish(std::vector<Event>&& events) {

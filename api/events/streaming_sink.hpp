@@ -4,10 +4,11 @@
 //   ChannelMessage  events about messages (type ends in CHANNEL_MESSAGE)
 //   Channel         the other channel events (channels, memberships, ...)
 // Events for the sender only (PENDING_/DENIED_/FAILED_ of channel flows) are
-// not streamed. A record is the messaging session's frame for the event:
-//   {"Headers": {"x-amz-chime-event-type": T, "x-amz-chime-message-type": M},
-//    "Payload": "<the payload as a JSON string>"}
-// partitioned by the channel ARN.
+// not streamed. A record is JSON with the fields the developer guide
+// ("Streaming messaging data") documents:
+//   {"EventType": "CREATE_CHANNEL_MESSAGE", "Payload": {<the event's object>}}
+// partitioned by the channel ARN. Events with no session recipients (the
+// sub-channel events CREATE_/DELETE_SUB_CHANNEL) are streamed like the others.
 //
 // StreamingDirectory keeps every app instance's configurations in memory
 // (loaded at start, updated after each committed Put/Delete), because

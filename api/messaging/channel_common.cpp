@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/error.hpp"
@@ -80,6 +81,12 @@ void RequireModerator(const Caller& caller, const ChannelAccess& a, const std::s
 }
 
 namespace {
+int64_t SubChannelMembers(RequestContext& ctx, const std::string& channel_arn, const std::string& sub_channel_id) {
+  for (const auto& sc : storage::CountSubChannelMembers(ctx.db, channel_arn))
+    if (sc.sub_channel_id == sub_channel_id) return sc.members;
+  return 0;
+}
+
 std::string AssignSubChannel(RequestContext& ctx, const storage::ChannelRecord& channel) {
   std::map<std::string, int64_t> counts;
   for (const auto& sc : storage::CountSubChannelMembers(ctx.db, channel.arn)) counts[sc.sub_channel_id] = sc.members;
@@ -152,7 +159,22 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
   m.created_ms = m.updated_ms = ctx.now_ms;
   storage::InsertMembership(ctx.db, m);
   m.id = ctx.db.LastInsertRowId();
+  if (sub && ctx.outbox.events_wanted()) {
+    const int64_t members = SubChannelMembers(ctx, channel.arn, *sub);
+    if (members == 1) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, members);
+  }
   return m;
+}
+
+bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn) {
+  std::optional<std::string> sub;
+  if (channel.is_elastic() && ctx.outbox.events_wanted()) {
+    if (auto m = storage::FindMembership(ctx.db, channel.arn, member_arn)) sub = m->sub_channel_id;
+  }
+  if (!storage::DeleteMembership(ctx.db, channel.arn, member_arn)) return false;
+  if (sub && SubChannelMembers(ctx, channel.arn, *sub) == 0)
+    channel_events::EmitSubChannelEvent(ctx, "DELETE_SUB_CHANNEL", channel.arn, *sub, 0);
+  return true;
 }
 
 }  // namespace chime::api::channels

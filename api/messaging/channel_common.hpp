@@ -47,6 +47,11 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
                                         const std::string& invited_by, const std::string& member_arn,
                                         const std::string& type, const std::optional<std::string>& sub_channel_id);
 
+// Deletes the membership of `member_arn` (false: there was none). Elastic
+// channels: a sub-channel left without members is deleted (DELETE_SUB_CHANNEL
+// to the messaging stream; AddMembership emits CREATE_SUB_CHANNEL).
+bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn);
+
 // Keyset page: rows were fetched with limit+1; emits up to `limit` items via
 // `render` into out[list_member] and NextToken from `key_of(last row)`.
 template <typename Row, typename Render, typename KeyOf>

@@ -42,4 +42,16 @@ void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, 
        Members(ctx, channel_arn, sub));
 }
 
+void EmitSubChannelEvent(RequestContext& ctx, const char* type, const std::string& channel_arn,
+                         const std::string& sub_channel_id, int64_t members) {
+  if (!ctx.outbox.events_wanted()) return;
+  Event e;
+  e.type = type;
+  e.message_type = "SYSTEM";
+  e.channel_arn = channel_arn;
+  e.sub_channel_id = sub_channel_id;
+  e.payload = {{"ChannelArn", channel_arn}, {"SubChannelId", sub_channel_id}, {"MembershipCount", members}};
+  ctx.outbox.Emit(std::move(e));  // no recipients: the stream only
+}
+
 }  // namespace chime::api::channel_events

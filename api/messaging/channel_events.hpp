@@ -30,4 +30,13 @@ void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn,
 // its sub-channel, the removed member included. Call before the delete.
 void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn);
 
+// CREATE_SUB_CHANNEL / DELETE_SUB_CHANNEL of an elastic channel, emitted when
+// membership balancing opens a sub-channel (its first member) or empties one.
+// AWS documents them for the messaging stream only (developer guide "Using
+// Kinesis streams to receive system messages"), so they have no session
+// recipients and reach only StreamingEventSink. Payload: ChannelArn,
+// SubChannelId and MembershipCount (after the change).
+void EmitSubChannelEvent(RequestContext& ctx, const char* type, const std::string& channel_arn,
+                         const std::string& sub_channel_id, int64_t members);
+
 }  // namespace chime::api::channel_events

@@ -199,7 +199,7 @@ json DeleteChannelMembership(RequestContext& ctx, const json& in) {
     }
   }
   channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
-  if (!storage::DeleteMembership(ctx.db, a.channel.arn, member)) {
+  if (!channels::RemoveMembership(ctx, a.channel, member)) {
     throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");
   }
   return json::object();

@@ -36,7 +36,7 @@ json CreateChannelModerator(RequestContext& ctx, const json& in) {
   if (storage::IsChannelBanned(ctx.db, a.channel.arn, mod)) {
     throw Forbidden(mod + " is banned from channel " + a.channel.arn + " and cannot be a moderator.");
   }
-  if (a.channel.is_elastic()) storage::DeleteMembership(ctx.db, a.channel.arn, mod);
+  if (a.channel.is_elastic()) channels::RemoveMembership(ctx, a.channel, mod);
   storage::ModeratorRecord r;
   r.channel_arn = a.channel.arn;
   r.moderator_arn = mod;
@@ -84,7 +84,7 @@ json DeleteChannelModerator(RequestContext& ctx, const json& in) {
   if (!storage::DeleteModerator(ctx.db, a.channel.arn, mod)) {
     throw ResourceMissing(ctx, mod + " is not a moderator of channel " + a.channel.arn + ".");
   }
-  if (a.channel.is_elastic()) storage::DeleteMembership(ctx.db, a.channel.arn, mod);
+  if (a.channel.is_elastic()) channels::RemoveMembership(ctx, a.channel, mod);
   return json::object();
 }
 
@@ -112,7 +112,7 @@ json CreateChannelBan(RequestContext& ctx, const json& in) {
   r.created_ms = ctx.now_ms;
   storage::InsertBan(ctx.db, r);
   channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
-  storage::DeleteMembership(ctx.db, a.channel.arn, member);  // a ban kicks the member
+  channels::RemoveMembership(ctx, a.channel, member);  // a ban kicks the member
   return {{"ChannelArn", a.channel.arn}, {"Member", IdentityJson(ctx.db, member)}};
 }
 

@@ -132,6 +132,16 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
   }
 }
 
+// Developer guide "Creating failure alerts by automating with EventBridge":
+// sent whatever the processor's FallbackAction, once the unit commits.
+void EmitInvocationFailure(FlowEnv& env, const storage::FlowInvocationRecord& inv, const std::string& reason) {
+  if (!env.eventbridge) return;
+  ProcessorFailure f{inv.channel_arn, inv.message_id, inv.function_arn, reason};
+  env.outbox.AfterCommit([sink = env.eventbridge, event = ProcessorInvocationFailureEvent(f, env.now_ms, NewUuid())] {
+    sink->Put(event);
+  });
+}
+
 void Fail(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::MessageRecord m,
           const std::string& detail) {
   m.status = "FAILED";
@@ -245,10 +255,11 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
   return out;
 }
 
-void ProcessorFailed(FlowEnv& env, const std::string& callback_id) {
+void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::string& reason) {
   auto inv = storage::FindFlowInvocation(env.db, callback_id);
   if (!inv || inv->state != "PENDING") return;
   storage::SetFlowInvocationState(env.db, callback_id, "FAILED");
+  EmitInvocationFailure(env, *inv, reason);
   auto m = storage::FindMessage(env.db, inv->channel_arn, inv->message_id);
   if (!m) return;
   const json processors = ProcessorsOf(env.db, inv->flow_arn);
@@ -264,14 +275,15 @@ int ExpireOverdue(FlowEnv& env) {
   auto overdue = storage::ListPendingFlowInvocations(env.db, env.now_ms, kExpireBatch);
   for (const auto& inv : overdue) {
     storage::SetFlowInvocationState(env.db, inv.callback_id, "FAILED");
-    auto m = storage::FindMessage(env.db, inv.channel_arn, inv.message_id);
-    if (!m) continue;
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g",
                   static_cast<double>(env.config.channel_flow_timeout_ms) / 1000.0);
-    Fail(env, inv, *m,
-         "Processor " + inv.function_arn + " did not call back within " + limit +
-             " s (--channel-flow-timeout)");
+    const std::string reason = "Processor " + inv.function_arn + " did not call back within " + limit +
+                               " s (--channel-flow-timeout)";
+    EmitInvocationFailure(env, inv, reason);
+    auto m = storage::FindMessage(env.db, inv.channel_arn, inv.message_id);
+    if (!m) continue;
+    Fail(env, inv, *m, reason);
   }
   return static_cast<int>(overdue.size());
 }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "api/events/eventbridge_events.hpp"
 #include "api/handler.hpp"
 #include "storage/message_repo.hpp"
 #include "storage/records.hpp"
@@ -28,6 +29,9 @@ struct FlowEnv {
   const ServiceConfig& config;
   int64_t now_ms;
   Outbox& outbox;
+  // Where ProcessorInvocationFailure events go after the commit (the
+  // fixture's EventBridge journal); null: nowhere.
+  EventBridgeSink* eventbridge = nullptr;
 };
 inline FlowEnv EnvOf(RequestContext& ctx) {
   return FlowEnv{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
@@ -53,12 +57,15 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in);
 // text (developer guide "Sending messages": FAILED means "the processor Lambda
 // function is unreachable"; the reason goes to the account's EventBridge
 // "ProcessorInvocationFailure" event, not to the sender). What the endpoint
-// answered goes to the server log (server/outgoing/lambda_invoker.cpp).
+// answered goes to the server log (server/outgoing/lambda_invoker.cpp) and to that
+// event's failureReason (api/events/eventbridge_events.hpp).
 inline constexpr const char* kInvocationFailedDetail = "Processor invocation failed";
 
-// The invocation could not be delivered (the Lambda endpoint refused it):
-// the processor's FallbackAction decides. No-op unless still PENDING.
-void ProcessorFailed(FlowEnv& env, const std::string& callback_id);
+// The invocation could not be delivered (the Lambda endpoint refused it, for
+// `reason`): the processor's FallbackAction decides. No-op unless still PENDING.
+// Either way an EventBridge ProcessorInvocationFailure event goes out, as does
+// one for each invocation ExpireOverdue fails.
+void ProcessorFailed(FlowEnv& env, const std::string& callback_id, const std::string& reason);
 
 // Invocations past their deadline: their messages become FAILED. Returns how many.
 int ExpireOverdue(FlowEnv& env);

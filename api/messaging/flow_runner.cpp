@@ -9,8 +9,8 @@
 namespace chime::api {
 
 ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units,
-                                     const TestClock& clock)
-    : config_(config), units_(units), clock_(clock) {}
+                                     const TestClock& clock, EventBridgeSink* eventbridge)
+    : config_(config), units_(units), clock_(clock), eventbridge_(eventbridge) {}
 
 std::chrono::milliseconds ChannelFlowRunner::sweep_interval() const {
   return std::chrono::milliseconds(
@@ -19,7 +19,7 @@ std::chrono::milliseconds ChannelFlowRunner::sweep_interval() const {
 
 void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn, UnitRunner::Done then) {
   auto body = [this, fn = std::move(fn)](storage::Database& db, Outbox& outbox) {
-    flows::FlowEnv env{db, config_, clock_.Now(), outbox};
+    flows::FlowEnv env{db, config_, clock_.Now(), outbox, eventbridge_};
     fn(env);
   };
   auto done = [this, then = std::move(then)](std::exception_ptr error) {
@@ -38,8 +38,8 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn, UnitRunn
   units_.SubmitWrite(std::move(body), std::move(done), "channel flow background work");
 }
 
-void ChannelFlowRunner::ReportFailure(const std::string& callback_id) {
-  Submit([callback_id](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id); });
+void ChannelFlowRunner::ReportFailure(const std::string& callback_id, const std::string& reason) {
+  Submit([callback_id, reason](flows::FlowEnv& env) { flows::ProcessorFailed(env, callback_id, reason); });
 }
 
 void ChannelFlowRunner::Sweep(Scheduler::Finished finished) {

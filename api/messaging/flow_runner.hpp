@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/control/test_clock.hpp"
+#include "api/events/eventbridge_events.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/scheduler.hpp"
 #include "api/service_config.hpp"
@@ -26,8 +27,10 @@ class ChannelFlowRunner {
  public:
   // `config`, `units` and `clock` must outlive the runner. `clock` is its
   // emulator's (the Fixture the Dispatcher has), so a moved test clock times
-  // out invocations as requests see it.
-  ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units, const TestClock& clock);
+  // out invocations as requests see it. `eventbridge` (may be null): where
+  // ProcessorInvocationFailure events go (the same Fixture's EventBridge journal).
+  ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units, const TestClock& clock,
+                    EventBridgeSink* eventbridge = nullptr);
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
 
@@ -40,8 +43,8 @@ class ChannelFlowRunner {
   // The emulator shuts down: units the pipeline then refuses are not logged
   // as failures (idempotent).
   void Stop() { stopping_ = true; }
-  // Any thread: invocation `callback_id` could not be delivered.
-  void ReportFailure(const std::string& callback_id);
+  // Any thread: invocation `callback_id` could not be delivered, for `reason`.
+  void ReportFailure(const std::string& callback_id, const std::string& reason);
 
  private:
   void Submit(std::function<void(flows::FlowEnv&)> fn, UnitRunner::Done then = nullptr);
@@ -49,6 +52,7 @@ class ChannelFlowRunner {
   const ServiceConfig& config_;
   const UnitRunner& units_;
   const TestClock& clock_;
+  EventBridgeSink* eventbridge_;
   std::atomic<bool> stopping_{false};
 };
 

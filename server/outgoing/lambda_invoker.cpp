@@ -46,7 +46,7 @@ void LambdaInvoker::Failed(const api::ProcessorInvocation& inv, const std::strin
                                    " not invoked for message " + inv.message_id + " of channel " +
                                    inv.channel_arn + " (CallbackId " + inv.callback_id +
                                    "): " + why);
-  on_failure_(inv.callback_id);
+  on_failure_(inv.callback_id, why);
 }
 
 void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {

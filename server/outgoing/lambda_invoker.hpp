@@ -35,7 +35,7 @@ namespace chime::server {
 
 class LambdaInvoker : public api::ProcessorInvoker {
  public:
-  using OnFailure = std::function<void(const std::string& callback_id)>;
+  using OnFailure = std::function<void(const std::string& callback_id, const std::string& reason)>;
 
   LambdaInvoker(AwsHttpClient::Options client, RetryingQueue::Options queue, Logger logger,
                 OnFailure on_failure);

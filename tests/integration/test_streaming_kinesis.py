@@ -1,8 +1,10 @@
 """--kinesis-endpoint end to end against moto's Kinesis (moto_server, offline): after
 PutMessagingStreamingConfigurations, message events of the app instance arrive as records in the
-configured stream (the record format of README "Messaging streaming"); channel-flow messages are
-streamed once SENT, not while PENDING; after DeleteMessagingStreamingConfigurations nothing more
-is written. Skipped when moto_server is not installed."""
+configured stream as {"EventType": ..., "Payload": {...}} (developer guide "Streaming messaging
+data"; docs/channel-flows.md "Messaging streaming"); channel-flow messages are streamed once SENT,
+not while PENDING; an elastic channel's sub-channels are streamed as CREATE_SUB_CHANNEL /
+DELETE_SUB_CHANNEL; after DeleteMessagingStreamingConfigurations nothing more is written. Skipped
+when moto_server is not installed."""
 
 import json
 import shutil
@@ -71,7 +73,7 @@ class KinesisStreamingTests(ChimeTestCase):
     def records_of(self, channel, want, timeout=10):
         deadline = time.time() + timeout
         while True:
-            found = [r for r in self.records() if json.loads(r["Payload"]).get("ChannelArn") == channel]
+            found = [r for r in self.records() if r["Payload"].get("ChannelArn") == channel]
             if len(found) >= want or time.time() > deadline:
                 return found
             time.sleep(0.1)
@@ -89,9 +91,9 @@ class KinesisStreamingTests(ChimeTestCase):
         sent = self.messaging.send_channel_message(ChannelArn=channel, Content="hello stream", Type="STANDARD",
                                                    Persistence="PERSISTENT", ChimeBearer=user)
         (record,) = self.records_of(channel, 1)
-        self.assertEqual(record["Headers"], {"x-amz-chime-event-type": "CREATE_CHANNEL_MESSAGE",
-                                             "x-amz-chime-message-type": "STANDARD"})
-        payload = json.loads(record["Payload"])
+        self.assertEqual(sorted(record), ["EventType", "Payload"])
+        self.assertEqual(record["EventType"], "CREATE_CHANNEL_MESSAGE")
+        payload = record["Payload"]  # an object, not a JSON string
         self.assertEqual((payload["MessageId"], payload["Content"], payload["Sender"]["Arn"]),
                          (sent["MessageId"], "hello stream", user))
 
@@ -133,8 +135,31 @@ class KinesisStreamingTests(ChimeTestCase):
         self.messaging.channel_flow_callback(CallbackId=inv["CallbackId"], ChannelArn=channel,
                                              ChannelMessage={"MessageId": mid, "Content": "processed"})
         (record,) = self.records_of(channel, 1)
-        self.assertEqual(record["Headers"]["x-amz-chime-event-type"], "CREATE_CHANNEL_MESSAGE")
-        self.assertEqual(json.loads(record["Payload"])["Content"], "processed")
+        self.assertEqual(record["EventType"], "CREATE_CHANNEL_MESSAGE")
+        self.assertEqual(record["Payload"]["Content"], "processed")
+
+    def test_sub_channels_of_elastic_channels_are_streamed(self):
+        app = self.make_app_instance()
+        owner = self.make_user(app, name="Owner")
+        members = [self.make_user(app) for _ in range(3)]
+        self.messaging.put_messaging_streaming_configurations(
+            AppInstanceArn=app, StreamingConfigurations=[{"DataType": "Channel", "ResourceArn": STREAM_ARN}])
+        channel = self.make_channel(app, owner, Mode="RESTRICTED", ElasticChannelConfiguration={
+            "MaximumSubChannels": 3, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
+        for m in members:  # sub-channel 1 gets two, 2 the third
+            self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=m, Type="DEFAULT",
+                                                     ChimeBearer=owner)
+        self.messaging.delete_channel_membership(ChannelArn=channel, MemberArn=members[2], ChimeBearer=owner)
+        self.messaging.delete_channel_membership(ChannelArn=channel, MemberArn=members[0], ChimeBearer=owner)
+
+        def sub_channel_events():
+            return [(r["EventType"], r["Payload"]["SubChannelId"], r["Payload"]["MembershipCount"])
+                    for r in self.records_of(channel, 99, timeout=0) if "SUB_CHANNEL" in r["EventType"]]
+        deadline = time.time() + 10
+        while len(sub_channel_events()) < 3 and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(sub_channel_events(), [("CREATE_SUB_CHANNEL", "1", 1), ("CREATE_SUB_CHANNEL", "2", 1),
+                                                ("DELETE_SUB_CHANNEL", "2", 0)])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ std::set<std::string> Recipients(const api::Event& e) {
   return {e.recipients.begin(), e.recipients.end()};
 }
 
+struct RecordingEventBridge : api::EventBridgeSink {
+  void Put(const json& event) override { events.push_back(event); }
+  std::vector<json> events;
+};
+
 class ChannelFlowTest : public ChannelCastFixture {
  protected:
   void SetUp() override {
@@ -85,13 +90,15 @@ class ChannelFlowTest : public ChannelCastFixture {
   // Runs a background flow function in its own transaction, as ChannelFlowRunner does.
   api::Outbox Background(int64_t now_ms, const std::function<void(api::flows::FlowEnv&)>& fn) {
     api::Outbox outbox(true);
-    api::flows::FlowEnv env{*db_, config_, now_ms, outbox};
+    api::flows::FlowEnv env{*db_, config_, now_ms, outbox, &eventbridge_};
     fn(env);
+    for (auto& job : outbox.jobs()) job();  // as after the commit
     return outbox;
   }
 
   api::ServiceConfig config_;
   RecordingSink sink_;
+  RecordingEventBridge eventbridge_;
   std::string flow_, channel_;
 };
 
@@ -148,6 +155,14 @@ TEST_F(ChannelFlowTest, AnOverdueInvocationFailsItsMessage) {
   EXPECT_EQ(late.events()[0].type, "FAILED_CREATE_CHANNEL_MESSAGE");
   EXPECT_EQ(Recipients(late.events()[0]), std::set<std::string>{alice_});
   EXPECT_TRUE(Pending().empty());
+  // A time-out is an invocation failure too (whatever the FallbackAction).
+  ASSERT_EQ(eventbridge_.events.size(), 1u);
+  const json& detail = eventbridge_.events[0]["detail"];
+  EXPECT_EQ(detail["eventType"], "ProcessorInvocationFailure");
+  EXPECT_EQ(detail["messageId"], id);
+  EXPECT_EQ(detail["channelArn"], channel_);
+  EXPECT_EQ(detail["processorResourceArn"], "arn:aws:lambda:us-east-1:123456789012:function:moderator");
+  EXPECT_NE(detail["failureReason"].get<std::string>().find("did not call back within 1 s"), std::string::npos);
 }
 
 TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
@@ -155,7 +170,7 @@ TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
       json::array({Processor("first", 1, "CONTINUE"), Processor("second", 2, "ABORT")}));
   const std::string id = Send("hello");
   const std::string first = Pending()[0]["CallbackId"];
-  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, first); });
+  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, first, "HTTP 500"); });
   // CONTINUE: the second processor gets the message.
   json pending = Pending();
   ASSERT_EQ(pending.size(), 1u);
@@ -163,8 +178,17 @@ TEST_F(ChannelFlowTest, FallbackActionDecidesAfterAnUndeliverableInvocation) {
   EXPECT_EQ(StatusOf(id), "PENDING");
   // ABORT: FAILED with the generic detail (what the endpoint answered is for the log only).
   const std::string second = pending[0]["CallbackId"];
-  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, second); });
+  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, second, "refused"); });
   EXPECT_EQ(StatusOf(id), "FAILED");
+  // One EventBridge event per failed invocation, CONTINUE or ABORT, after the commit.
+  ASSERT_EQ(eventbridge_.events.size(), 2u);
+  EXPECT_EQ(eventbridge_.events[0]["detail"]["processorResourceArn"],
+            "arn:aws:lambda:us-east-1:123456789012:function:first");
+  EXPECT_EQ(eventbridge_.events[0]["detail"]["failureReason"], "HTTP 500");
+  EXPECT_EQ(eventbridge_.events[1]["detail"]["failureReason"], "refused");
+  // A second report of the same invocation changes nothing and emits nothing.
+  Background(0, [&](api::flows::FlowEnv& env) { api::flows::ProcessorFailed(env, second, "again"); });
+  EXPECT_EQ(eventbridge_.events.size(), 2u);
   auto r = Call("GET", "/channels/" + Enc(channel_) + "/messages/" + id + "?scope=message-status",
                 nullptr, alice_);
   EXPECT_EQ(r.body["Status"].value("Detail", ""), "Processor invocation failed") << r.raw_body;

@@ -288,21 +288,26 @@ TEST(ServerConfigTest, ChannelFlowAndOutgoingEndpointFlags) {
   EXPECT_EQ(defaults.config.channel_flow_timeout_ms, 30000u);
   EXPECT_TRUE(defaults.config.lambda_endpoint.empty());
   EXPECT_TRUE(defaults.config.kinesis_endpoint.empty());
+  EXPECT_TRUE(defaults.config.eventbridge_endpoint.empty());
 
   ParseResult r = Parse({"--channel-flow-timeout", "0.5", "--lambda-endpoint", "http://127.0.0.1:4566/",
-                         "--kinesis-endpoint", "http://localhost:5000"});
+                         "--kinesis-endpoint", "http://localhost:5000", "--eventbridge-endpoint",
+                         "http://127.0.0.1:5001/"});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.config.channel_flow_timeout_ms, 500u);
   EXPECT_EQ(r.config.lambda_endpoint, "http://127.0.0.1:4566");
   EXPECT_EQ(r.config.kinesis_endpoint, "http://localhost:5000");
+  EXPECT_EQ(r.config.eventbridge_endpoint, "http://127.0.0.1:5001");
 
   ParseResult env = Parse({}, {{"CHIME_LOCAL_CHANNEL_FLOW_TIMEOUT", "172800"},
                                {"CHIME_LOCAL_LAMBDA_ENDPOINT", "http://lambda:9000"},
-                               {"CHIME_LOCAL_KINESIS_ENDPOINT", "http://kinesis:9001"}});
+                               {"CHIME_LOCAL_KINESIS_ENDPOINT", "http://kinesis:9001"},
+                               {"CHIME_LOCAL_EVENTBRIDGE_ENDPOINT", "http://events:9002"}});
   ASSERT_TRUE(env.ok()) << env.error;
   EXPECT_EQ(env.config.channel_flow_timeout_ms, 172800000u);
   EXPECT_EQ(env.config.lambda_endpoint, "http://lambda:9000");
   EXPECT_EQ(env.config.kinesis_endpoint, "http://kinesis:9001");
+  EXPECT_EQ(env.config.eventbridge_endpoint, "http://events:9002");
 
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
            {"--channel-flow-timeout", "0"},
@@ -310,13 +315,15 @@ TEST(ServerConfigTest, ChannelFlowAndOutgoingEndpointFlags) {
            {"--channel-flow-timeout", "1s"},
            {"--lambda-endpoint", "https://lambda.us-east-1.amazonaws.com"},
            {"--lambda-endpoint", "127.0.0.1:4566"},
-           {"--kinesis-endpoint", "http://"}}) {
+           {"--kinesis-endpoint", "http://"},
+           {"--eventbridge-endpoint", "https://events.us-east-1.amazonaws.com"}}) {
     ParseResult bad = Parse(args);
     EXPECT_FALSE(bad.ok()) << "accepted " << args[0] << " " << args[1];
   }
   std::string help = HelpText();
   for (const char* s : {"--channel-flow-timeout", "CHIME_LOCAL_CHANNEL_FLOW_TIMEOUT", "--lambda-endpoint",
-                        "CHIME_LOCAL_LAMBDA_ENDPOINT", "--kinesis-endpoint", "CHIME_LOCAL_KINESIS_ENDPOINT"}) {
+                        "CHIME_LOCAL_LAMBDA_ENDPOINT", "--kinesis-endpoint", "CHIME_LOCAL_KINESIS_ENDPOINT",
+                        "--eventbridge-endpoint", "CHIME_LOCAL_EVENTBRIDGE_ENDPOINT"}) {
     EXPECT_NE(help.find(s), std::string::npos) << "help text lacks " << s;
   }
 }

@@ -1,5 +1,5 @@
 // StreamingEventSink: which committed events become Kinesis records, where they go, and the
-// record format (README "Messaging streaming").
+// record format (developer guide "Streaming messaging data": EventType and Payload).
 #include "api/events/streaming_sink.hpp"
 
 #include <gtest/gtest.h>
@@ -63,14 +63,32 @@ TEST(StreamingEventSinkTest, RoutesByAppInstanceAndDataType) {
   EXPECT_EQ(inner.published, 4u);  // the session still gets everything
 
   auto record = nlohmann::json::parse(writer.written[0].data);
-  EXPECT_EQ(record["Headers"]["x-amz-chime-event-type"], "CREATE_CHANNEL_MESSAGE");
-  EXPECT_EQ(record["Headers"]["x-amz-chime-message-type"], "STANDARD");
-  EXPECT_EQ(nlohmann::json::parse(record["Payload"].get<std::string>())["Content"], "hi");
+  EXPECT_EQ(record.size(), 2u);
+  EXPECT_EQ(record["EventType"], "CREATE_CHANNEL_MESSAGE");
+  ASSERT_TRUE(record["Payload"].is_object());
+  EXPECT_EQ(record["Payload"]["Content"], "hi");
 
   directory.Set(kApp, nlohmann::json::array());
   EXPECT_FALSE(sink.Wanted());
   sink.Publish({MakeEvent("CREATE_CHANNEL_MESSAGE")});
   EXPECT_EQ(writer.written.size(), 2u);
+}
+
+TEST(StreamingEventSinkTest, SubChannelEventsWithoutRecipientsGoToTheChannelStream) {
+  StreamingDirectory directory;
+  RecordingWriter writer;
+  StreamingEventSink sink(nullptr, writer, directory);
+  directory.Set(kApp, nlohmann::json::array({{{"DataType", "Channel"}, {"ResourceArn", "arn:chans"}}}));
+  Event created = MakeEvent("CREATE_SUB_CHANNEL");
+  created.payload = {{"ChannelArn", kChannel}, {"SubChannelId", "1"}, {"MembershipCount", 1}};
+  ASSERT_TRUE(created.recipients.empty());
+  sink.Publish({created, MakeEvent("DELETE_SUB_CHANNEL")});
+  ASSERT_EQ(writer.written.size(), 2u);
+  EXPECT_EQ(writer.written[0].stream, "arn:chans");
+  auto record = nlohmann::json::parse(writer.written[0].data);
+  EXPECT_EQ(record["EventType"], "CREATE_SUB_CHANNEL");
+  EXPECT_EQ(record["Payload"]["SubChannelId"], "1");
+  EXPECT_EQ(nlohmann::json::parse(writer.written[1].data)["EventType"], "DELETE_SUB_CHANNEL");
 }
 
 }  // namespace
