@@ -175,6 +175,11 @@ struct Dispatcher::Impl {
                      config.streaming, request_id};
     ControlRequest c = endpoint.handler(call);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
+    if (c.deferred) {
+      return c.deferred([done, operation = c.operation, request_id](HttpResponse response) {
+        done(Final(std::move(response), operation, request_id));
+      });
+    }
     // Read before the move: a moved-from std::function is empty, which sent every control
     // write (reset, seed, clock) to a read-only reader on a file-backed store.
     const bool write = static_cast<bool>(c.write);

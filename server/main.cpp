@@ -261,6 +261,12 @@ int main(int argc, char** argv) {
         has_port ? config.public_host : config.public_host + ":" + std::to_string(http->port());
   }
 
+  // The emulator's test-fixture state (faults, journal, throttling, the test
+  // clock, the event log, the start seed, storage health): built before the
+  // event sinks (one records into its event log) and the flow runner (which
+  // reads its clock).
+  api::Fixture fixture;
+
   api::SessionHub::Options hub_options;
   hub_options.max_sessions = config.max_sessions;
   hub_options.max_sessions_per_user = config.max_sessions_per_user;
@@ -308,12 +314,11 @@ int main(int argc, char** argv) {
   }
   service.tls_ca_file = tls.ca_cert;
 
-  // The emulator's test-fixture state (faults, journal, throttling, the test
-  // clock, the start seed, storage health): built here, before the flow runner
-  // that must read the Dispatcher's clock; the runner is built before the
-  // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
-  // invoker, whose failures go to the runner.
-  api::Fixture fixture;
+  // The flow runner is built before the Dispatcher because the Dispatcher's
+  // ServiceConfig carries the Lambda invoker, whose failures go to the runner.
+  // Every event is recorded for GET /_chime-local/events, session or not.
+  api::EventLogSink event_log_sink(sink, fixture.events(), fixture.clock());
+  sink = &event_log_sink;
   api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock());
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
@@ -384,6 +389,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   });
   flow_runner.Stop();
+  // Long polls still waiting get their (empty) answer while the server exists.
+  fixture.events().Stop();
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it

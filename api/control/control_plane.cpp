@@ -8,6 +8,7 @@
 
 #include "api/common/expiry.hpp"
 #include "api/control/ca_endpoint.hpp"
+#include "api/control/events_endpoint.hpp"
 #include "api/control/fixture.hpp"
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
@@ -152,6 +153,7 @@ ControlRequest Reset(const ControlCall& call) {
   if (seed_param == query.end() || seed_param->second == "true") seed = fixture.StartSeed();
   fixture.faults().Clear();
   fixture.journal().Clear();
+  fixture.events().Clear();
   fixture.throttling().ClearCounters();  // --throttle and the test's rates stay
   c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
   c.write = [seed = std::move(seed), streaming, &clock = fixture.clock(), &config = call.config,
@@ -386,6 +388,8 @@ constexpr ControlEndpoint kEndpoints[] = {
     {"DELETE", "faults/", Access::kMemory, "DeleteFault", "Faults", DeleteFault},
     {"GET", "requests", Access::kMemory, "ListRequests", "Requests", ListRequests},
     {"DELETE", "requests", Access::kMemory, "DeleteRequests", "Requests", DeleteRequests},
+    {"GET", "events", Access::kMemory, "ListEvents", "Events", ListEvents},
+    {"DELETE", "events", Access::kMemory, "DeleteEvents", "Events", DeleteEvents},
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
      ChannelFlowInvocations},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
