@@ -312,6 +312,7 @@ struct HttpServer::Impl {
   const CrossSitePolicy cross_site;
   api::Dispatcher* dispatcher = nullptr;
   MessagingTransport* messaging = nullptr;  // messaging-session hook (optional)
+  std::function<void()> on_shutdown;        // optional
   const WebAccess* web = nullptr;           // CORS / session endpoint hook (optional)
   std::atomic<bool> stopping{false};
   std::atomic<uint32_t> live{0};
@@ -929,6 +930,7 @@ void HttpServer::Impl::BeginShutdown() {
   beast::error_code ec;
   acceptor.close(ec);
   if (messaging) messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
+  if (on_shutdown) on_shutdown();
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
@@ -1034,6 +1036,8 @@ int HttpServer::Run(api::Dispatcher& dispatcher, OnListening on_listening) {
   s.Log(LogLevel::kInfo, "stopped");
   return s.exit_code;
 }
+
+void HttpServer::SetOnShutdown(std::function<void()> on_shutdown) { impl_->on_shutdown = std::move(on_shutdown); }
 
 void HttpServer::SetMessaging(MessagingTransport* messaging, const WebAccess* web) {
   impl_->messaging = messaging;

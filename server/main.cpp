@@ -266,6 +266,7 @@ int main(int argc, char** argv) {
   // event sinks (one records into its event log) and the flow runner (which
   // reads its clock).
   api::Fixture fixture;
+  fixture.events().set_capacity(config.event_log_size);
 
   api::SessionHub::Options hub_options;
   hub_options.max_sessions = config.max_sessions;
@@ -379,6 +380,8 @@ int main(int argc, char** argv) {
     return Fail(std::string("cannot set up TLS for the messaging session: ") + e.what());
   }
   http->SetMessaging(messaging.get(), &web);
+  // Long polls of /_chime-local/events answer (without events) at once.
+  http->SetOnShutdown([&fixture] { fixture.events().Stop(); });
 
   int rc = http->Run(*dispatcher, [&tls](uint16_t) {
     // After the "listening" line, which tools read first.

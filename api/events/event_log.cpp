@@ -36,8 +36,14 @@ bool Matches(const LoggedEvent& e, const EventQuery& q) {
 
 EventLog::~EventLog() { Stop(); }
 
+void EventLog::set_capacity(size_t capacity) {
+  std::lock_guard lock(mu_);
+  capacity_ = capacity;
+  while (events_.size() > capacity) events_.pop_front();
+}
+
 void EventLog::Record(const std::vector<Event>& events, int64_t now_ms) {
-  if (capacity_ == 0 || events.empty()) return;
+  if (capacity_.load() == 0 || events.empty()) return;
   {
     std::lock_guard lock(mu_);
     for (const Event& e : events) {
@@ -48,7 +54,7 @@ void EventLog::Record(const std::vector<Event>& events, int64_t now_ms) {
       logged->region = ArnField(e.channel_arn, 3);
       logged->event = e;
       events_.push_back(std::move(logged));
-      if (events_.size() > capacity_) events_.pop_front();
+      if (events_.size() > capacity_.load()) events_.pop_front();
     }
     recorded_ = true;
     if (waiting_ == 0) return;

@@ -13,6 +13,7 @@
 // At most kMaxEventWaiters waits at a time. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -51,6 +52,10 @@ struct LoggedEvent {
 class EventLog {
  public:
   explicit EventLog(size_t capacity = kDefaultEventLogCapacity) : capacity_(capacity) {}
+  // --event-log-size: 0 records nothing (and handlers build no events when no
+  // messaging session is connected either).
+  void set_capacity(size_t capacity);
+  bool recording() const { return capacity_.load() > 0; }
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
@@ -83,7 +88,7 @@ class EventLog {
   std::vector<std::shared_ptr<const LoggedEvent>> Find(const EventQuery& query, uint64_t& next) const;
   void WaitLoop();
 
-  const size_t capacity_;
+  std::atomic<size_t> capacity_;
   mutable std::mutex mu_;
   std::deque<std::shared_ptr<const LoggedEvent>> events_;  // oldest first, seq ascending
   uint64_t last_seq_ = 0;
@@ -96,12 +101,12 @@ class EventLog {
 };
 
 // The sink that records every committed event in `log` (stamped with
-// `clock`), then hands it to `inner` (the messaging session's sinks). Always
-// wanted: handlers build events even when no session is connected.
+// `clock`), then hands it to `inner` (the messaging session's sinks). Wanted
+// while the log records: handlers build events even when no session is connected.
 class EventLogSink : public EventSink {
  public:
   EventLogSink(EventSink* inner, EventLog& log, const TestClock& clock) : inner_(inner), log_(log), clock_(clock) {}
-  bool Wanted() const override { return true; }
+  bool Wanted() const override { return log_.recording() || (inner_ && inner_->Wanted()); }
   void Publish(std::vector<Event>&& events) override {
     log_.Record(events, clock_.Now());
     if (inner_) inner_->Publish(std::move(events));

@@ -174,3 +174,37 @@ class FlowEventTests(EventsFixture, FlowFixtures, ChimeTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EventLogSizeTests(EventsFixture, ChimeTestCase):
+    server_args = ("--event-log-size", "2")
+
+    def test_the_log_keeps_the_newest_events_up_to_its_size(self):
+        _, user, channel = self.make_user_and_channel()
+        for i in range(4):
+            self.send_text(channel, user, f"m{i}")
+        got = self.events()["events"]
+        self.assertEqual([e["payload"]["Content"] for e in got], ["m2", "m3"])
+
+
+class EventLogOffTests(EventsFixture, ChimeTestCase):
+    server_args = ("--event-log-size", "0")
+
+    def test_size_zero_records_nothing(self):
+        _, user, channel = self.make_user_and_channel()
+        self.send_text(channel, user)
+        self.assertEqual(self.events()["events"], [])
+
+
+class ShutdownTests(EventsFixture, ChimeTestCase):
+    def test_a_waiting_poll_is_answered_when_the_emulator_stops(self):
+        results = []
+        poll = threading.Thread(target=lambda: results.append(self.events(waitMs=30000, type="NONE")))
+        poll.start()
+        time.sleep(0.5)
+        began = time.monotonic()
+        self.assertEqual(self.server.stop(), 0)
+        poll.join(10)
+        self.assertLess(time.monotonic() - began, 3, "the poll did not hold the shutdown for its grace period")
+        self.assertEqual([r["events"] for r in results], [[]])
+        self.restart_server()
