@@ -117,5 +117,20 @@ class TenantScopedControlTests(ChimeTestCase):
         self.control("GET", "/_chime-local/channel-flow-invocations?accountId=1", expect=400)
 
 
+    def test_throttling_buckets_are_per_account_and_its_settings_global(self):
+        identity = lambda account: boto3.session.Session(
+            aws_access_key_id=account, aws_secret_access_key="secret", region_name="us-east-1").client(
+            "chime-sdk-identity", endpoint_url=self.endpoint,
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+        id_a, id_b = identity(A), identity(B)
+        self.control("POST", "/_chime-local/throttle", {"enabled": True, "quotas": {"ListAppInstances": 0.01}})
+        self.addCleanup(self.control, "POST", "/_chime-local/throttle", {"enabled": False, "reset": True})
+        id_a.list_app_instances()
+        with self.assertRaises(id_a.exceptions.ThrottledClientException):
+            id_a.list_app_instances()
+        id_b.list_app_instances()  # B draws from a bucket of its own, at the same (global) rate
+        with self.assertRaises(id_b.exceptions.ThrottledClientException):
+            id_b.list_app_instances()
+
 if __name__ == "__main__":
     unittest.main()
