@@ -98,6 +98,8 @@ struct Dispatcher::Impl {
     e.request_id = o.request_id;
     e.operation = std::string(o.op->name);
     e.status = response.status;
+    e.account_id = o.account_id;
+    e.region = o.region;
     e.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o.began).count();
     for (const auto& [name, value] : response.headers)
       if (name == "x-amzn-ErrorType") e.error_type = value;
@@ -140,6 +142,11 @@ struct Dispatcher::Impl {
                      config.streaming, request_id};
     ControlRequest c = endpoint.handler(call);
     if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
+    if (c.deferred) {
+      return c.deferred([done, operation = c.operation, request_id](HttpResponse response) {
+        done(Final(std::move(response), operation, request_id));
+      });
+    }
     // Read before the move: a moved-from std::function is empty, which sent every control
     // write (reset, seed, clock) to a read-only reader on a file-backed store.
     const bool write = static_cast<bool>(c.write);
@@ -204,7 +211,7 @@ struct Dispatcher::Impl {
       return refuse(ThrottledClient(hit->message), 0);
     }
     int64_t delay_ms = 0;
-    if (auto hit = fixture.faults().Match(op.name, state->input)) {
+    if (auto hit = fixture.faults().Match(op.name, state->input, tenant.account_id, tenant.region)) {
       if (hit->error) return refuse(ApiError(*hit->error, hit->message), hit->latency_ms);
       delay_ms = hit->latency_ms;
     }
@@ -269,11 +276,19 @@ Fixture& Dispatcher::fixture() { return impl_->fixture; }
 void Dispatcher::Begin(HttpRequest request, Done user_done) {
   const std::string request_id = SafeRequestId();
   const model::OperationDef* routed = nullptr;
-  // Every outcome carries when its request began (journal latency and time).
+  // Every outcome carries when its request began (journal latency and time)
+  // and its tenant (the journal's accountId), also when binding fails.
+  Tenant tenant{impl_->config.account_id, impl_->config.region};
+  try {
+    if (!IsControlRequest(request)) tenant = TenantOf(request, impl_->config);
+  } catch (...) {
+  }
   Done done = [user_done = std::move(user_done), began = std::chrono::steady_clock::now(),
-               began_ms = impl_->fixture.clock().Now()](Outcome o) {
+               began_ms = impl_->fixture.clock().Now(), tenant = std::move(tenant)](Outcome o) {
     o.began = began;
     o.began_ms = began_ms;
+    o.account_id = tenant.account_id;
+    o.region = tenant.region;
     user_done(std::move(o));
   };
   try {

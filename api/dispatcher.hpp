@@ -51,6 +51,8 @@ struct Outcome {
   // For the request journal: the validated input and when the request began.
   std::shared_ptr<const nlohmann::json> input;
   int64_t began_ms = 0;
+  // The account and region the request acted in (AWS requests only).
+  std::string account_id, region;
   std::chrono::steady_clock::time_point began;
 };
 

@@ -169,8 +169,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 38>& Options() {
-  static const std::array<Option, 38> kOptions = {{
+const std::array<Option, 39>& Options() {
+  static const std::array<Option, 39> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -340,6 +340,10 @@ const std::array<Option, 38>& Options() {
        "Requests kept in the journal (/_chime-local/requests); 0 turns it off.",
        [](const ServerConfig& c) { return std::to_string(c.journal_size); },
        [](ServerConfig& c, std::string_view v) { return SetUint(c.journal_size, v, 0, 1000000); }},
+      {"--event-log-size", "CHIME_LOCAL_EVENT_LOG_SIZE", "N",
+       "Messaging events kept for GET /_chime-local/events; 0 turns the log off.",
+       [](const ServerConfig& c) { return std::to_string(c.event_log_size); },
+       [](ServerConfig& c, std::string_view v) { return SetUint(c.event_log_size, v, 0, 1000000); }},
       {"--channel-flow-timeout", "CHIME_LOCAL_CHANNEL_FLOW_TIMEOUT", "SECONDS",
        "Channel flows: a message whose processor has not called back this long after its\n"
        "      invocation becomes FAILED (AWS: 48 hours). Fractions allowed (0.5).",

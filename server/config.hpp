@@ -75,6 +75,8 @@ struct ServerConfig {
   std::string seed_file;
   // Requests kept by the journal (/_chime-local/requests).
   uint32_t journal_size = 1000;
+  // Messaging events kept by the event log (/_chime-local/events); 0: off.
+  uint32_t event_log_size = 10000;
   // Messaging session (docs/browser-and-tls.md "Real-time messaging"); public_host above also
   // names the WebSocket endpoint (empty = the request's Host header).
   std::string tls_cert;             // empty = generated local CA + certificate

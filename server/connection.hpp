@@ -12,6 +12,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -86,6 +87,7 @@ struct ServerShared {
   std::unique_ptr<ServerTls> tls;           // https:// and wss:// (optional)
   MessagingTransport* messaging = nullptr;  // WebSocket messaging-session hook (optional)
   const WebAccess* web = nullptr;           // CORS / session endpoint hook (optional)
+  std::function<void()> on_shutdown;        // called when the graceful shutdown begins (optional)
   std::atomic<bool> stopping{false};
   // One PUT /_chime-local/snapshot body in memory at a time (it may be up to
   // --max-snapshot-bytes); a second one meanwhile gets 503.

@@ -72,6 +72,10 @@ class HttpServer {
   // before Run(), must outlive it): WebSocket upgrades go to `messaging`,
   // CORS and the session endpoint host to `web`.
   void SetMessaging(MessagingTransport* messaging, const WebAccess* web);
+  // Called once when the graceful shutdown begins (set before Run()): lets
+  // requests that wait for something (the events long poll) answer now
+  // instead of holding their connection through the grace period.
+  void SetOnShutdown(std::function<void()> on_shutdown);
 
   // Starts the same graceful shutdown as SIGTERM. Thread-safe; may be called
   // before or during Run() (a second call, like a second signal, skips the

@@ -304,6 +304,7 @@ void HttpServer::Impl::BeginShutdown() {
   acceptor.close(ec);
   if (shared.messaging)
     shared.messaging->Shutdown();  // hook: sessions close with 1012 so clients reconnect
+  if (shared.on_shutdown) shared.on_shutdown();  // e.g. waiting event polls answer now
   // Idle keep-alive connections close now; busy ones finish their request
   // and then close (their responses carry Connection: close).
   ForEachConnection([](Connection& c) {
@@ -417,6 +418,10 @@ void HttpServer::SetTls(const std::string& cert_chain_file, const std::string& p
                         const std::string& ca_file, bool load_at_start) {
   impl_->shared.tls = std::make_unique<ServerTls>(
       ServerTls::Files{cert_chain_file, private_key_file, ca_file, load_at_start});
+}
+
+void HttpServer::SetOnShutdown(std::function<void()> on_shutdown) {
+  impl_->shared.on_shutdown = std::move(on_shutdown);
 }
 
 void HttpServer::SetMessaging(MessagingTransport* messaging, const WebAccess* web) {

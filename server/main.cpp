@@ -265,6 +265,13 @@ int main(int argc, char** argv) {
         has_port ? config.public_host : config.public_host + ":" + std::to_string(http->port());
   }
 
+  // The emulator's test-fixture state (faults, journal, throttling, the test
+  // clock, the event log, the start seed, storage health): built before the
+  // event sinks (one records into its event log) and the flow runner (which
+  // reads its clock).
+  api::Fixture fixture;
+  fixture.events().set_capacity(config.event_log_size);
+
   api::SessionHub::Options hub_options;
   hub_options.max_sessions = config.max_sessions;
   hub_options.max_sessions_per_user = config.max_sessions_per_user;
@@ -312,12 +319,6 @@ int main(int argc, char** argv) {
   }
   service.tls_ca_file = tls.ca_cert;
 
-  // The emulator's test-fixture state (faults, journal, throttling, the test
-  // clock, the start seed, storage health): built here, before the flow runner
-  // that must read the Dispatcher's clock; the runner is built before the
-  // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
-  // invoker, whose failures go to the runner.
-  api::Fixture fixture;
   // EventBridge events go to the fixture's journal and, with
   // --eventbridge-endpoint, on to its PutEvents.
   std::unique_ptr<server::EventBridgePublisher> eventbridge;
@@ -326,6 +327,11 @@ int main(int argc, char** argv) {
                                                                  server::RetryingQueue::Options{});
     fixture.eventbridge_events().set_forward(eventbridge.get());
   }
+  // The flow runner is built before the Dispatcher because the Dispatcher's
+  // ServiceConfig carries the Lambda invoker, whose failures go to the runner.
+  // Every event is recorded for GET /_chime-local/events, session or not.
+  api::EventLogSink event_log_sink(sink, fixture.events(), fixture.clock());
+  sink = &event_log_sink;
   // Background units (flow time-outs, periodic sweeps) and their one timer thread.
   api::UnitRunner units(*store, *sink);
   api::ChannelFlowRunner flow_runner(service, units, fixture.clock(), &fixture.eventbridge_events());
@@ -387,6 +393,8 @@ int main(int argc, char** argv) {
   options.log = [](server::LogLevel level, std::string_view message) { Log(level, message); };
   auto messaging = std::make_unique<server::MessagingTransport>(std::move(options));
   http->SetMessaging(messaging.get(), &web);
+  // Long polls of /_chime-local/events answer (without events) at once.
+  http->SetOnShutdown([&fixture] { fixture.events().Stop(); });
 
   // Started last: no early return above leaves a sweep unit behind in the store.
   scheduler.Start();
@@ -400,6 +408,8 @@ int main(int argc, char** argv) {
   });
   scheduler.Stop();
   flow_runner.Stop();
+  // Long polls still waiting get their (empty) answer while the server exists.
+  fixture.events().Stop();
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();
   if (eventbridge) eventbridge->Stop();

@@ -1,14 +1,17 @@
 #include "api/control/control_plane.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "api/auth/tenant.hpp"
 #include "api/common/expiry.hpp"
 #include "api/control/ca_endpoint.hpp"
 #include "api/control/eventbridge_journal.hpp"
+#include "api/control/events_endpoint.hpp"
 #include "api/control/fixture.hpp"
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
@@ -60,6 +63,23 @@ namespace {
 // repeated name keeps its last value, an empty pair is a parameter named "".
 std::map<std::string, std::string> QueryOf(std::string_view target) {
   return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
+}
+
+// ?accountId= of a control request that one account may scope ("" = none):
+// 12 digits or a 400.
+std::string AccountParam(const std::map<std::string, std::string>& query) {
+  auto it = query.find("accountId");
+  if (it == query.end()) return "";
+  if (!IsAccountId(it->second)) throw ApiError(ErrorType::kBadRequest, "accountId must be 12 digits");
+  return it->second;
+}
+
+// Only ?accountId= (and the `also` names): a 400 naming the others.
+void OnlyAccountParam(const std::map<std::string, std::string>& query, std::initializer_list<std::string_view> also = {}) {
+  for (const auto& [key, value] : query) {
+    if (key == "accountId" || std::find(also.begin(), also.end(), key) != also.end()) continue;
+    throw ApiError(ErrorType::kBadRequest, "Unknown parameter " + key + " (accountId)");
+  }
 }
 
 ControlRequest Refused(std::string operation, ErrorType type, std::string message, const std::string& request_id) {
@@ -154,6 +174,7 @@ ControlRequest Reset(const ControlCall& call) {
   fixture.faults().Clear();
   fixture.journal().Clear();
   fixture.eventbridge_events().Clear();
+  fixture.events().Clear();
   fixture.throttling().ClearCounters();  // --throttle and the test's rates stay
   c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
   c.write = [seed = std::move(seed), streaming, &clock = fixture.clock(), &config = call.config,
@@ -271,22 +292,39 @@ ControlRequest Snapshot(const ControlCall& call) {
 }
 
 ControlRequest ListFaults(const ControlCall& call) {
-  return Answer("ListFaults", ControlJson(200, {{"faults", call.fixture.faults().List()}}, call.request_id, ""));
+  const auto query = QueryOf(call.request.target);
+  OnlyAccountParam(query);
+  return Answer("ListFaults",
+                ControlJson(200, {{"faults", call.fixture.faults().List(AccountParam(query))}}, call.request_id, ""));
 }
 
 ControlRequest DeleteFaults(const ControlCall& call) {
-  call.fixture.faults().Clear();
+  const auto query = QueryOf(call.request.target);
+  OnlyAccountParam(query);
+  call.fixture.faults().Clear(AccountParam(query));
   return Answer("DeleteFaults", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
 }
 
 ControlRequest AddFault(const ControlCall& call) {
   FaultRegistry& faults = call.fixture.faults();
+  const auto query = QueryOf(call.request.target);
+  OnlyAccountParam(query);
+  const std::string account = AccountParam(query);
   try {
-    const nlohmann::json body = ParseBoundedJson(call.request.body);
+    nlohmann::json body = ParseBoundedJson(call.request.body);
+    // ?accountId=: the rules without one of their own are that account's.
+    auto scope = [&account](nlohmann::json& rule) {
+      if (!account.empty() && rule.is_object() && !rule.contains("accountId")) rule["accountId"] = account;
+    };
+    if (body.is_array()) {
+      for (auto& rule : body) scope(rule);
+    } else {
+      scope(body);
+    }
     // One rule, or a list of rules (all or nothing).
     if (body.is_array()) {
       faults.AddAll(body);
-      return Answer("AddFault", ControlJson(201, {{"faults", faults.List()}}, call.request_id, ""));
+      return Answer("AddFault", ControlJson(201, {{"faults", faults.List(account)}}, call.request_id, ""));
     }
     return Answer("AddFault", ControlJson(201, faults.Add(body), call.request_id, ""));
   } catch (const std::invalid_argument& e) {
@@ -306,7 +344,9 @@ ControlRequest DeleteFault(const ControlCall& call) {
 }
 
 ControlRequest DeleteRequests(const ControlCall& call) {
-  call.fixture.journal().Clear();
+  const auto query = QueryOf(call.request.target);
+  OnlyAccountParam(query);
+  call.fixture.journal().Clear(AccountParam(query));
   return Answer("DeleteRequests", ControlJson(200, {{"deleted", true}}, call.request_id, ""));
 }
 
@@ -319,6 +359,11 @@ ControlRequest ListRequests(const ControlCall& call) {
       f.bearer = value;
     } else if (key == "channelArn") {
       f.channel_arn = value;
+    } else if (key == "accountId") {
+      if (!IsAccountId(value)) throw ApiError(ErrorType::kBadRequest, "accountId must be 12 digits");
+      f.account_id = value;
+    } else if (key == "region") {
+      f.region = value;
     } else if (key == "status") {
       if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos) {
         throw ApiError(ErrorType::kBadRequest, "status must be an HTTP status code, e.g. 400");
@@ -335,18 +380,39 @@ ControlRequest ListRequests(const ControlCall& call) {
       f.limit = static_cast<size_t>(std::stoll(value));
     } else {
       throw ApiError(ErrorType::kBadRequest,
-                     "Unknown filter " + key + " (operation, status, bearer, channelArn, since, limit)");
+                     "Unknown filter " + key + " (operation, status, bearer, channelArn, accountId, region, since, limit)");
     }
   }
   return Answer("ListRequests", ControlJson(200, {{"requests", call.fixture.journal().List(f)}}, call.request_id, ""));
 }
 
-ControlRequest ChannelFlowInvocations(const ControlCall&) {
+ControlRequest ChannelFlowInvocations(const ControlCall& call) {
   // Channel-flow processor invocations waiting for their ChannelFlowCallback
-  // (each with the exact event a processor Lambda gets), oldest first.
+  // (each with the exact event a processor Lambda gets), oldest first;
+  // ?accountId= and ?region=: only those of that tenant's channels.
+  const auto query = QueryOf(call.request.target);
+  OnlyAccountParam(query, {"region"});
+  const std::string account = AccountParam(query);
+  const auto region_param = query.find("region");
+  const std::string region = region_param == query.end() ? "" : region_param->second;
   ControlRequest c;
   c.operation = "ChannelFlowInvocations";
-  c.read = [](storage::Database& db) { return flows::PendingInvocationsJson(db); };
+  c.read = [account, region](storage::Database& db) {
+    nlohmann::json answer = flows::PendingInvocationsJson(db);
+    if (account.empty() && region.empty()) return answer;
+    auto& list = answer["Invocations"];
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& inv : list) {
+      const auto tenant = TenantOfArn(inv.value("ChannelArn", ""));
+      if (!tenant || (!account.empty() && tenant->account_id != account) ||
+          (!region.empty() && tenant->region != region)) {
+        continue;
+      }
+      kept.push_back(std::move(inv));
+    }
+    list = std::move(kept);
+    return answer;
+  };
   return c;
 }
 
@@ -392,6 +458,8 @@ constexpr ControlEndpoint kEndpoints[] = {
      ListEventBridgeEvents},
     {"DELETE", "eventbridge-events", Access::kMemory, "DeleteEventBridgeEvents", "EventBridgeEvents",
      DeleteEventBridgeEvents},
+    {"GET", "events", Access::kMemory, "ListEvents", "Events", ListEvents},
+    {"DELETE", "events", Access::kMemory, "DeleteEvents", "Events", DeleteEvents},
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
      ChannelFlowInvocations},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},

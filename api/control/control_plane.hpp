@@ -4,8 +4,9 @@
 // handler; the dispatcher routes with RouteControl(), refuses a kWrite row
 // under --read-only before the handler runs, then calls the handler. A handler
 // either answers at once (health, operations) or names storage work that the
-// dispatcher runs on the pipeline like any request (reset), so the control
-// plane never touches a connection outside a transaction.
+// dispatcher runs on the pipeline like any request (reset), or answers later
+// without holding a thread (the events long poll), so the control plane never
+// touches a connection outside a transaction.
 #pragma once
 
 #include <functional>
@@ -41,6 +42,10 @@ struct ControlRequest {
   // ...or a storage unit whose JSON result is the 200 answer.
   std::function<nlohmann::json(storage::Database&)> write;
   std::function<nlohmann::json(storage::Database&)> read;
+  // ...or an answer given later, from any thread, without holding one (the
+  // long poll of GET /_chime-local/events): the dispatcher calls `deferred`
+  // with the function that answers, exactly once.
+  std::function<void(std::function<void(HttpResponse)>)> deferred;
   // Whose messaging sessions end once `write` commits (set before it runs,
   // or by it: a reset, a snapshot restore, the clock's expiry sweep).
   std::shared_ptr<Departures> departures;

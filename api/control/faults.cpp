@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "api/auth/tenant.hpp"
 #include "api/protocol/model.hpp"
 
 namespace chime::api {
@@ -65,7 +66,7 @@ std::string AppInstanceOfInput(const nlohmann::json& input) {
 FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
   if (!rule.is_object()) throw std::invalid_argument("a fault rule must be a JSON object");
   static const char* kKnown[] = {"operation", "error", "message", "probability", "count", "latencyMs",
-                                 "bearer", "channelArn", "appInstanceArn", "id"};
+                                 "bearer", "channelArn", "appInstanceArn", "accountId", "region", "id"};
   for (const auto& [key, value] : rule.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -108,6 +109,14 @@ FaultRegistry::Rule FaultRegistry::Parse(const nlohmann::json& rule) {
   r.bearer = StringField(rule, "bearer", kMaxFaultArnBytes);
   r.channel_arn = StringField(rule, "channelArn", kMaxFaultArnBytes);
   r.app_instance_arn = StringField(rule, "appInstanceArn", kMaxFaultArnBytes);
+  r.account_id = StringField(rule, "accountId", kMaxNameBytes);
+  if (!r.account_id.empty() && !IsAccountId(r.account_id)) {
+    throw std::invalid_argument("\"accountId\" must be 12 digits");
+  }
+  r.region = StringField(rule, "region", kMaxNameBytes);
+  if (!r.region.empty() && !IsRegionName(r.region)) {
+    throw std::invalid_argument("\"region\" must be a region name, e.g. us-east-1");
+  }
   // "id" (a listed rule sent back) is ignored, but kept short like the rest.
   if (auto it = rule.find("id"); it != rule.end() && !it->is_null() && !it->is_number_integer()) {
     StringField(rule, "id", kMaxNameBytes);
@@ -159,10 +168,12 @@ nlohmann::json FaultRegistry::Describe(const Rule& r) const {
   return out;
 }
 
-nlohmann::json FaultRegistry::List() const {
+nlohmann::json FaultRegistry::List(const std::string& account_id) const {
   std::lock_guard lock(mu_);
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : rules_) out.push_back(Describe(r));
+  for (const auto& r : rules_) {
+    if (account_id.empty() || r.account_id == account_id) out.push_back(Describe(r));
+  }
   return out;
 }
 
@@ -177,12 +188,17 @@ bool FaultRegistry::Remove(int64_t id) {
   return false;
 }
 
-void FaultRegistry::Clear() {
+void FaultRegistry::Clear(const std::string& account_id) {
   std::lock_guard lock(mu_);
-  rules_.clear();
+  if (account_id.empty()) {
+    rules_.clear();
+    return;
+  }
+  std::erase_if(rules_, [&account_id](const Rule& r) { return r.account_id == account_id; });
 }
 
-std::optional<FaultHit> FaultRegistry::Match(std::string_view operation, const nlohmann::json& input) {
+std::optional<FaultHit> FaultRegistry::Match(std::string_view operation, const nlohmann::json& input,
+                                             std::string_view account_id, std::string_view region) {
   std::lock_guard lock(mu_);
   if (rules_.empty()) return std::nullopt;
   auto str = [&](const char* key) {
@@ -192,6 +208,8 @@ std::optional<FaultHit> FaultRegistry::Match(std::string_view operation, const n
   for (auto& r : rules_) {
     if (r.count && *r.count <= 0) continue;
     if (!r.operation.empty() && r.operation != operation) continue;
+    if (!r.account_id.empty() && r.account_id != account_id) continue;
+    if (!r.region.empty() && r.region != region) continue;
     if (!r.bearer.empty() && r.bearer != str("ChimeBearer")) continue;
     if (!r.channel_arn.empty() && r.channel_arn != str("ChannelArn")) continue;
     if (!r.app_instance_arn.empty() && r.app_instance_arn != AppInstanceOfInput(input)) continue;

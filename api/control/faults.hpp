@@ -3,12 +3,16 @@
 // real one (status, x-amzn-ErrorType, body), and/or answer later.
 //
 // A rule: {"operation", "error", "message", "probability", "count",
-// "latencyMs", "bearer", "channelArn", "appInstanceArn"}; all optional but
+// "latencyMs", "bearer", "channelArn", "appInstanceArn", "accountId",
+// "region"}; all optional but
 // one of error/latencyMs; absent means "any". Matching is checked after
 // validation and before the request reaches storage, so a faulted write
 // changes nothing. First matching rule wins, in creation order. `count` n:
 // the rule takes part in the next n matching calls, then stops matching;
 // `probability` p: each of those fails (or waits) with probability p.
+// "accountId" / "region": only requests acting in that account / region
+// (api/auth/tenant.hpp), so parallel suites sharing an emulator fault only
+// their own calls; List and Clear can be limited to one account's rules.
 // Thread-safe.
 #pragma once
 
@@ -50,17 +54,20 @@ class FaultRegistry {
   // that would take the rules above kMaxFaultRules.
   void AddAll(const nlohmann::json& rules);
   // Every rule with how often it matched and fired.
-  nlohmann::json List() const;
+  // "" = every rule; else the rules with that "accountId".
+  nlohmann::json List(const std::string& account_id = "") const;
   bool Remove(int64_t id);
-  void Clear();
+  void Clear(const std::string& account_id = "");
 
   // The fault for a request of `operation` with validated `input`, if any.
-  std::optional<FaultHit> Match(std::string_view operation, const nlohmann::json& input);
+  // `account_id` and `region`: the tenant the request acts in.
+  std::optional<FaultHit> Match(std::string_view operation, const nlohmann::json& input,
+                                std::string_view account_id = "", std::string_view region = "");
 
  private:
   struct Rule {
     int64_t id = 0;
-    std::string operation, message, bearer, channel_arn, app_instance_arn;
+    std::string operation, message, bearer, channel_arn, app_instance_arn, account_id, region;
     std::optional<ErrorType> error;
     double probability = 1.0;
     std::optional<int64_t> count;  // remaining matches; nullopt = unlimited

@@ -1,6 +1,7 @@
 // Fixture: everything one emulator keeps for tests outside its database, in
 // one place: fault rules, the request journal, the EventBridge events emitted,
-// throttling, the test clock, the start seed (--seed-file, which reset restores) and storage health. One per
+// throttling, the test clock, the messaging event log, the start seed
+// (--seed-file, which reset restores) and storage health. One per
 // Dispatcher (chime-local's main creates it and hands it to the Dispatcher and
 // the channel-flow runner, so they share one clock; a Dispatcher built without
 // one owns its own). Nothing of it is process-wide: two emulators in one
@@ -19,6 +20,7 @@
 #include "api/control/journal.hpp"
 #include "api/control/test_clock.hpp"
 #include "api/control/throttling.hpp"
+#include "api/events/event_log.hpp"
 
 namespace chime::api {
 
@@ -33,6 +35,9 @@ class Fixture {
   EventBridgeJournal& eventbridge_events() { return eventbridge_events_; }
   Throttling& throttling() { return throttling_; }
   TestClock& clock() { return clock_; }
+  // Every messaging event produced (GET /_chime-local/events): recorded by an
+  // EventLogSink around the emulator's sink (server/main.cpp).
+  EventLog& events() { return events_; }
   const TestClock& clock() const { return clock_; }
 
   // The seed given at start (--seed-file), which POST /_chime-local/reset
@@ -51,6 +56,7 @@ class Fixture {
   EventBridgeJournal eventbridge_events_;
   Throttling throttling_;
   TestClock clock_;
+  EventLog events_;
   mutable std::mutex mu_;  // guards what follows
   std::optional<nlohmann::json> start_seed_;
   StorageHealth health_;

@@ -32,11 +32,15 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
     if (!f.channel_arn.empty() && e.channel_arn != f.channel_arn) continue;
     if (f.status && e.status != *f.status) continue;
     if (f.since_ms && e.time_ms < *f.since_ms) continue;
+    if (!f.account_id.empty() && e.account_id != f.account_id) continue;
+    if (!f.region.empty() && e.region != f.region) continue;
     nlohmann::json j = {{"time", IsoTimestampMs(e.time_ms)},
                         {"requestId", e.request_id},
                         {"operation", e.operation},
                         {"status", e.status},
                         {"latencyMs", e.latency_ms},
+                        {"accountId", e.account_id},
+                        {"region", e.region},
                         {"input", e.input}};
     if (!e.error_type.empty()) {
       j["errorType"] = e.error_type;
@@ -49,9 +53,13 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
   return out;
 }
 
-void Journal::Clear() {
+void Journal::Clear(const std::string& account_id) {
   std::lock_guard lock(mu_);
-  entries_.clear();
+  if (account_id.empty()) {
+    entries_.clear();
+    return;
+  }
+  std::erase_if(entries_, [&account_id](const JournalEntry& e) { return e.account_id == account_id; });
 }
 
 }  // namespace chime::api

@@ -1,7 +1,8 @@
 // Request journal for tests (/_chime-local/requests): the last N AWS requests
 // (--journal-size, default 1000), newest first, each with its time, request id,
 // operation, status, error type and message, bearer, channel ARN, latency and
-// the bound input with sensitive members masked. Bounded memory: the oldest
+// the bound input with sensitive members masked, and the account and region
+// it acted in (api/auth/tenant.hpp), so parallel suites list and clear their own. Bounded memory: the oldest
 // entry goes when a new one arrives at the bound. Thread-safe.
 #pragma once
 
@@ -17,13 +18,14 @@ namespace chime::api {
 struct JournalEntry {
   int64_t time_ms = 0;  // epoch milliseconds when the request arrived
   std::string request_id, operation, error_type, error_message, bearer, channel_arn;
+  std::string account_id, region;
   int status = 0;
   double latency_ms = 0;
   nlohmann::json input;  // masked
 };
 
 struct JournalFilter {
-  std::string operation, bearer, channel_arn;
+  std::string operation, bearer, channel_arn, account_id, region;
   std::optional<int> status;
   std::optional<int64_t> since_ms;
   size_t limit = SIZE_MAX;
@@ -37,7 +39,8 @@ class Journal {
   void Record(JournalEntry entry);
   // Newest first.
   nlohmann::json List(const JournalFilter& filter) const;
-  void Clear();
+  // Every entry, or one account's ("" = all).
+  void Clear(const std::string& account_id = "");
 
  private:
   mutable std::mutex mu_;

@@ -18,6 +18,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     control-endpoints  bash (curl)
     snapshot           bash (curl, sqlite3), with the binary under test on PATH as chime-local
     channel-flow-queue python3 flow.py, with every python3 here that has boto3
+    events             python3 events.py (boto3 and urllib: the event log without a WebSocket)
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
                        binary under test, `/usr/bin/python3 -m pytest test_chime.py` (Debian's
                        pytest and boto3 1.26: what a fresh Debian 12 machine has)
@@ -165,7 +166,7 @@ class ReadmeExamplesTest(unittest.TestCase):
 
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
-               "channel-flow-queue", "throttle", "isolation",
+               "channel-flow-queue", "throttle", "isolation", "events",
                "pytest-seed", "snapshot", "pytest-plugin", "node-control")
 
     def setUp(self):
@@ -363,6 +364,14 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith("arn:aws:chime:us-east-1:111111111111:app-instance/"), lines)
         self.assertEqual(lines[1], "[]")
         self.assertEqual(lines[2], "account B cannot see it: ForbiddenException")
+
+    def test_events_example(self):
+        block = self.example("events")
+        self.assertEqual(block.lang, "python")
+        emu = self.fresh_emulator()
+        script = self.write("events.py", self.with_endpoint(block, emu.endpoint))
+        lines = self.run_checked([python_with_boto3()[0], script]).splitlines()
+        self.assertEqual(lines, ["CREATE_CHANNEL_MESSAGE hello True", "STANDARD"])
 
     def test_aws_endpoint_url_note_matches_the_installed_boto3s(self):
         # The README: botocore >= 1.31 reads AWS_ENDPOINT_URL, Debian's boto3 1.26 ignores it.

@@ -107,14 +107,16 @@ export class ChimeLocalControl {
   /** Replaces the whole store with a snapshot, atomically. */
   restore(bytes) { return this.call('PUT', 'snapshot', { rawBody: bytes }); }
 
-  /** Adds a rule (resolves with it and its id) or a list of rules (resolves with all rules). */
-  async addFault(rule) {
-    const answer = await this.call('POST', 'faults', { body: rule });
+  /** Adds a rule (resolves with it and its id) or a list of rules (resolves with all rules);
+   * with accountId, rules without an "accountId" fault only that account's requests. */
+  async addFault(rule, { accountId } = {}) {
+    const answer = await this.call('POST', 'faults', { body: rule, query: { accountId } });
     return Array.isArray(rule) ? answer.faults : answer;
   }
-  async faults() { return (await this.call('GET', 'faults')).faults; }
+  /** Every rule, or one account's ({accountId}). */
+  async faults({ accountId } = {}) { return (await this.call('GET', 'faults', { query: { accountId } })).faults; }
   async removeFault(id) { await this.call('DELETE', `faults/${typeof id === 'object' ? id.id : id}`); }
-  async clearFaults() { await this.call('DELETE', 'faults'); }
+  async clearFaults({ accountId } = {}) { await this.call('DELETE', 'faults', { query: { accountId } }); }
 
   /** No argument: the settings; else {enabled, quotas: {Name: rate}, reset}. */
   throttle({ enabled, quotas, reset = false } = {}) {
@@ -125,12 +127,39 @@ export class ChimeLocalControl {
     return Object.keys(body).length ? this.call('POST', 'throttle', { body }) : this.call('GET', 'throttle');
   }
 
-  /** The journaled AWS requests, newest first: {operation, status, bearer, channelArn, since, limit}. */
+  /** The journaled AWS requests, newest first: {operation, status, bearer, channelArn, accountId, since, limit}. */
   async requests(filters = {}) { return (await this.call('GET', 'requests', { query: filters })).requests; }
-  async clearRequests() { await this.call('DELETE', 'requests'); }
+  async clearRequests({ accountId } = {}) { await this.call('DELETE', 'requests', { query: { accountId } }); }
 
-  /** Channel-flow invocations waiting for their ChannelFlowCallback, oldest first. */
-  async flowInvocations() { return (await this.call('GET', 'channel-flow-invocations')).Invocations; }
+  /** The recorded messaging events, oldest first (no WebSocket needed): {channelArn, memberArn
+   * (a recipient), type (a name or a list), after (a seq), accountId, limit, waitMs}. Each is
+   * {seq, time, accountId, region, channelArn, recipients, eventType, messageType, payload, message}. */
+  async events(filters = {}) { return (await this.#eventsPage(filters)).events; }
+  #eventsPage({ type, eventType, ...filters } = {}) {
+    const types = type ?? eventType;
+    return this.call('GET', 'events', { query: { ...filters, type: Array.isArray(types) ? types.join(',') : types } });
+  }
+  /** Resolves with the first recorded event after `after` (default: any recorded) matching the
+   * filters and predicate(event), long-polling until one is recorded; rejects after timeoutMs. */
+  async waitForEvent({ predicate, timeoutMs = 10000, after = 0, ...filters } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let cursor = after;
+    for (;;) {
+      const left = deadline - Date.now();
+      const page = await this.#eventsPage({ ...filters, after: cursor, waitMs: Math.max(0, Math.min(left, 25000)) });
+      const found = page.events.find((e) => !predicate || predicate(e));
+      if (found) return found;
+      cursor = page.next;
+      if (left <= 0) throw new Error(`no event matching ${JSON.stringify(filters)} within ${timeoutMs} ms`);
+    }
+  }
+  /** Every recorded event, or one account's (sequence numbers go on). */
+  async clearEvents({ accountId } = {}) { await this.call('DELETE', 'events', { query: { accountId } }); }
+
+  /** Channel-flow invocations waiting for their ChannelFlowCallback, oldest first ({accountId}: that account's). */
+  async flowInvocations({ accountId } = {}) {
+    return (await this.call('GET', 'channel-flow-invocations', { query: { accountId } })).Invocations;
+  }
 
   /** Plays the processor Lambda: awaits handler(event, undefined) for each waiting invocation
    * (the handler answers with ChannelFlowCallback). Resolves with how many ran. */

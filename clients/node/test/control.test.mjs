@@ -115,6 +115,50 @@ describe('ChimeLocalControl', () => {
     assert.equal(await chime.control.runFlowProcessor(() => assert.fail('no invocation waits')), 0);
   });
 
+  test('wait for a message event without a WebSocket', async () => {
+    await chime.control.seed(SEED);
+    const channel = `${APP}/channel/general`;
+    const send = (content, token) => aws(chime.endpoint, 'POST', `/channels/${encodeURIComponent(channel)}/messages`,
+      { Content: content, Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: token }, { 'x-amz-chime-bearer': ALICE });
+    const later = new Promise((resolve) => setTimeout(() => resolve(send('hello', 'e-1')), 300));
+    const event = await chime.control.waitForEvent({ channelArn: channel, type: 'CREATE_CHANNEL_MESSAGE' });
+    assert.equal((await later).status, 201);
+    assert.equal(event.payload.Content, 'hello');
+    assert.equal(event.message.Headers['x-amz-chime-event-type'], 'CREATE_CHANNEL_MESSAGE');
+    assert.equal(JSON.parse(event.message.Payload).MessageId, event.payload.MessageId);
+    assert.deepEqual(event.recipients, [ALICE]);
+    await send('second', 'e-2');
+    const next = await chime.control.waitForEvent({ memberArn: ALICE, after: event.seq, predicate: (e) => e.payload.Content === 'second' });
+    assert.ok(next.seq > event.seq);
+    await assert.rejects(chime.control.waitForEvent({ channelArn: channel, type: ['DELETE_CHANNEL_MESSAGE'], timeoutMs: 300 }), /no event matching/);
+    await chime.control.clearEvents();
+    assert.deepEqual(await chime.control.events(), []);
+  });
+
+  test('a flow message is pending, then sent', async () => {
+    await chime.control.seed(SEED);
+    const channel = `${APP}/channel/general`;
+    const path = `/channels/${encodeURIComponent(channel)}`;
+    const flow = (await aws(chime.endpoint, 'POST', '/channel-flows', {
+      AppInstanceArn: APP, Name: 'moderation', ClientRequestToken: 'flow-1',
+      Processors: [{ Name: 'moderator', ExecutionOrder: 1, FallbackAction: 'ABORT', Configuration: { Lambda: {
+        ResourceArn: 'arn:aws:lambda:us-east-1:123456789012:function:moderator', InvocationType: 'ASYNC' } } }],
+    })).body.ChannelFlowArn;
+    assert.equal((await aws(chime.endpoint, 'PUT', `${path}/channel-flow`, { ChannelFlowArn: flow }, { 'x-amz-chime-bearer': ALICE })).status, 200);
+    const sent = (await aws(chime.endpoint, 'POST', `${path}/messages`,
+      { Content: 'held', Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: 'f-1' }, { 'x-amz-chime-bearer': ALICE })).body;
+    const pending = await chime.control.waitForEvent({ channelArn: channel, type: 'PENDING_CREATE_CHANNEL_MESSAGE' });
+    assert.equal(pending.payload.MessageId, sent.MessageId);
+    await chime.control.runFlowProcessor(async (event) => {
+      const answered = await aws(chime.endpoint, 'POST', `${path}?operation=channel-flow-callback`, {
+        CallbackId: event.CallbackId, ChannelMessage: { MessageId: event.ChannelMessage.MessageId, Content: 'ok' } });
+      assert.equal(answered.status, 200);
+    });
+    const delivered = await chime.control.waitForEvent({ channelArn: channel, type: 'CREATE_CHANNEL_MESSAGE', after: pending.seq });
+    assert.equal(delivered.payload.MessageId, sent.MessageId);
+    assert.equal(delivered.payload.Content, 'ok');
+  });
+
   test('an unknown endpoint is a ChimeLocalError', async () => {
     await assert.rejects(new ChimeLocalControl(chime.endpoint).call('GET', 'no-such-endpoint'),
       (e) => e instanceof ChimeLocalError && e.status === 404 && /no-such-endpoint/.test(e.message));

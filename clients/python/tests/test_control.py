@@ -1,5 +1,6 @@
 """chime_local.Control against the built binary, through the plugin's `chime` fixture."""
 import datetime
+import threading
 
 import pytest
 from botocore.config import Config
@@ -179,6 +180,49 @@ def test_channel_flow_processor(chime):
     got = chime.messaging.get_channel_message(ChannelArn=channel, MessageId=sent["MessageId"],
                                               ChimeBearer=user)["ChannelMessage"]
     assert got["Content"] == "oh ****"
+
+
+def test_wait_for_an_event_without_a_websocket(chime):
+    app, user, channel = make_channel(chime)
+    later = threading.Timer(0.3, lambda: send(chime.messaging, channel, user, "hello"))
+    later.start()
+    try:
+        event = chime.wait_for_event(channel_arn=channel, event_type="CREATE_CHANNEL_MESSAGE", timeout=10)
+    finally:
+        later.join()
+    assert event["payload"]["Content"] == "hello"
+    assert event["message"]["Headers"]["x-amz-chime-event-type"] == "CREATE_CHANNEL_MESSAGE"
+    assert event["recipients"] == [user]
+    assert [e["eventType"] for e in chime.events(channel_arn=channel)] == ["CREATE_CHANNEL", "CREATE_CHANNEL_MESSAGE"]
+    with pytest.raises(TimeoutError):
+        chime.wait_for_event(channel_arn=channel, event_type="DELETE_CHANNEL_MESSAGE", timeout=0.5)
+    chime.control.clear_events()
+    assert chime.events() == []
+
+
+def test_a_flow_message_is_pending_then_sent(chime):
+    app, user, channel = make_channel(chime)
+    flow = chime.messaging.create_channel_flow(
+        AppInstanceArn=app, Name="moderation", ClientRequestToken="flow-2",
+        Processors=[{"Name": "moderator", "ExecutionOrder": 1, "FallbackAction": "ABORT",
+                     "Configuration": {"Lambda": {
+                         "ResourceArn": "arn:aws:lambda:us-east-1:123456789012:function:moderator",
+                         "InvocationType": "ASYNC"}}}])["ChannelFlowArn"]
+    chime.messaging.associate_channel_flow(ChannelArn=channel, ChannelFlowArn=flow, ChimeBearer=user)
+    sent = send(chime.messaging, channel, user, "held")["MessageId"]
+    pending = chime.wait_for_event(channel_arn=channel, event_type="PENDING_CREATE_CHANNEL_MESSAGE")
+    assert pending["payload"]["MessageId"] == sent
+
+    def handler(event, context):
+        msg = event["ChannelMessage"]
+        chime.messaging.channel_flow_callback(CallbackId=event["CallbackId"], ChannelArn=msg["ChannelArn"],
+                                              ChannelMessage={"MessageId": msg["MessageId"], "Content": "ok"})
+
+    assert chime.control.run_flow_processor(handler) == 1
+    delivered = chime.wait_for_event(channel_arn=channel, event_type="CREATE_CHANNEL_MESSAGE", after=pending["seq"],
+                                     predicate=lambda e: e["payload"]["MessageId"] == sent)
+    assert delivered["payload"]["Content"] == "ok"
+    assert delivered["seq"] > pending["seq"]
 
 
 def test_unknown_endpoint_is_a_control_error(chime):

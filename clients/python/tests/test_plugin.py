@@ -13,6 +13,22 @@ def test_acts_in_the_worker_account(chime):
 
 def test_starts_with_an_empty_tenant(chime):
     assert chime.identity.list_app_instances()["AppInstances"] == []
+
+
+def test_faults_and_events_of_the_worker_account(chime):
+    import pytest
+    assert chime.events() == []
+    app = chime.identity.create_app_instance(Name="e")["AppInstanceArn"]
+    user = chime.identity.create_app_instance_user(AppInstanceArn=app, AppInstanceUserId="u",
+                                                   Name="u")["AppInstanceUserArn"]
+    channel = chime.messaging.create_channel(AppInstanceArn=app, Name="c", ChimeBearer=user)["ChannelArn"]
+    chime.add_fault({{"operation": "SendChannelMessage", "error": "ConflictException", "count": 1}})
+    send = dict(ChannelArn=channel, Content="hi", Type="STANDARD", Persistence="PERSISTENT", ChimeBearer=user)
+    with pytest.raises(chime.messaging.exceptions.ConflictException):
+        chime.messaging.send_channel_message(**send)
+    chime.messaging.send_channel_message(**send)
+    event = chime.wait_for_event(channel_arn=channel, event_type="CREATE_CHANNEL_MESSAGE")
+    assert event["accountId"] == "{account}"
 """
 
 
@@ -30,10 +46,12 @@ def test_xdist_workers_on_a_shared_emulator_reset_only_their_account(chime, pyte
     monkeypatch.setenv("CHIME_LOCAL_ENDPOINT", chime.endpoint)
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
-    # The default account's data and the global fault rule were not touched by the worker's resets.
+    result.assert_outcomes(passed=3)
+    # The default account's data and the global fault rule were not touched by the worker's resets,
+    # and the worker's fault rule is its account's only.
     assert [a["AppInstanceArn"] for a in chime.identity.list_app_instances()["AppInstances"]] == [mine]
-    assert [f["id"] for f in chime.control.faults()] == [rule["id"]]
+    assert [f["id"] for f in chime.control.faults() if "accountId" not in f] == [rule["id"]]
+    assert [f["accountId"] for f in chime.control.faults(account_id=account)] == [account]
 
 
 def test_ini_option_passes_flags_to_the_started_emulator(pytester, monkeypatch):

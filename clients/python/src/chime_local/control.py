@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -59,7 +60,7 @@ class Clock:
 
 class Control:
     """`Control("http://127.0.0.1:4590")`: health, reset, seed, snapshots, faults, throttling,
-    the clock, the request journal and the channel-flow queue of one emulator."""
+    the clock, the request journal, the event log and the channel-flow queue of one emulator."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0):
         self.endpoint = endpoint.rstrip("/")
@@ -150,20 +151,23 @@ class Control:
 
     # -- faults ----------------------------------------------------------------------------
 
-    def add_fault(self, rule: "dict | list") -> "dict | list":
-        """Adds a rule (the stored rule with its `id`) or a list of rules (all rules)."""
-        answer = self._call("POST", "faults", rule)
+    def add_fault(self, rule: "dict | list", account_id: str | None = None) -> "dict | list":
+        """Adds a rule (the stored rule with its `id`) or a list of rules (all rules, or with
+        account_id that account's); with account_id, rules without an "accountId" fault only
+        requests acting in that account."""
+        answer = self._call("POST", "faults", rule, query={"accountId": account_id} if account_id else None)
         return answer["faults"] if isinstance(rule, list) else answer
 
-    def faults(self) -> list:
-        return self._call("GET", "faults")["faults"]
+    def faults(self, account_id: str | None = None) -> list:
+        return self._call("GET", "faults", query={"accountId": account_id} if account_id else None)["faults"]
 
     def remove_fault(self, rule_id: "int | str | dict") -> None:
         rule_id = rule_id["id"] if isinstance(rule_id, dict) else rule_id
         self._call("DELETE", f"faults/{rule_id}")
 
-    def clear_faults(self) -> None:
-        self._call("DELETE", "faults")
+    def clear_faults(self, account_id: str | None = None) -> None:
+        """Every rule, or one account's."""
+        self._call("DELETE", "faults", query={"accountId": account_id} if account_id else None)
 
     # -- throttling ------------------------------------------------------------------------
 
@@ -182,28 +186,75 @@ class Control:
 
     def requests(self, operation: str | None = None, status: int | None = None, bearer: str | None = None,
                  channel_arn: str | None = None, since: "float | str | datetime.datetime | None" = None,
-                 limit: int | None = None) -> list:
+                 limit: int | None = None, account_id: str | None = None) -> list:
         """The journaled AWS requests, newest first, filtered as given."""
         if isinstance(since, datetime.datetime):
             since = since.timestamp()
         query = {"operation": operation, "status": status, "bearer": bearer, "channelArn": channel_arn,
-                 "since": since, "limit": limit}
+                 "since": since, "limit": limit, "accountId": account_id}
         return self._call("GET", "requests", query={k: v for k, v in query.items() if v is not None})["requests"]
 
-    def clear_requests(self) -> None:
-        self._call("DELETE", "requests")
+    def clear_requests(self, account_id: str | None = None) -> None:
+        """Every journal entry, or one account's."""
+        self._call("DELETE", "requests", query={"accountId": account_id} if account_id else None)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def events(self, channel_arn: str | None = None, member_arn: str | None = None,
+               event_type: "str | Iterable[str] | None" = None, after: int | None = None,
+               account_id: str | None = None, limit: int | None = None, wait_ms: int | None = None) -> list:
+        """The messaging events recorded (oldest first; no WebSocket needed), filtered as given:
+        `[{"seq", "time", "accountId", "region", "channelArn", "recipients", "eventType",
+        "messageType", "payload", "message"}]`. `member_arn` is a recipient; `after` a `seq`."""
+        return self._events_page(channel_arn, member_arn, event_type, after, account_id, limit, wait_ms)["events"]
+
+    def _events_page(self, channel_arn=None, member_arn=None, event_type=None, after=None, account_id=None,
+                     limit=None, wait_ms=None) -> dict:
+        if event_type is not None and not isinstance(event_type, str):
+            event_type = ",".join(event_type)
+        query = {"channelArn": channel_arn, "memberArn": member_arn, "type": event_type, "after": after,
+                 "accountId": account_id, "limit": limit, "waitMs": wait_ms}
+        return self._call("GET", "events", query={k: v for k, v in query.items() if v is not None})
+
+    def wait_for_event(self, channel_arn: str | None = None, member_arn: str | None = None,
+                       event_type: "str | Iterable[str] | None" = None, timeout: float = 10,
+                       predicate: Callable[[dict], bool] | None = None, after: int = 0,
+                       account_id: str | None = None) -> dict:
+        """The first recorded event after `after` (default: any recorded) that matches the
+        filters and `predicate(event)`, long-polling until one is recorded; TimeoutError after
+        `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        cursor = after
+        while True:
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            page = self._events_page(channel_arn, member_arn, event_type, cursor, account_id,
+                                     wait_ms=max(0, min(left_ms, 25000)))
+            for event in page["events"]:
+                if predicate is None or predicate(event):
+                    return event
+            cursor = page["next"]
+            if left_ms <= 0:
+                what = {k: v for k, v in (("channel_arn", channel_arn), ("member_arn", member_arn),
+                                          ("event_type", event_type)) if v is not None}
+                raise TimeoutError(f"no event matching {what or 'the predicate'} within {timeout} s")
+
+    def clear_events(self, account_id: str | None = None) -> None:
+        """Every recorded event, or one account's (sequence numbers go on)."""
+        self._call("DELETE", "events", query={"accountId": account_id} if account_id else None)
 
     # -- channel flows ---------------------------------------------------------------------
 
-    def flow_invocations(self) -> list:
-        """Channel-flow processor invocations waiting for their ChannelFlowCallback, oldest first:
+    def flow_invocations(self, account_id: str | None = None) -> list:
+        """Channel-flow processor invocations waiting for their ChannelFlowCallback, oldest first
+        (with account_id, only that account's channels'):
         `[{"CallbackId", "FunctionArn", "ChannelArn", "MessageId", "Event"}]`."""
-        return self._call("GET", "channel-flow-invocations")["Invocations"]
+        query = {"accountId": account_id} if account_id else None
+        return self._call("GET", "channel-flow-invocations", query=query)["Invocations"]
 
-    def run_flow_processor(self, handler: Callable[[dict, Any], Any]) -> int:
+    def run_flow_processor(self, handler: Callable[[dict, Any], Any], account_id: str | None = None) -> int:
         """Plays the processor Lambda: calls handler(event, None) for each waiting invocation (the
         handler answers with ChannelFlowCallback, as a real one does). Returns how many ran."""
-        invocations = self.flow_invocations()
+        invocations = self.flow_invocations(account_id)
         for invocation in invocations:
             handler(invocation["Event"], None)
         return len(invocations)

@@ -5,12 +5,13 @@ Fixtures:
                $CHIME_LOCAL_BIN or `chime-local` on PATH with `--port 0 --in-memory` plus the ini
                option `chime_local_args`, or uses the running emulator at $CHIME_LOCAL_ENDPOINT.
   chime        function scope: resets the emulator before the test and gives a Chime object
-               (.identity, .messaging, .control, .endpoint, .account, .region, .client()).
+               (.identity, .messaging, .control, .endpoint, .account, .region, .client(), .events(),
+               .wait_for_event(), .add_fault(): the last three in this worker's account).
 
 A reset before each test (not after) leaves the state of a failed test there to look at.
 Under pytest-xdist against a shared emulator ($CHIME_LOCAL_ENDPOINT and $PYTEST_XDIST_WORKER
 both set) each worker acts in an account of its own and resets only that account's app
-instances; see docs/testing-fixtures.md for what stays shared.
+instances, fault rules, journal entries and events; see docs/testing-fixtures.md for what stays shared.
 """
 
 from __future__ import annotations
@@ -68,8 +69,26 @@ class Chime:
             self.control.clock.reset()
             self.control.reset()
             return
-        # Only this worker's tenant: the other workers' data stays.
+        # Only this worker's tenant: the other workers' data, faults, journal and events stay.
         self.control.reset(account_id=self.account, region=self.region)
+        self.control.clear_faults(account_id=self.account)
+        self.control.clear_requests(account_id=self.account)
+        self.control.clear_events(account_id=self.account)
+
+    def events(self, **filters) -> list:
+        """Control.events() limited to this test's account under xdist tenants."""
+        filters.setdefault("account_id", self.account)
+        return self.control.events(**filters)
+
+    def wait_for_event(self, channel_arn=None, member_arn=None, event_type=None, timeout: float = 10,
+                       predicate=None, **kwargs) -> dict:
+        """Control.wait_for_event() limited to this test's account under xdist tenants."""
+        kwargs.setdefault("account_id", self.account)
+        return self.control.wait_for_event(channel_arn, member_arn, event_type, timeout, predicate, **kwargs)
+
+    def add_fault(self, rule):
+        """Control.add_fault() for this test's account only under xdist tenants."""
+        return self.control.add_fault(rule, account_id=self.account)
 
 
 def _tenant_account(emulator: Emulator) -> str | None:
