@@ -147,6 +147,22 @@ struct Dispatcher::Impl {
       MaskSensitive(o.op->input_shape, e.input);
     }
     fixture.journal().Record(std::move(e));
+    fixture.NoteChange();
+  }
+
+  // After a unit committed: its events, departures and after-commit jobs.
+  void PublishOutbox(Outbox& outbox, const std::string& operation, const std::string& request_id) {
+    if (!outbox.events().empty()) sink.Publish(std::move(outbox.events()));
+    if (!outbox.departures().empty()) sink.Depart(outbox.departures());
+    for (auto& job : outbox.jobs()) {
+      try {
+        job();
+      } catch (const std::exception& e) {
+        storage::Log(storage::LogLevel::kError,
+                     "after-commit job of " + operation + " (request " + request_id + ") failed: " + e.what());
+      } catch (...) {
+      }
+    }
   }
 
   // --read-only: the one place that refuses a request that would write, before
@@ -174,7 +190,11 @@ struct Dispatcher::Impl {
     ControlCall call{request, path,   path.substr(kControlPrefix.size()), storage, handlers, fixture, config,
                      config.streaming, request_id};
     ControlRequest c = endpoint.handler(call);
-    if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
+    if (c.response) {
+      // Faults, throttling, the clock, the journal: fixture state the inspector shows.
+      if (request.method != "GET" && request.method != "HEAD" && c.response->status < 300) fixture.NoteChange();
+      return done(Final(std::move(*c.response), c.operation, request_id));
+    }
     // Read before the move: a moved-from std::function is empty, which sent every control
     // write (reset, seed, clock) to a read-only reader on a file-backed store.
     const bool write = static_cast<bool>(c.write);
@@ -182,15 +202,17 @@ struct Dispatcher::Impl {
     auto result = std::make_shared<json>();
     storage::Work work;
     work.run = [fn = std::move(fn), result](storage::Database& db) { *result = fn(db); };
-    work.done = [this, result, request_id, operation = c.operation, departures = c.departures,
-                 done](std::exception_ptr error) {
+    work.done = [this, result, request_id, operation = c.operation, departures = c.departures, outbox = c.outbox,
+                 write, done](std::exception_ptr error) {
       Outcome o;
       o.request_id = request_id;
       o.operation = operation;
       if (error) {
         o.error = error;
       } else {
+        if (write) fixture.NoteChange();
         if (departures) sink.Depart(*departures);
+        if (outbox) PublishOutbox(*outbox, operation, request_id);
         o.response = ControlJson(200, *result, request_id, operation);
       }
       done(std::move(o));
@@ -268,17 +290,8 @@ struct Dispatcher::Impl {
       if (error) {
         o.error = error;  // rolled back: the outbox goes with it
       } else {
-        if (!state->outbox.events().empty()) sink.Publish(std::move(state->outbox.events()));
-        if (!state->outbox.departures().empty()) sink.Depart(state->outbox.departures());
-        for (auto& job : state->outbox.jobs()) {
-          try {
-            job();
-          } catch (const std::exception& e) {
-            storage::Log(storage::LogLevel::kError, "after-commit job of " + o.operation + " (request " +
-                                                        o.request_id + ") failed: " + e.what());
-          } catch (...) {
-          }
-        }
+        if (state->op->access != Access::kRead) fixture.NoteChange();
+        PublishOutbox(state->outbox, o.operation, o.request_id);
         o.output = std::move(state->output);
       }
       done(std::move(o));

@@ -265,6 +265,7 @@ int main(int argc, char** argv) {
   hub_options.max_sessions = config.max_sessions;
   hub_options.max_sessions_per_user = config.max_sessions_per_user;
   api::SessionHub hub(hub_options);
+  service.sessions = &hub;
 
   // Channel flows: the timeout sweep and, with --lambda-endpoint, the Lambda
   // invoker whose undeliverable invocations the runner turns into FallbackActions.
@@ -314,7 +315,7 @@ int main(int argc, char** argv) {
   // Dispatcher because the Dispatcher's ServiceConfig carries the Lambda
   // invoker, whose failures go to the runner.
   api::Fixture fixture;
-  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock());
+  api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock(), [&fixture] { fixture.NoteChange(); });
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the

@@ -9,8 +9,10 @@
 #include "api/common/expiry.hpp"
 #include "api/control/ca_endpoint.hpp"
 #include "api/control/fixture.hpp"
+#include "api/control/inspector_endpoints.hpp"
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
+#include "api/control/state_endpoints.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
@@ -55,11 +57,7 @@ ControlRequest Answer(std::string operation, HttpResponse response) {
 
 namespace {
 
-// The query parameters of a control request: form-style ('+' is a space), a
-// repeated name keeps its last value, an empty pair is a parameter named "".
-std::map<std::string, std::string> QueryOf(std::string_view target) {
-  return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
-}
+std::map<std::string, std::string> QueryOf(std::string_view target) { return ControlQuery(target); }
 
 ControlRequest Refused(std::string operation, ErrorType type, std::string message, const std::string& request_id) {
   return Answer(std::move(operation), EncodeError(type, std::move(message), request_id));
@@ -388,7 +386,16 @@ constexpr ControlEndpoint kEndpoints[] = {
     {"DELETE", "requests", Access::kMemory, "DeleteRequests", "Requests", DeleteRequests},
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
      ChannelFlowInvocations},
+    {"POST", "channel-flow-invocations/", Access::kWrite, "AnswerChannelFlowInvocation", "ChannelFlowInvocations",
+     AnswerFlowInvocation},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
+    // The views the inspector page reads (docs/inspector.md).
+    {"GET", "changes", Access::kMemory, "Changes", "Changes", Changes},
+    {"GET", "sessions", Access::kRead, "Sessions", "Sessions", Sessions},
+    {"GET", "state/app-instances", Access::kRead, "StateAppInstances", "State", StateAppInstances},
+    {"GET", "state/channels", Access::kRead, "StateChannels", "State", StateChannels},
+    {"GET", "state/channel", Access::kRead, "StateChannel", "State", StateChannel},
+    {"GET", "state/messages", Access::kRead, "StateMessages", "State", StateMessages},
     {"GET", "ca.pem", Access::kMemory, "GetCaPem", "CaPem", GetCaPem},
 };
 
@@ -403,6 +410,10 @@ void ReloadDataCaches(storage::Database& db, StreamingDirectory* streaming) {
   // Set inside the write unit, after its last statement: only a failing
   // COMMIT of the batch could leave the cache ahead of the data.
   if (streaming) streaming->ReplaceAll(storage::ListAllStreamingConfigurations(db));
+}
+
+std::map<std::string, std::string> ControlQuery(std::string_view target) {
+  return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
 }
 
 bool IsControlRequest(const HttpRequest& request) {

@@ -30,6 +30,24 @@ void HubSession::WakeLocked(std::unique_lock<std::mutex>& lock, bool closing) {
   if (wake_) wake_();
 }
 
+size_t HubSession::queued() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+std::vector<SessionHub::SessionInfo> SessionHub::List() const {
+  std::vector<std::shared_ptr<HubSession>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [user, list] : by_user_) all.insert(all.end(), list.begin(), list.end());
+  }
+  // Queue depths outside the hub's lock: each session has its own.
+  std::vector<SessionInfo> out;
+  out.reserve(all.size());
+  for (const auto& s : all) out.push_back({s->user_arn(), s->session_id(), s->queued()});
+  return out;
+}
+
 bool HubSession::Push(const Frame& frame) {
   std::unique_lock lock(mu_);
   if (close_code_ != 0) return true;  // closing: nothing more to send

@@ -63,6 +63,8 @@ class HubSession {
   void Close(int code);
   // The close the hub asked for (0 = none yet); any thread.
   int close_code();
+  // Frames waiting for the transport; any thread.
+  size_t queued();
 
  private:
   void WakeLocked(std::unique_lock<std::mutex>& lock, bool closing = false);
@@ -102,6 +104,14 @@ class SessionHub : public EventSink {
   void Depart(const Departures& gone) override;
 
   size_t session_count() const { return count_.load(); }
+
+  // The open sessions now (GET /_chime-local/sessions), by user.
+  struct SessionInfo {
+    std::string user_arn;
+    std::string session_id;
+    size_t queued = 0;
+  };
+  std::vector<SessionInfo> List() const;
   uint64_t overflow_closes() const { return overflows_.load(); }
 
   bool Wanted() const override { return count_.load() > 0; }

@@ -11,8 +11,9 @@
 namespace chime::api {
 
 ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline,
-                                     EventSink* sink, const TestClock& clock)
-    : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_), clock_(clock) {}
+                                     EventSink* sink, const TestClock& clock, std::function<void()> committed)
+    : config_(config), pipeline_(pipeline), sink_(sink ? *sink : null_sink_), clock_(clock),
+      committed_(std::move(committed)) {}
 
 ChannelFlowRunner::~ChannelFlowRunner() { Stop(); }
 
@@ -49,6 +50,7 @@ void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn) {
       }
       return;
     }
+    if (committed_) committed_();
     if (!outbox->events().empty()) sink_.Publish(std::move(outbox->events()));
     for (auto& job : outbox->jobs()) {
       try {

@@ -28,8 +28,9 @@ class ChannelFlowRunner {
   // `config`, `pipeline`, `sink` (may be null) and `clock` must outlive the
   // runner. `clock` is its emulator's (the Fixture the Dispatcher has), so a
   // moved test clock times out invocations as requests see it.
+  // `committed` (may be empty) runs after each committed unit (the inspector's change counter).
   ChannelFlowRunner(const ServiceConfig& config, storage::Pipeline& pipeline, EventSink* sink,
-                    const TestClock& clock);
+                    const TestClock& clock, std::function<void()> committed = {});
   ~ChannelFlowRunner();
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
@@ -49,6 +50,7 @@ class ChannelFlowRunner {
   NullEventSink null_sink_;
   EventSink& sink_;
   const TestClock& clock_;
+  const std::function<void()> committed_;
   std::mutex mu_;  // guards the timer's wait only
   std::condition_variable cv_;
   std::atomic<bool> stopping_{false};
