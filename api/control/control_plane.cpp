@@ -13,6 +13,7 @@
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
 #include "api/control/state_endpoints.hpp"
+#include "api/control/ui_endpoint.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
@@ -389,7 +390,9 @@ constexpr ControlEndpoint kEndpoints[] = {
     {"POST", "channel-flow-invocations/", Access::kWrite, "AnswerChannelFlowInvocation", "ChannelFlowInvocations",
      AnswerFlowInvocation},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
-    // The views the inspector page reads (docs/inspector.md).
+    // The inspector page and the views it reads (docs/inspector.md).
+    {"GET", "ui", Access::kMemory, "Inspector", "Inspector", ServeUi},
+    {"GET", "ui/", Access::kMemory, "Inspector", "Inspector", ServeUi},
     {"GET", "changes", Access::kMemory, "Changes", "Changes", Changes},
     {"GET", "sessions", Access::kRead, "Sessions", "Sessions", Sessions},
     {"GET", "state/app-instances", Access::kRead, "StateAppInstances", "State", StateAppInstances},

@@ -1,7 +1,7 @@
 """The control endpoints behind the inspector page (docs/inspector.md): the JSON shapes of
-GET /_chime-local/state/{app-instances,channels,channel,messages}, /sessions and /changes, and
-POST /_chime-local/channel-flow-invocations/{id} (approve, approve with new content, deny)
-without SigV4. A channel of 100,000 messages opens
+GET /_chime-local/state/{app-instances,channels,channel,messages}, /sessions and /changes, the
+page itself (/ui: CSP, embedded files), and POST /_chime-local/channel-flow-invocations/{id}
+(approve, approve with new content, deny) without SigV4. A channel of 100,000 messages opens
 (its newest page) in well under a second."""
 import json
 import os
@@ -169,6 +169,18 @@ class InspectorStateTests(ChimeTestCase):
         self.make_app_instance()
         self.assertTrue(self.get(f"/_chime-local/changes?after={now['change']}")["changed"])
         self.get("/_chime-local/changes?after=x", expect=400)
+
+    def test_the_page_and_its_files(self):
+        status, headers, body = self.raw_request("GET", "/_chime-local/ui")
+        self.assertEqual(status, 200)
+        headers = {k.lower(): v for k, v in dict(headers).items()}
+        self.assertIn("default-src 'none'", headers["content-security-policy"])
+        self.assertIn(b'src="/_chime-local/ui/app.mjs"', body)
+        status, headers, _ = self.raw_request("GET", "/_chime-local/ui/views/journal.mjs")
+        self.assertEqual(status, 200)
+        self.assertTrue({k.lower(): v for k, v in dict(headers).items()}["content-type"].startswith("text/javascript"))
+        self.assertEqual(self.raw_request("GET", "/_chime-local/ui/nope.js")[0], 404)
+        self.assertEqual(self.raw_request("GET", "/_chime-local/ui/../health")[0], 404)
 
 
 class InspectorLargeChannelTests(ChimeTestCase):
