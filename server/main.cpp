@@ -316,6 +316,7 @@ int main(int argc, char** argv) {
   // invoker, whose failures go to the runner.
   api::Fixture fixture;
   api::ChannelFlowRunner flow_runner(service, *store, sink, fixture.clock(), [&fixture] { fixture.NoteChange(); });
+  hub.SetChangeObserver([&fixture] { fixture.NoteChange(); });
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the

@@ -98,6 +98,7 @@ SessionHub::Admission SessionHub::Open(const std::string& user_arn, const std::s
   a.session = std::make_shared<HubSession>(user_arn, session_id, options_.max_queue_frames, std::move(wake));
   list.push_back(a.session);
   ++count_;
+  if (changed_) changed_();
   return a;
 }
 
@@ -116,6 +117,7 @@ void SessionHub::EraseLocked(const std::shared_ptr<HubSession>& session) {
   list.erase(pos);
   --count_;
   if (list.empty()) by_user_.erase(it);
+  if (changed_) changed_();
 }
 
 void SessionHub::CloseAll(int code) {

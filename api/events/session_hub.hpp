@@ -112,6 +112,9 @@ class SessionHub : public EventSink {
     size_t queued = 0;
   };
   std::vector<SessionInfo> List() const;
+  // Called (under the hub's lock: keep it to a counter) when a session opens
+  // or leaves; set before the first Open. The inspector's change counter.
+  void SetChangeObserver(std::function<void()> observer) { changed_ = std::move(observer); }
   uint64_t overflow_closes() const { return overflows_.load(); }
 
   bool Wanted() const override { return count_.load() > 0; }
@@ -126,6 +129,7 @@ class SessionHub : public EventSink {
   std::unordered_map<std::string, std::vector<std::shared_ptr<HubSession>>> by_user_;  // guarded by mu_
   std::atomic<size_t> count_{0};
   std::atomic<uint64_t> overflows_{0};
+  std::function<void()> changed_;
 };
 
 // The text frame of an event: {"Headers":{...},"Payload":"<JSON string>"},

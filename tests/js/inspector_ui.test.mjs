@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CREDENTIALS, serverBinary, startChimeLocal } from './harness.mjs';
 import { launchChromium } from './browser_harness.mjs';
+import { openSession, trustCa } from './messaging_harness.mjs';
 
 const SHOTS = path.join(path.dirname(serverBinary()), 'artifacts', 'inspector');
 let emu;
@@ -31,6 +32,7 @@ before(async () => {
   emu = await startChimeLocal({
     extraArgs: ['--sigv4', 'strict', '--credentials', `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}`],
   });
+  if (emu.caPem) trustCa(emu.caPem);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
@@ -84,6 +86,20 @@ test('a channel and a message made with the SDK appear within 1 s', async () => 
   }));
   await appears('hello inspector', { exact: true });
   await shot('channel');
+});
+
+test('a connected messaging session appears with the channels it receives', async () => {
+  await open('sessions');
+  await page.getByText('Connected sessions: none connected').waitFor();
+  const session = openSession(emu.endpoint, bob);
+  try {
+    await session.start();
+    await appears(bob, { exact: true });
+    await page.getByRole('cell', { name: 'lobby', exact: true }).waitFor({ timeout: 1000 });
+    await shot('sessions');
+  } finally {
+    session.stop();
+  }
 });
 
 test('a flow message is PENDING, approve-with-edit makes it SENT with the new content, deny DENIED', async () => {
@@ -149,8 +165,6 @@ test('the journal, sessions and settings views render; the journal filters by op
   await page.getByText('ServiceUnavailableException').first().waitFor({ timeout: 1000 });
   assert.equal(await page.getByRole('cell', { name: 'SendChannelMessage', exact: true }).count(), 0);
   await shot('journal');
-  await open('sessions');
-  await shot('sessions');
   await open('controls');
   await page.getByRole('button', { name: 'Turn throttling on' }).click();
   await page.getByRole('button', { name: 'Turn throttling off' }).waitFor({ timeout: 1000 });
