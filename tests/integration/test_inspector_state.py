@@ -214,7 +214,8 @@ class InspectorLargeChannelTests(ChimeTestCase):
         self.assertEqual(one["channel"]["ChannelArn"], channel)
         self.assertEqual(page["messages"][0]["Content"], "bulk 99999")
         self.assertEqual(len(page["messages"]), 50)
-        self.assertLess(elapsed, 1.0)
+        # The sanitized build (sanitize.integration.*) runs several times slower.
+        self.assertLess(elapsed, 3.0 if os.environ.get("ASAN_OPTIONS") else 1.0)
 
 
 class InspectorReadOnlyTests(unittest.TestCase):

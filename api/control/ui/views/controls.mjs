@@ -4,6 +4,9 @@ import { api, h, onSubmit, refresh, time } from '../lib.mjs';
 export const id = 'controls';
 export const title = 'Clock, throttle, reset';
 
+// What the last reset or restore did; kept across the re-render it causes.
+let lastStatus = '';
+
 export async function render(el) {
   const [throttle, clock] = await Promise.all([api('throttle'), api('clock')]);
   el.append(h('h2', {}, 'Throttling'),
@@ -25,14 +28,14 @@ export async function render(el) {
   el.append(h('h2', {}, 'Test clock'),
     h('p', {}, `Now: ${time(clock.now)} (offset ${clock.offsetSeconds} s).`), clockForm);
 
-  const status = h('p', { role: 'status' });
+  const status = h('p', { role: 'status' }, lastStatus);
   const file = h('input', { type: 'file', id: 'snapshot-file', name: 'snapshot', accept: '.sqlite3,application/vnd.sqlite3' });
   const upload = h('form', { name: 'snapshot', 'aria-label': 'Restore a snapshot' },
     h('label', {}, 'Snapshot file', file), h('button', { type: 'submit' }, 'Restore snapshot'));
   onSubmit(upload, async () => {
     if (!file.files.length) throw new Error('Choose a snapshot file first');
     await api('snapshot', { method: 'PUT', body: file.files[0] });
-    status.textContent = 'Snapshot restored.';
+    lastStatus = `Snapshot ${file.files[0].name} restored.`;
     refresh(el);
   });
   el.append(h('h2', {}, 'Data'),
@@ -41,7 +44,7 @@ export async function render(el) {
     upload,
     h('p', {}, h('button', { type: 'button', class: 'danger', id: 'reset-all', onclick: async () => {
       await api('reset', { method: 'POST' });
-      status.textContent = 'Everything was reset (and the --seed-file seed, if any, restored).';
+      lastStatus = 'Everything was reset (and the --seed-file seed, if any, restored).';
       refresh(el);
     } }, 'Reset all data, faults and journal')),
     status);
