@@ -6,7 +6,8 @@
 // Screenshots of each view: <build dir>/artifacts/inspector/*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -52,9 +53,12 @@ after(async () => {
   if (emu) assert.equal(await emu.stop(), 0);
 });
 
+// A fresh load each time (a goto that changes only the hash would keep the old view on screen
+// until the new one renders), then wait until the view has rendered.
 const open = async (hash) => {
+  await page.goto('about:blank');
   await page.goto(`${emu.endpoint}/_chime-local/ui#/${hash}`);
-  await page.locator('main h2').first().waitFor();
+  await page.locator(`main[data-view="${hash.split('?')[0]}"]`).waitFor();
 };
 // Within 1 s of the change (the page polls every 500 ms); the sanitized build (sanitize.js.*) is
 // several times slower per request, so it gets 3 s.
@@ -208,6 +212,19 @@ test('every input, select and button of every view has an accessible name', asyn
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
       .map((el) => el.outerHTML));
     assert.deepEqual(unlabeled, [], view);
+  }
+});
+
+test('axe-core finds no WCAG 2 A or AA violation in any view', async () => {
+  // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
+  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'flows', 'journal', 'faults', 'controls']) {
+    await open(view);
+    await page.evaluate(axe);
+    const violations = await page.evaluate(async () => (await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+    })).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(violations, [], view);
   }
 });
 

@@ -10,6 +10,7 @@ const main = document.getElementById('view');
 const live = document.getElementById('live');
 let current = null;  // {view, params, refresh}
 let change = null;
+let renders = 0;  // only the latest of overlapping renders reaches the screen
 
 function route() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
@@ -17,30 +18,35 @@ function route() {
   return { view, params: Object.fromEntries(new URLSearchParams(query)) };
 }
 
-// Re-rendering keeps what the user typed and where the focus was.
+// Re-rendering keeps what the user typed and where the focus was (read just
+// before the swap, so keys typed while the view loaded are kept too).
 async function render(keepInputs) {
-  const saved = new Map();
-  let focused = null;
-  if (keepInputs) {
-    for (const el of main.querySelectorAll('input[name], select[name], textarea[name]')) {
-      if (el.type !== 'file') saved.set(`${el.form?.name ?? ''}/${el.name}`, el.type === 'checkbox' ? el.checked : el.value);
-    }
-    if (document.activeElement?.id && main.contains(document.activeElement)) focused = document.activeElement.id;
-  }
   const body = h('div');
+  const mine = ++renders;
   try {
     await current.view.render(body, current.params);
   } catch (err) {
     body.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message));
   }
+  if (mine !== renders) return;
+  const saved = new Map();
+  let focused = null;
+  const key = (el) => `${el.form?.name ?? ''}/${el.name}`;
+  if (keepInputs) {
+    for (const el of main.querySelectorAll('input[name], select[name], textarea[name]')) {
+      if (el.type !== 'file') saved.set(key(el), el.type === 'checkbox' ? el.checked : el.value);
+    }
+    if (document.activeElement?.id && main.contains(document.activeElement)) focused = document.activeElement.id;
+  }
   main.replaceChildren(body);
   for (const el of main.querySelectorAll('input[name], select[name], textarea[name]')) {
-    const v = saved.get(`${el.form?.name ?? ''}/${el.name}`);
+    const v = saved.get(key(el));
     if (v === undefined || el.type === 'file') continue;
     if (el.type === 'checkbox') el.checked = v; else el.value = v;
   }
   if (focused) document.getElementById(focused)?.focus();
   main.dataset.change = String(change);
+  main.dataset.view = current.view.id;  // rendered: what tests wait for
 }
 
 async function show() {
