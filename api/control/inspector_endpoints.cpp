@@ -26,13 +26,15 @@ ControlRequest Changes(const ControlCall& call) {
     const auto& v = it->second;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), after);
     if (ec != std::errc() || end != v.data() + v.size()) {
-      throw ApiError(ErrorType::kBadRequest, "after must be a change number (the last answer's \"change\")");
+      throw ApiError(ErrorType::kBadRequest,
+                     "after must be a change number (the last answer's \"change\")");
     }
   }
   const uint64_t now = call.fixture.changes();
   ControlRequest c;
   c.operation = "Changes";
-  c.response = ControlJson(200, {{"change", now}, {"changed", now != after}}, call.request_id, c.operation);
+  c.response =
+      ControlJson(200, {{"change", now}, {"changed", now != after}}, call.request_id, c.operation);
   return c;
 }
 
@@ -49,11 +51,14 @@ ControlRequest Sessions(const ControlCall& call) {
       json& channels = channels_of[s.user_arn];
       if (channels.is_null()) {
         channels = json::array();
-        for (const auto& [membership, channel] : storage::ListMembershipsOfMember(db, s.user_arn, 0, 100)) {
+        for (const auto& [membership, channel] :
+             storage::ListMembershipsOfMember(db, s.user_arn, 0, 100)) {
           channels.push_back({{"ChannelArn", channel.arn}, {"Name", channel.name}});
         }
       }
-      list.push_back({{"userArn", s.user_arn}, {"sessionId", s.session_id}, {"queuedFrames", s.queued},
+      list.push_back({{"userArn", s.user_arn},
+                      {"sessionId", s.session_id},
+                      {"queuedFrames", s.queued},
                       {"channels", channels}});
     }
     return json{{"sessions", std::move(list)}};
@@ -62,7 +67,8 @@ ControlRequest Sessions(const ControlCall& call) {
 }
 
 ControlRequest AnswerFlowInvocation(const ControlCall& call) {
-  const std::string callback_id(call.name.substr(std::string_view("channel-flow-invocations/").size()));
+  const std::string callback_id(
+      call.name.substr(std::string_view("channel-flow-invocations/").size()));
   json body;
   try {
     body = ParseBoundedJson(call.request.body);
@@ -72,7 +78,8 @@ ControlRequest AnswerFlowInvocation(const ControlCall& call) {
   const std::string action = body.is_object() ? body.value("action", "") : "";
   if (action != "approve" && action != "deny") {
     throw ApiError(ErrorType::kBadRequest,
-                   "Body must be {\"action\": \"approve\" | \"deny\", \"content\": \"...\" (optional, approve only)}");
+                   "Body must be {\"action\": \"approve\" | \"deny\", \"content\": \"...\" "
+                   "(optional, approve only)}");
   }
   std::optional<std::string> content;
   if (auto it = body.find("content"); it != body.end() && !it->is_null()) {
@@ -84,8 +91,8 @@ ControlRequest AnswerFlowInvocation(const ControlCall& call) {
   ControlRequest c;
   c.operation = "AnswerChannelFlowInvocation";
   c.outbox = std::make_shared<Outbox>(true);
-  c.write = [callback_id, deny = action == "deny", content, outbox = c.outbox, &config = call.config,
-             &clock = call.fixture.clock()](storage::Database& db) {
+  c.write = [callback_id, deny = action == "deny", content, outbox = c.outbox,
+             &config = call.config, &clock = call.fixture.clock()](storage::Database& db) {
     const auto inv = storage::FindFlowInvocation(db, callback_id);
     if (!inv) throw ApiError(ErrorType::kNotFound, "No channel flow invocation " + callback_id);
     // The ChannelFlowCallback a processor would send, in the channel's account and region.
@@ -95,7 +102,8 @@ ControlRequest AnswerFlowInvocation(const ControlCall& call) {
     if (deny) in["DeleteResource"] = true;
     if (content) in["ChannelMessage"]["Content"] = *content;
     std::optional<ServiceConfig> tenant_config;
-    if (const auto tenant = TenantOfArn(inv->channel_arn)) tenant_config = ConfigForTenant(*tenant, config);
+    if (const auto tenant = TenantOfArn(inv->channel_arn))
+      tenant_config = ConfigForTenant(*tenant, config);
     flows::FlowEnv env{db, tenant_config ? *tenant_config : config, clock.Now(), *outbox};
     json out = flows::Callback(env, inv->channel_arn, in);
     out["MessageId"] = inv->message_id;

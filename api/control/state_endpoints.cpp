@@ -59,32 +59,42 @@ json Collect(Page page, ToJson to_json, bool& truncated) {
   return list;
 }
 
-json ExpirationJson(const std::optional<int64_t>& days, const std::optional<std::string>& criterion) {
+json ExpirationJson(const std::optional<int64_t>& days,
+                    const std::optional<std::string>& criterion) {
   if (!days) return nullptr;
   return {{"ExpirationDays", *days}, {"ExpirationCriterion", criterion.value_or("")}};
 }
 
-json AppInstanceJson(storage::Database& db, const storage::AppInstanceRecord& app, bool& truncated) {
+json AppInstanceJson(storage::Database& db, const storage::AppInstanceRecord& app,
+                     bool& truncated) {
   json out = {{"AppInstanceArn", app.arn},
               {"Name", app.name},
               {"CreatedTimestamp", EpochSeconds(app.created_ms)},
               {"LastUpdatedTimestamp", EpochSeconds(app.updated_ms)}};
   if (app.metadata) out["Metadata"] = *app.metadata;
   const auto retention = storage::FindRetention(db, app.arn);
-  out["RetentionSettings"] = retention && retention->days
-                                 ? json{{"ChannelRetentionSettings", {{"RetentionDays", *retention->days}}}}
-                                 : json(nullptr);
+  out["RetentionSettings"] =
+      retention && retention->days
+          ? json{{"ChannelRetentionSettings", {{"RetentionDays", *retention->days}}}}
+          : json(nullptr);
   out["Users"] = Collect(
-      [&](int64_t after, int limit) { return storage::ListPrincipals(db, app.arn, "user", after, limit); },
+      [&](int64_t after, int limit) {
+        return storage::ListPrincipals(db, app.arn, "user", after, limit);
+      },
       [&](const storage::PrincipalRecord& u) {
-        json j = {{"AppInstanceUserArn", u.arn}, {"Name", u.name.value_or("")},
-                  {"CreatedTimestamp", EpochSeconds(u.created_ms)},
-                  {"ExpirationSettings", ExpirationJson(u.expiration_days, u.expiration_criterion)}};
+        json j = {
+            {"AppInstanceUserArn", u.arn},
+            {"Name", u.name.value_or("")},
+            {"CreatedTimestamp", EpochSeconds(u.created_ms)},
+            {"ExpirationSettings", ExpirationJson(u.expiration_days, u.expiration_criterion)}};
         if (u.metadata) j["Metadata"] = *u.metadata;
         json endpoints = json::array();
         for (const auto& e : storage::ListEndpoints(db, u.arn, 0, kStateListLimit)) {
-          endpoints.push_back({{"EndpointId", e.endpoint_id}, {"Name", e.name.value_or("")}, {"Type", e.type},
-                               {"ResourceArn", e.resource_arn}, {"AllowMessages", e.allow_messages},
+          endpoints.push_back({{"EndpointId", e.endpoint_id},
+                               {"Name", e.name.value_or("")},
+                               {"Type", e.type},
+                               {"ResourceArn", e.resource_arn},
+                               {"AllowMessages", e.allow_messages},
                                {"EndpointState", {{"Status", e.status}}}});
           if (e.status_reason) endpoints.back()["EndpointState"]["StatusReason"] = *e.status_reason;
         }
@@ -92,23 +102,27 @@ json AppInstanceJson(storage::Database& db, const storage::AppInstanceRecord& ap
         return j;
       },
       truncated);
-  out["Bots"] = Collect(
-      [&](int64_t after, int limit) { return storage::ListPrincipals(db, app.arn, "bot", after, limit); },
-      [&](const storage::PrincipalRecord& b) {
-        json j = {{"AppInstanceBotArn", b.arn}, {"Name", b.name.value_or("")},
-                  {"CreatedTimestamp", EpochSeconds(b.created_ms)}};
-        if (b.metadata) j["Metadata"] = *b.metadata;
-        if (b.configuration) j["Configuration"] = JsonText(*b.configuration);
-        return j;
-      },
-      truncated);
-  out["Admins"] = Collect(
-      [&](int64_t after, int limit) { return storage::ListAppInstanceAdmins(db, app.arn, after, limit); },
-      [&](const storage::AppInstanceAdminRecord& a) {
-        return json{{"Arn", a.admin_arn}, {"Name", a.admin_name.value_or("")},
-                    {"CreatedTimestamp", EpochSeconds(a.created_ms)}};
-      },
-      truncated);
+  out["Bots"] =
+      Collect([&](int64_t after,
+                  int limit) { return storage::ListPrincipals(db, app.arn, "bot", after, limit); },
+              [&](const storage::PrincipalRecord& b) {
+                json j = {{"AppInstanceBotArn", b.arn},
+                          {"Name", b.name.value_or("")},
+                          {"CreatedTimestamp", EpochSeconds(b.created_ms)}};
+                if (b.metadata) j["Metadata"] = *b.metadata;
+                if (b.configuration) j["Configuration"] = JsonText(*b.configuration);
+                return j;
+              },
+              truncated);
+  out["Admins"] =
+      Collect([&](int64_t after,
+                  int limit) { return storage::ListAppInstanceAdmins(db, app.arn, after, limit); },
+              [&](const storage::AppInstanceAdminRecord& a) {
+                return json{{"Arn", a.admin_arn},
+                            {"Name", a.admin_name.value_or("")},
+                            {"CreatedTimestamp", EpochSeconds(a.created_ms)}};
+              },
+              truncated);
   return out;
 }
 
@@ -125,9 +139,10 @@ json ChannelJson(storage::Database& db, const storage::ChannelRecord& c) {
   if (c.metadata) out["Metadata"] = *c.metadata;
   if (c.last_message_ms) out["LastMessageTimestamp"] = EpochSeconds(*c.last_message_ms);
   if (c.is_elastic()) {
-    out["ElasticChannelConfiguration"] = {{"MaximumSubChannels", *c.elastic_max_sub_channels},
-                                          {"TargetMembershipsPerSubChannel", c.elastic_target_memberships.value_or(0)},
-                                          {"MinimumMembershipPercentage", c.elastic_min_membership_pct.value_or(0)}};
+    out["ElasticChannelConfiguration"] = {
+        {"MaximumSubChannels", *c.elastic_max_sub_channels},
+        {"TargetMembershipsPerSubChannel", c.elastic_target_memberships.value_or(0)},
+        {"MinimumMembershipPercentage", c.elastic_min_membership_pct.value_or(0)}};
     json subs = json::array();
     for (const auto& s : storage::CountSubChannelMembers(db, c.arn)) {
       subs.push_back({{"SubChannelId", s.sub_channel_id}, {"MembershipCount", s.members}});
@@ -177,11 +192,13 @@ ControlRequest StateChannels(const ControlCall& call) {
   ControlRequest c;
   c.operation = "StateChannels";
   c.read = [app = RequiredParam(call, "appInstanceArn")](storage::Database& db) {
-    if (!storage::FindAppInstance(db, app)) throw ApiError(ErrorType::kNotFound, "AppInstance " + app + " does not exist.");
+    if (!storage::FindAppInstance(db, app))
+      throw ApiError(ErrorType::kNotFound, "AppInstance " + app + " does not exist.");
     bool truncated = false;
-    json list = Collect(
-        [&](int64_t after, int limit) { return storage::ListChannelsPage(db, app, "", after, limit); },
-        [&](const storage::ChannelRecord& ch) { return ChannelJson(db, ch); }, truncated);
+    json list =
+        Collect([&](int64_t after,
+                    int limit) { return storage::ListChannelsPage(db, app, "", after, limit); },
+                [&](const storage::ChannelRecord& ch) { return ChannelJson(db, ch); }, truncated);
     return json{{"appInstanceArn", app}, {"channels", std::move(list)}, {"truncated", truncated}};
   };
   return c;
@@ -195,9 +212,13 @@ ControlRequest StateChannel(const ControlCall& call) {
     if (!channel) throw ApiError(ErrorType::kNotFound, "Channel " + arn + " does not exist.");
     bool truncated = false;
     json members = Collect(
-        [&](int64_t after, int limit) { return storage::ListMembershipsPage(db, arn, "", "", after, limit); },
+        [&](int64_t after, int limit) {
+          return storage::ListMembershipsPage(db, arn, "", "", after, limit);
+        },
         [](const storage::MembershipRecord& m) {
-          json j = {{"MemberArn", m.member_arn}, {"Type", m.type}, {"InvitedBy", m.invited_by_arn},
+          json j = {{"MemberArn", m.member_arn},
+                    {"Type", m.type},
+                    {"InvitedBy", m.invited_by_arn},
                     {"CreatedTimestamp", EpochSeconds(m.created_ms)},
                     {"Preferences", m.preferences ? JsonText(*m.preferences) : json(nullptr)}};
           if (m.sub_channel_id) j["SubChannelId"] = *m.sub_channel_id;
@@ -205,17 +226,20 @@ ControlRequest StateChannel(const ControlCall& call) {
           return j;
         },
         truncated);
-    json moderators = Collect(
-        [&](int64_t after, int limit) { return storage::ListModeratorsPage(db, arn, after, limit); },
-        [](const storage::ModeratorRecord& m) {
-          return json{{"ModeratorArn", m.moderator_arn}, {"CreatedBy", m.created_by_arn},
-                      {"CreatedTimestamp", EpochSeconds(m.created_ms)}};
-        },
-        truncated);
+    json moderators =
+        Collect([&](int64_t after,
+                    int limit) { return storage::ListModeratorsPage(db, arn, after, limit); },
+                [](const storage::ModeratorRecord& m) {
+                  return json{{"ModeratorArn", m.moderator_arn},
+                              {"CreatedBy", m.created_by_arn},
+                              {"CreatedTimestamp", EpochSeconds(m.created_ms)}};
+                },
+                truncated);
     json bans = Collect(
         [&](int64_t after, int limit) { return storage::ListBansPage(db, arn, after, limit); },
         [](const storage::BanRecord& b) {
-          return json{{"MemberArn", b.member_arn}, {"CreatedBy", b.created_by_arn},
+          return json{{"MemberArn", b.member_arn},
+                      {"CreatedBy", b.created_by_arn},
                       {"CreatedTimestamp", EpochSeconds(b.created_ms)}};
         },
         truncated);
@@ -252,16 +276,21 @@ ControlRequest StateMessages(const ControlCall& call) {
   const auto limit_text = OptionalParam(call, "limit");
   int limit = 50;
   if (limit_text) {
-    const auto [end, ec] = std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), limit);
-    if (ec != std::errc() || end != limit_text->data() + limit_text->size() || limit < 1 || limit > kStateListLimit) {
-      throw ApiError(ErrorType::kBadRequest, "limit must be 1 to " + std::to_string(kStateListLimit));
+    const auto [end, ec] =
+        std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), limit);
+    if (ec != std::errc() || end != limit_text->data() + limit_text->size() || limit < 1 ||
+        limit > kStateListLimit) {
+      throw ApiError(ErrorType::kBadRequest,
+                     "limit must be 1 to " + std::to_string(kStateListLimit));
     }
   }
   ControlRequest c;
   c.operation = "StateMessages";
-  c.read = [arn = RequiredParam(call, "channelArn"), sub = OptionalParam(call, "subChannelId").value_or(""),
+  c.read = [arn = RequiredParam(call, "channelArn"),
+            sub = OptionalParam(call, "subChannelId").value_or(""),
             before = ParseBefore(OptionalParam(call, "before")), limit](storage::Database& db) {
-    if (!storage::FindChannel(db, arn)) throw ApiError(ErrorType::kNotFound, "Channel " + arn + " does not exist.");
+    if (!storage::FindChannel(db, arn))
+      throw ApiError(ErrorType::kNotFound, "Channel " + arn + " does not exist.");
     auto rows = storage::ListAllMessagesNewestFirst(db, arn, sub, before, limit + 1);
     json next = nullptr;
     if (rows.size() > static_cast<size_t>(limit)) {
@@ -277,7 +306,10 @@ ControlRequest StateMessages(const ControlCall& call) {
       if (!m.sub_channel_id.empty()) msg["SubChannelId"] = m.sub_channel_id;
       list.push_back(std::move(msg));
     }
-    return json{{"channelArn", arn}, {"subChannelId", sub}, {"messages", std::move(list)}, {"nextBefore", next}};
+    return json{{"channelArn", arn},
+                {"subChannelId", sub},
+                {"messages", std::move(list)},
+                {"nextBefore", next}};
   };
   return c;
 }

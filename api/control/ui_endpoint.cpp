@@ -10,7 +10,8 @@ namespace chime::api {
 namespace {
 
 constexpr std::string_view kPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src "
+    "'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 std::string_view ContentTypeOf(std::string_view name) {
@@ -50,7 +51,8 @@ ControlRequest ServeUi(const ControlCall& call) {
     c.response = std::move(r);
     return c;
   }
-  c.response = EncodeError(ErrorType::kNotFound, "No inspector file " + std::string(call.path), call.request_id);
+  c.response = EncodeError(ErrorType::kNotFound, "No inspector file " + std::string(call.path),
+                           call.request_id);
   c.response->operation = c.operation;
   return c;
 }

@@ -21,8 +21,8 @@ TEST_F(ChangeCounterTest, MovesAfterWritesAndFixtureChangesNotAfterTheInspectors
   EXPECT_GT(Changes(), before);
 
   before = Changes();
-  for (const char* path : {"/_chime-local/changes", "/_chime-local/state/app-instances", "/_chime-local/faults",
-                           "/_chime-local/sessions", "/_chime-local/ui"}) {
+  for (const char* path : {"/_chime-local/changes", "/_chime-local/state/app-instances",
+                           "/_chime-local/faults", "/_chime-local/sessions", "/_chime-local/ui"}) {
     EXPECT_EQ(Call("GET", path).status, 200) << path;
   }
   EXPECT_EQ(Changes(), before);
