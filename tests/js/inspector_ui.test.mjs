@@ -171,6 +171,9 @@ test('the journal, sessions and settings views render; the journal filters by op
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByText('ServiceUnavailableException').first().waitFor({ timeout: WITHIN });
   assert.equal(await page.getByRole('cell', { name: 'SendChannelMessage', exact: true }).count(), 0);
+  // Newest first: the call that failed (the fault fired once), then the one that passed.
+  const statuses = await page.locator('table tbody tr td:nth-child(3)').allTextContents();
+  assert.deepEqual(statuses.slice(0, 2), ['200', '503']);
   await shot('journal');
   await open('controls');
   await page.getByRole('button', { name: 'Turn throttling on' }).click();

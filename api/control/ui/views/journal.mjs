@@ -29,5 +29,5 @@ export async function render(el) {
     { title: 'Latency', cell: (r) => `${r.latencyMs.toFixed(1)} ms` },
     { title: 'Bearer', class: 'arn', cell: (r) => r.bearer ?? '' },
     { title: 'Input', cell: (r) => json(r.requestId, r.input) },
-  ], requests.slice().reverse(), 'none (matching).'));
+  ], requests, 'none (matching).'));
 }
