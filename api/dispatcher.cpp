@@ -75,7 +75,7 @@ struct Dispatcher::Impl {
         inline_pipeline(std::move(owned)),
         storage(s),
         sink(e ? *e : null_sink),
-        units(p, sink),
+        units(p, sink, [this] { fixture.NoteChange(); }),
         owned_fixture(f ? nullptr : std::make_unique<Fixture>()),
         fixture(f ? *f : *owned_fixture) {
     RegisterAppInstanceHandlers(handlers);
@@ -114,6 +114,7 @@ struct Dispatcher::Impl {
       MaskSensitive(o.op->input_shape, e.input);
     }
     fixture.journal().Record(std::move(e));
+    fixture.NoteChange();
   }
 
   // --read-only: the one place that refuses a request that would write, before
@@ -141,7 +142,11 @@ struct Dispatcher::Impl {
     ControlCall call{request, path,   path.substr(kControlPrefix.size()), storage, handlers, fixture, config,
                      config.streaming, request_id};
     ControlRequest c = endpoint.handler(call);
-    if (c.response) return done(Final(std::move(*c.response), c.operation, request_id));
+    if (c.response) {
+      // Faults, throttling, the clock, the journal: fixture state the inspector shows.
+      if (request.method != "GET" && request.method != "HEAD" && c.response->status < 300) fixture.NoteChange();
+      return done(Final(std::move(*c.response), c.operation, request_id));
+    }
     if (c.deferred) {
       return c.deferred([done, operation = c.operation, request_id](HttpResponse response) {
         done(Final(std::move(response), operation, request_id));
@@ -152,9 +157,16 @@ struct Dispatcher::Impl {
     const bool write = static_cast<bool>(c.write);
     auto fn = write ? std::move(c.write) : std::move(c.read);
     auto result = std::make_shared<json>();
-    auto body = [fn = std::move(fn), result, departures = c.departures](storage::Database& db, Outbox& outbox) {
+    auto body = [fn = std::move(fn), result, departures = c.departures, control_outbox = c.outbox](
+                    storage::Database& db, Outbox& outbox) {
       *result = fn(db);
       if (departures) outbox.Departed(*departures);
+      if (control_outbox) {  // what the endpoint's own unit of API work left for after the commit
+        for (auto& e : control_outbox->events()) outbox.Emit(std::move(e));
+        for (auto& job : control_outbox->jobs()) outbox.AfterCommit(std::move(job));
+        outbox.Departed(control_outbox->departures());
+        control_outbox->Clear();
+      }
     };
     auto finished = [result, request_id, operation = c.operation, done](std::exception_ptr error) {
       Outcome o;

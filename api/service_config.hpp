@@ -16,6 +16,7 @@ struct AccessKey {
 
 class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
 class StreamingDirectory;  // api/events/streaming_sink.hpp
+class SessionHub;          // api/events/session_hub.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
@@ -39,6 +40,9 @@ struct ServiceConfig {
   // The local CA's PEM file, served at GET /_chime-local/ca.pem; empty when the
   // emulator serves a user's own --tls-cert.
   std::string tls_ca_file;
+  // The connected messaging sessions (GET /_chime-local/sessions); null when
+  // the emulator runs without a messaging transport (unit tests). Owned by main().
+  const SessionHub* sessions = nullptr;
   bool sigv4_strict = false;
   std::vector<AccessKey> credentials;
 };

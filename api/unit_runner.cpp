@@ -40,18 +40,24 @@ void Deliver(Outbox& outbox, EventSink& sink, const std::string& label) {
 }  // namespace
 
 storage::Work UnitRunner::Unit(Body body, Done done, std::string label) const {
+  return Unit(std::move(body), std::move(done), std::move(label), true);
+}
+
+storage::Work UnitRunner::Unit(Body body, Done done, std::string label, bool write) const {
   auto outbox = std::make_shared<Outbox>(sink_.Wanted());
   storage::Work work;
   work.run = [outbox, body = std::move(body)](storage::Database& db) {
     outbox->Clear();  // a unit run again starts from nothing
     body(db, *outbox);
   };
-  work.done = [outbox, &sink = sink_, done = std::move(done),
-               label = std::move(label)](std::exception_ptr error) {
+  const std::function<void()>* committed = write && committed_ ? &committed_ : nullptr;
+  work.done = [outbox, &sink = sink_, done = std::move(done), label = std::move(label),
+               committed](std::exception_ptr error) {
     if (error) {
       outbox->Clear();  // rolled back: its effects go with it
     } else {
       Deliver(*outbox, sink, label);
+      if (committed) Guarded("the commit hook", label, *committed);
     }
     if (done) done(error);
   };
@@ -59,11 +65,11 @@ storage::Work UnitRunner::Unit(Body body, Done done, std::string label) const {
 }
 
 void UnitRunner::SubmitWrite(Body body, Done done, std::string label) const {
-  pipeline_.SubmitWrite(Unit(std::move(body), std::move(done), std::move(label)));
+  pipeline_.SubmitWrite(Unit(std::move(body), std::move(done), std::move(label), true));
 }
 
 void UnitRunner::SubmitRead(Body body, Done done, std::string label) const {
-  pipeline_.SubmitRead(Unit(std::move(body), std::move(done), std::move(label)));
+  pipeline_.SubmitRead(Unit(std::move(body), std::move(done), std::move(label), false));
 }
 
 }  // namespace chime::api

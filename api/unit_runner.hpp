@@ -42,7 +42,10 @@ class UnitRunner {
   using Done = std::function<void(std::exception_ptr)>;
 
   // `pipeline` and `sink` must outlive the runner and every unit it made.
-  UnitRunner(storage::Pipeline& pipeline, EventSink& sink) : pipeline_(pipeline), sink_(sink) {}
+  // `committed` (may be empty) runs after each committed write unit, after
+  // its outbox: the inspector's change counter (Fixture::NoteChange).
+  UnitRunner(storage::Pipeline& pipeline, EventSink& sink, std::function<void()> committed = {})
+      : pipeline_(pipeline), sink_(sink), committed_(std::move(committed)) {}
 
   // The unit as storage Work, for a caller that submits it itself. `label`
   // names the unit in the log ("CreateChannel (request <id>)").
@@ -54,8 +57,11 @@ class UnitRunner {
   EventSink& sink() const { return sink_; }
 
  private:
+  storage::Work Unit(Body body, Done done, std::string label, bool write) const;
+
   storage::Pipeline& pipeline_;
   EventSink& sink_;
+  std::function<void()> committed_;
 };
 
 }  // namespace chime::api

@@ -238,6 +238,14 @@ std::optional<Refusal> CheckCrossSite(const CrossSitePolicy& policy, std::string
   auto listed_in = [&](const std::vector<std::string>& origins) {
     return std::any_of(origins.begin(), origins.end(), [&](const std::string& o) { return o == "*" || o == origin; });
   };
+  // The inspector page (GET /_chime-local/ui) calls the control endpoints from
+  // the emulator's own origin: browsers send that Origin on its POSTs and
+  // DELETEs. The Host passed rule 1, and no page of another origin can send
+  // an Origin naming this one.
+  if (StartsWith(target, kControlPrefix) && !host_value.empty()) {
+    const std::string self = Lower(Trim(host_value));
+    if (origin == "http://" + self || origin == "https://" + self) return std::nullopt;
+  }
   if (IsSessionUpgrade(method, target, fields)) {
     // A browser's WebSocket handshake: a GET with an Origin, never
     // preflighted. It only receives (the presigned query names the user), so

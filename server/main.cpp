@@ -276,6 +276,7 @@ int main(int argc, char** argv) {
   hub_options.max_sessions = config.max_sessions;
   hub_options.max_sessions_per_user = config.max_sessions_per_user;
   api::SessionHub hub(hub_options);
+  service.sessions = &hub;
 
   // Channel flows: the timeout sweep and, with --lambda-endpoint, the Lambda
   // invoker whose undeliverable invocations the runner turns into FallbackActions.
@@ -333,9 +334,10 @@ int main(int argc, char** argv) {
   api::EventLogSink event_log_sink(sink, fixture.events(), fixture.clock());
   sink = &event_log_sink;
   // Background units (flow time-outs, periodic sweeps) and their one timer thread.
-  api::UnitRunner units(*store, *sink);
+  api::UnitRunner units(*store, *sink, [&fixture] { fixture.NoteChange(); });
   api::ChannelFlowRunner flow_runner(service, units, fixture.clock(), &fixture.eventbridge_events());
   api::Scheduler scheduler;
+  hub.SetChangeObserver([&fixture] { fixture.NoteChange(); });
   std::unique_ptr<server::LambdaInvoker> lambda;
   if (!config.lambda_endpoint.empty()) {
     // Each attempt gets a quarter of the flow timeout, 5 s at most, so that the

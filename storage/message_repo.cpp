@@ -104,6 +104,20 @@ std::vector<MessageRecord> ListMessages(Database& db, const MessageQuery& q) {
   return out;
 }
 
+std::vector<MessageRecord> ListAllMessagesNewestFirst(Database& db, std::string_view channel_arn,
+                                                      std::string_view sub_channel_id,
+                                                      std::optional<std::pair<int64_t, int64_t>> before, int limit) {
+  // Same single row-value start bound as kListDesc, without the viewer rules.
+  auto st = db.Prepare("SELECT " CHIME_MESSAGE_COLUMNS
+                       " FROM channel_messages WHERE channel_arn = ?1 AND sub_channel_id = ?2"
+                       " AND (created_ms, id) < (?3, ?4) ORDER BY created_ms DESC, id DESC LIMIT ?5");
+  const auto start = before.value_or(std::pair<int64_t, int64_t>{INT64_MAX, INT64_MAX});
+  st.BindAll(channel_arn, sub_channel_id, start.first, start.second, static_cast<int64_t>(limit));
+  std::vector<MessageRecord> out;
+  while (st.Step()) out.push_back(ReadMessage(st));
+  return out;
+}
+
 void UpdateMessageContent(Database& db, int64_t id, std::string_view content, const std::optional<std::string>& metadata,
                           const std::optional<std::string>& content_type, int64_t now_ms) {
   auto st = db.Prepare(

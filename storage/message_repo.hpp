@@ -59,6 +59,14 @@ struct MessageQuery {
 };
 std::vector<MessageRecord> ListMessages(Database& db, const MessageQuery& q);
 
+// Every stored message of one (sub-)channel, whatever its status or target,
+// newest first, strictly before the (created_ms, id) position `before` (the
+// inspector page, GET /_chime-local/state/messages): one index walk of at
+// most `limit` rows, whatever the history size.
+std::vector<MessageRecord> ListAllMessagesNewestFirst(Database& db, std::string_view channel_arn,
+                                                      std::string_view sub_channel_id,
+                                                      std::optional<std::pair<int64_t, int64_t>> before, int limit);
+
 // Content edit by the sender: sets content, metadata, content type and the
 // edit/update time.
 void UpdateMessageContent(Database& db, int64_t id, std::string_view content, const std::optional<std::string>& metadata,

@@ -13,8 +13,11 @@
 #include "api/control/eventbridge_journal.hpp"
 #include "api/control/events_endpoint.hpp"
 #include "api/control/fixture.hpp"
+#include "api/control/inspector_endpoints.hpp"
 #include "api/control/seed.hpp"
 #include "api/control/snapshot_endpoint.hpp"
+#include "api/control/state_endpoints.hpp"
+#include "api/control/ui_endpoint.hpp"
 #include "api/events/streaming_sink.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/protocol/encoder.hpp"
@@ -59,11 +62,7 @@ ControlRequest Answer(std::string operation, HttpResponse response) {
 
 namespace {
 
-// The query parameters of a control request: form-style ('+' is a space), a
-// repeated name keeps its last value, an empty pair is a parameter named "".
-std::map<std::string, std::string> QueryOf(std::string_view target) {
-  return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
-}
+std::map<std::string, std::string> QueryOf(std::string_view target) { return ControlQuery(target); }
 
 // ?accountId= of a control request that one account may scope ("" = none):
 // 12 digits or a 400.
@@ -462,7 +461,18 @@ constexpr ControlEndpoint kEndpoints[] = {
     {"DELETE", "events", Access::kMemory, "DeleteEvents", "Events", DeleteEvents},
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",
      ChannelFlowInvocations},
+    {"POST", "channel-flow-invocations/", Access::kWrite, "AnswerChannelFlowInvocation", "ChannelFlowInvocations",
+     AnswerFlowInvocation},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
+    // The inspector page and the views it reads (docs/inspector.md).
+    {"GET", "ui", Access::kMemory, "Inspector", "Inspector", ServeUi},
+    {"GET", "ui/", Access::kMemory, "Inspector", "Inspector", ServeUi},
+    {"GET", "changes", Access::kMemory, "Changes", "Changes", Changes},
+    {"GET", "sessions", Access::kRead, "Sessions", "Sessions", Sessions},
+    {"GET", "state/app-instances", Access::kRead, "StateAppInstances", "State", StateAppInstances},
+    {"GET", "state/channels", Access::kRead, "StateChannels", "State", StateChannels},
+    {"GET", "state/channel", Access::kRead, "StateChannel", "State", StateChannel},
+    {"GET", "state/messages", Access::kRead, "StateMessages", "State", StateMessages},
     {"GET", "ca.pem", Access::kMemory, "GetCaPem", "CaPem", GetCaPem},
 };
 
@@ -477,6 +487,10 @@ void ReloadDataCaches(storage::Database& db, StreamingDirectory* streaming) {
   // Set inside the write unit, after its last statement: only a failing
   // COMMIT of the batch could leave the cache ahead of the data.
   if (streaming) streaming->ReplaceAll(storage::ListAllStreamingConfigurations(db));
+}
+
+std::map<std::string, std::string> ControlQuery(std::string_view target) {
+  return LastValues(ParseQuery(QueryPart(target), {.plus_as_space = true, .keep_empty_pairs = true}));
 }
 
 bool IsControlRequest(const HttpRequest& request) {

@@ -10,12 +10,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "api/events/event_sink.hpp"
+#include "api/events/outbox.hpp"
 #include "api/handler.hpp"
 #include "api/http_types.hpp"
 #include "api/protocol/access.hpp"
@@ -49,9 +51,16 @@ struct ControlRequest {
   // Whose messaging sessions end once `write` commits (set before it runs,
   // or by it: a reset, a snapshot restore, the clock's expiry sweep).
   std::shared_ptr<Departures> departures;
+  // Events and after-commit jobs of `write` (a channel-flow callback from the
+  // inspector page): handed to the event sink once it commits, as a request's.
+  std::shared_ptr<Outbox> outbox;
 };
 
 bool IsControlRequest(const HttpRequest& request);
+
+// The query parameters of a control request: form-style ('+' is a space), a
+// repeated name keeps its last value, an empty pair is a parameter named "".
+std::map<std::string, std::string> ControlQuery(std::string_view target);
 
 // What a control handler gets.
 struct ControlCall {

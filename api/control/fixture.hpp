@@ -9,6 +9,8 @@
 // through ControlCall. Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -50,6 +52,12 @@ class Fixture {
   void RecordStorageError(std::string_view operation, std::string_view message);
   StorageHealth storage_health() const;
 
+  // Bumped after each committed write unit, each journaled request and each
+  // change of fixture state: the inspector page polls it (GET
+  // /_chime-local/changes) and reloads its view only when it moved.
+  void NoteChange() { changes_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t changes() const { return changes_.load(std::memory_order_relaxed); }
+
  private:
   FaultRegistry faults_;
   Journal journal_;
@@ -57,6 +65,7 @@ class Fixture {
   Throttling throttling_;
   TestClock clock_;
   EventLog events_;
+  std::atomic<uint64_t> changes_{0};
   mutable std::mutex mu_;  // guards what follows
   std::optional<nlohmann::json> start_seed_;
   StorageHealth health_;

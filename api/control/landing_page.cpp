@@ -25,6 +25,8 @@ a { color: #0b57d0; }
 <p>A local emulator of the Amazon Chime SDK Messaging and Identity APIs. Point an AWS SDK at this
 address as its endpoint (any credentials, any region).</p>
 <ul>
+<li><a href="/_chime-local/ui">The inspector</a>: app instances, channels, members, messages,
+sessions, pending channel-flow messages, the request journal, faults and the test clock, in this browser.</li>
 <li><a href="/_chime-local/health">Health</a>: whether the emulator and its store are ready.</li>
 <li><a href="/_chime-local/ca.pem">The local CA certificate</a> that <code>https://</code> and
 <code>wss://</code> clients must trust (or run <code>chime-local trust</code> once).</li>

@@ -30,6 +30,24 @@ void HubSession::WakeLocked(std::unique_lock<std::mutex>& lock, bool closing) {
   if (wake_) wake_();
 }
 
+size_t HubSession::queued() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+std::vector<SessionHub::SessionInfo> SessionHub::List() const {
+  std::vector<std::shared_ptr<HubSession>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [user, list] : by_user_) all.insert(all.end(), list.begin(), list.end());
+  }
+  // Queue depths outside the hub's lock: each session has its own.
+  std::vector<SessionInfo> out;
+  out.reserve(all.size());
+  for (const auto& s : all) out.push_back({s->user_arn(), s->session_id(), s->queued()});
+  return out;
+}
+
 bool HubSession::Push(const Frame& frame) {
   std::unique_lock lock(mu_);
   if (close_code_ != 0) return true;  // closing: nothing more to send
@@ -80,6 +98,7 @@ SessionHub::Admission SessionHub::Open(const std::string& user_arn, const std::s
   a.session = std::make_shared<HubSession>(user_arn, session_id, options_.max_queue_frames, std::move(wake));
   list.push_back(a.session);
   ++count_;
+  if (changed_) changed_();
   return a;
 }
 
@@ -98,6 +117,7 @@ void SessionHub::EraseLocked(const std::shared_ptr<HubSession>& session) {
   list.erase(pos);
   --count_;
   if (list.empty()) by_user_.erase(it);
+  if (changed_) changed_();
 }
 
 void SessionHub::CloseAll(int code) {

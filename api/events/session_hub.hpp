@@ -63,6 +63,8 @@ class HubSession {
   void Close(int code);
   // The close the hub asked for (0 = none yet); any thread.
   int close_code();
+  // Frames waiting for the transport; any thread.
+  size_t queued();
 
  private:
   void WakeLocked(std::unique_lock<std::mutex>& lock, bool closing = false);
@@ -102,6 +104,17 @@ class SessionHub : public EventSink {
   void Depart(const Departures& gone) override;
 
   size_t session_count() const { return count_.load(); }
+
+  // The open sessions now (GET /_chime-local/sessions), by user.
+  struct SessionInfo {
+    std::string user_arn;
+    std::string session_id;
+    size_t queued = 0;
+  };
+  std::vector<SessionInfo> List() const;
+  // Called (under the hub's lock: keep it to a counter) when a session opens
+  // or leaves; set before the first Open. The inspector's change counter.
+  void SetChangeObserver(std::function<void()> observer) { changed_ = std::move(observer); }
   uint64_t overflow_closes() const { return overflows_.load(); }
 
   bool Wanted() const override { return count_.load() > 0; }
@@ -116,6 +129,7 @@ class SessionHub : public EventSink {
   std::unordered_map<std::string, std::vector<std::shared_ptr<HubSession>>> by_user_;  // guarded by mu_
   std::atomic<size_t> count_{0};
   std::atomic<uint64_t> overflows_{0};
+  std::function<void()> changed_;
 };
 
 // The text frame of an event: {"Headers":{...},"Payload":"<JSON string>"},

@@ -16,6 +16,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     aws-cli            bash, with every AWS CLI here as `aws` (v1 from PATH, Debian's v2 2.9)
     js-sdk             saved as demo.mjs next to tests/js/node_modules, `node demo.mjs`
     control-endpoints  bash (curl)
+    inspector-approve  bash (curl, python3), with one channel-flow message waiting (docs/inspector.md)
     snapshot           bash (curl, sqlite3), with the binary under test on PATH as chime-local
     channel-flow-queue python3 flow.py, with every python3 here that has boto3
     events             python3 events.py (boto3 and urllib: the event log without a WebSocket)
@@ -167,7 +168,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
                "channel-flow-queue", "throttle", "isolation", "events",
-               "pytest-seed", "snapshot", "pytest-plugin", "node-control")
+               "pytest-seed", "snapshot", "pytest-plugin", "node-control", "inspector-approve")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -319,6 +320,31 @@ class ReadmeExamplesTest(unittest.TestCase):
         self.assertIn('"status":"ok"', out)
         self.assertIn('"reset":true', out)
         self.assertEqual(make_client("chime-sdk-identity", emu.endpoint).list_app_instances()["AppInstances"], [])
+
+    def test_inspector_approve_example(self):
+        block = self.example("inspector-approve")
+        self.assertEqual(block.lang, "sh")
+        emu = self.fresh_emulator()
+        identity = make_client("chime-sdk-identity", emu.endpoint)
+        messaging = make_client("chime-sdk-messaging", emu.endpoint)
+        app = identity.create_app_instance(Name="inspected")["AppInstanceArn"]
+        user = identity.create_app_instance_user(AppInstanceArn=app, AppInstanceUserId="u", Name="u")[
+            "AppInstanceUserArn"]
+        flow = messaging.create_channel_flow(
+            AppInstanceArn=app, Name="f", ClientRequestToken="token-1",
+            Processors=[{"Name": "p", "ExecutionOrder": 1, "FallbackAction": "ABORT", "Configuration": {
+                "Lambda": {"ResourceArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                           "InvocationType": "ASYNC"}}}])["ChannelFlowArn"]
+        channel = messaging.create_channel(AppInstanceArn=app, Name="c", ChimeBearer=user)["ChannelArn"]
+        messaging.associate_channel_flow(ChannelArn=channel, ChannelFlowArn=flow, ChimeBearer=user)
+        sent = messaging.send_channel_message(ChannelArn=channel, Content="hi", Type="STANDARD",
+                                              Persistence="PERSISTENT", ChimeBearer=user)["MessageId"]
+        script = self.write("approve.sh", self.with_endpoint(block, emu.endpoint))
+        out = self.run_checked(["bash", "-e", "-o", "pipefail", script])
+        self.assertIn('"Status":"SENT"', out)
+        self.assertIn('"change":', out)
+        got = messaging.get_channel_message(ChannelArn=channel, MessageId=sent, ChimeBearer=user)
+        self.assertEqual(got["ChannelMessage"]["Status"]["Value"], "SENT")
 
     def test_snapshot_example(self):
         block = self.example("snapshot")

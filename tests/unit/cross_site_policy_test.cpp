@@ -124,6 +124,24 @@ TEST(CrossSiteOriginTest, ControlEndpointsNeedAnAllowedOrigin) {
   EXPECT_EQ(Check(Policy({"--control-origins", "*"}), "POST", "/_chime-local/reset", json_post), std::nullopt);
 }
 
+// The inspector page (GET /_chime-local/ui) posts to the control endpoints
+// from the emulator's own origin; a page of any other origin (another port of
+// the same host included) stays refused.
+TEST(CrossSiteOriginTest, ControlEndpointsAcceptTheirOwnOrigin) {
+  auto post = [](std::string_view host, std::string_view origin) {
+    return HeaderFields{{"Host", host}, {"Origin", origin}, {"Content-Type", "application/json"}};
+  };
+  EXPECT_EQ(Check(Policy(), "POST", "/_chime-local/faults", post("127.0.0.1:4590", "http://127.0.0.1:4590")),
+            std::nullopt);
+  EXPECT_EQ(Check(Policy(), "DELETE", "/_chime-local/faults/1", post("localhost:4590", "http://LOCALHOST:4590")),
+            std::nullopt);
+  EXPECT_TRUE(Check(Policy(), "POST", "/_chime-local/faults", post("127.0.0.1:4590", "http://127.0.0.1:4591")));
+  EXPECT_TRUE(Check(Policy(), "POST", "/_chime-local/faults", post("127.0.0.1:4590", "http://localhost:4590")));
+  // Only the control endpoints: the AWS paths keep their CORS rules.
+  EXPECT_TRUE(Check(Policy(), "POST", "/channels", {{"Host", "127.0.0.1:4590"}, {"Origin", "http://127.0.0.1:4590"},
+                                                    {"Content-Type", "text/plain"}}));
+}
+
 // A browser opening the messaging session: a WebSocket GET with an Origin,
 // never preflighted. Allowed from the --cors-origins origins only; a simple
 // GET elsewhere (or to /connect without the upgrade) stays refused.

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "api_fixture.hpp"
@@ -341,6 +342,32 @@ TEST_F(HubDispatchTest, MembershipChangesReachTheRemovedMemberAndTheRest) {
   ASSERT_EQ(Send("alice", {{"Content", "after"}}).status, 201);
   EXPECT_TRUE(DrainText(*carol).empty());
   EXPECT_EQ(DrainText(*bob).size(), 1u);
+}
+
+}  // namespace
+}  // namespace chime::testing
+
+namespace chime::testing {
+namespace {
+
+// GET /_chime-local/sessions and the inspector's change counter.
+TEST(SessionHub, ListsOpenSessionsWithTheirQueueDepthAndReportsEachOpenAndLeave) {
+  SessionHub hub;
+  int changes = 0;
+  hub.SetChangeObserver([&changes] { ++changes; });
+  auto a1 = hub.Open("a", "1", {}).session;
+  auto b1 = hub.Open("b", "1", {}).session;
+  EXPECT_EQ(changes, 2);
+  std::vector<Event> events{MessageEvent({"a"})};
+  hub.Publish(std::move(events));
+  std::map<std::string, size_t> queued;
+  for (const auto& s : hub.List()) queued[s.user_arn + "/" + s.session_id] = s.queued;
+  EXPECT_EQ(queued, (std::map<std::string, size_t>{{"a/1", 1}, {"b/1", 0}}));
+  hub.Remove(a1);
+  hub.Remove(a1);  // gone already: no change
+  EXPECT_EQ(changes, 3);
+  ASSERT_EQ(hub.List().size(), 1u);
+  EXPECT_EQ(hub.List()[0].user_arn, "b");
 }
 
 }  // namespace
