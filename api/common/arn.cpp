@@ -37,4 +37,20 @@ std::string AppInstanceArn(const ServiceConfig& c, std::string_view app_instance
   return "arn:aws:chime:" + c.region + ":" + c.account_id + ":app-instance/" + std::string(app_instance_id);
 }
 
+namespace {
+// Field `n` (0-based) of a ':'-separated ARN, "" if it has no field after it.
+std::string ArnField(std::string_view arn, int n) {
+  size_t start = 0;
+  for (int i = 0; i < n; ++i) {
+    start = arn.find(':', start);
+    if (start == std::string_view::npos) return "";
+    ++start;
+  }
+  const size_t end = arn.find(':', start);
+  return end == std::string_view::npos ? "" : std::string(arn.substr(start, end - start));
+}
+}  // namespace
+
+ArnScope ScopeOfArn(std::string_view arn) { return ArnScope{ArnField(arn, 3), ArnField(arn, 4)}; }
+
 }  // namespace chime::api

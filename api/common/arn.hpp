@@ -20,6 +20,14 @@ struct ChimeArn {
 
 std::optional<ChimeArn> ParseChimeArn(std::string_view arn);
 
+// The REGION and ACCOUNT fields of an ARN ("arn:PARTITION:SERVICE:REGION:ACCOUNT:..."),
+// each "" when the ARN has fewer fields.
+struct ArnScope {
+  std::string region;
+  std::string account;
+};
+ArnScope ScopeOfArn(std::string_view arn);
+
 std::string AppInstanceArn(const ServiceConfig& c, std::string_view app_instance_id);
 inline std::string ChildArn(std::string_view app_instance_arn, std::string_view kind, std::string_view id) {
   return std::string(app_instance_arn) + "/" + std::string(kind) + "/" + std::string(id);

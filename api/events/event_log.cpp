@@ -2,24 +2,13 @@
 
 #include <algorithm>
 
+#include "api/common/arn.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/protocol/timestamp.hpp"
 
 namespace chime::api {
 
 namespace {
-
-// "arn:aws:chime:REGION:ACCOUNT:app-instance/..." -> field `index` (3: region, 4: account).
-std::string ArnField(const std::string& arn, int index) {
-  size_t start = 0;
-  for (int i = 0; i < index; ++i) {
-    start = arn.find(':', start);
-    if (start == std::string::npos) return "";
-    ++start;
-  }
-  const size_t end = arn.find(':', start);
-  return end == std::string::npos ? "" : arn.substr(start, end - start);
-}
 
 bool Matches(const LoggedEvent& e, const EventQuery& q) {
   if (!q.account_id.empty() && e.account_id != q.account_id) return false;
@@ -50,8 +39,8 @@ void EventLog::Record(const std::vector<Event>& events, int64_t now_ms) {
       auto logged = std::make_shared<LoggedEvent>();
       logged->seq = ++last_seq_;
       logged->time_ms = now_ms;
-      logged->account_id = ArnField(e.channel_arn, 4);
-      logged->region = ArnField(e.channel_arn, 3);
+      logged->account_id = ScopeOfArn(e.channel_arn).account;
+      logged->region = ScopeOfArn(e.channel_arn).region;
       logged->event = e;
       events_.push_back(std::move(logged));
       if (events_.size() > capacity_.load()) events_.pop_front();

@@ -1,22 +1,11 @@
 #include "api/events/eventbridge_events.hpp"
 
+#include "api/common/arn.hpp"
 #include "api/protocol/timestamp.hpp"
 
 namespace chime::api {
 
 namespace {
-
-// "arn:aws:chime:REGION:ACCOUNT:app-instance/ID/channel/CID": field `n` (0-based) of the ARN.
-std::string ArnField(const std::string& arn, int n) {
-  size_t start = 0;
-  for (int i = 0; i < n; ++i) {
-    start = arn.find(':', start);
-    if (start == std::string::npos) return "";
-    ++start;
-  }
-  const size_t end = arn.find(':', start);
-  return arn.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
 
 std::string AppInstanceOf(const std::string& channel_arn) {
   const auto at = channel_arn.find("/channel/");
@@ -38,9 +27,9 @@ nlohmann::json ProcessorInvocationFailureEvent(const ProcessorFailure& f, int64_
           {"id", id},
           {"detail-type", kChannelFlowStatusDetailType},
           {"source", kEventBridgeSource},
-          {"account", ArnField(f.channel_arn, 4)},
+          {"account", ScopeOfArn(f.channel_arn).account},
           {"time", EventBridgeTime(time_ms)},
-          {"region", ArnField(f.channel_arn, 3)},
+          {"region", ScopeOfArn(f.channel_arn).region},
           {"resources", nlohmann::json::array()},
           {"detail",
            {{"eventType", "ProcessorInvocationFailure"},

@@ -117,6 +117,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_moto():
+    """moto's server (the AWS mock the Kinesis and EventBridge tests send to) from the python3 on
+    PATH, offline, on a free port: (process, endpoint). SkipTest if it cannot start."""
+    python = shutil.which("python3") or sys.executable
+    probe = subprocess.run([python, "-c", "import moto.server"], capture_output=True)
+    if probe.returncode != 0:
+        raise unittest.SkipTest("moto's server cannot be imported by python3 (pip package moto[server])")
+    port = free_port()
+    proc = subprocess.Popen([python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None:
+                raise unittest.SkipTest("moto_server exited at start")
+            time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    raise unittest.SkipTest("moto_server did not start within 30 s")
+
+
 def server_binary() -> str:
     """Path of the chime-local binary: $CHIME_LOCAL_BIN, else <repo>/build/chime-local."""
     path = os.environ.get("CHIME_LOCAL_BIN")

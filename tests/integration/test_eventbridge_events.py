@@ -10,10 +10,6 @@ skipped when moto cannot start here."""
 import http.server
 import json
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import unittest
@@ -22,7 +18,7 @@ import uuid
 
 import boto3
 
-from harness import ChimeTestCase, REGION, free_port, unique_name
+from harness import ChimeTestCase, REGION, start_moto, unique_name
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
 DETAIL_TYPE = "Chime ChannelFlow Processing Status"
@@ -160,28 +156,6 @@ class ProcessorTimeoutTests(FlowFixtures, ChimeTestCase):
         reason = self.assertEnvelope(event, app, channel, mid)
         self.assertIn("did not call back within 0.5 s", reason)
 
-
-def start_moto():
-    """moto's server from the python3 on PATH (offline), on a free port; SkipTest if it cannot start."""
-    python = shutil.which("python3") or sys.executable
-    probe = subprocess.run([python, "-c", "import moto.server"], capture_output=True)
-    if probe.returncode != 0:
-        raise unittest.SkipTest("moto's server cannot be imported by python3 (pip package moto[server])")
-    port = free_port()
-    proc = subprocess.Popen([python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None:
-                raise unittest.SkipTest("moto_server exited at start")
-            time.sleep(0.2)
-    proc.kill()
-    proc.wait()
-    raise unittest.SkipTest("moto_server did not start within 30 s")
 
 
 class PutEventsTests(FlowFixtures, ChimeTestCase):

@@ -7,39 +7,17 @@ DELETE_SUB_CHANNEL; after DeleteMessagingStreamingConfigurations nothing more is
 when moto_server is not installed."""
 
 import json
-import shutil
-import socket
-import subprocess
 import time
 import unittest
 import uuid
 
 import boto3
 
-from harness import ChimeTestCase, REGION, free_port
+from harness import ChimeTestCase, REGION, free_port, start_moto
 
 STREAM = "chime-messaging-test"
 STREAM_ARN = f"arn:aws:kinesis:{REGION}:123456789012:stream/{STREAM}"
 
-
-def start_moto():
-    exe = shutil.which("moto_server")
-    if exe is None:
-        raise unittest.SkipTest("moto_server is not installed (pip package moto[server])")
-    port = free_port()
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None:
-                raise unittest.SkipTest("moto_server exited at start")
-            time.sleep(0.2)
-    proc.kill()
-    raise unittest.SkipTest("moto_server did not start within 30 s")
 
 
 class KinesisStreamingTests(ChimeTestCase):
