@@ -9,7 +9,10 @@ HTTP + routing, no storage) as a ratio, so runs on different machines compare:
      wrk -t1, vs health at 1 and 64 connections;
   3. ListChannelMessages (a page of 50) with 1,000 and with --messages (default 1M) messages
      in the channel (bulk-loaded with sqlite3 while the server is stopped), vs health;
-  4. RSS after each step.
+  4. RSS after each step;
+  5. the send at 64 connections again while an inspector page is open (/_chime-local/ui: a
+     poller doing what the page does, GET /_chime-local/changes every 500 ms and, when it moved,
+     the channel view's newest 50 messages), so its cost is the ratio of the two send rows.
 """
 import argparse
 import os
@@ -19,7 +22,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -55,6 +61,36 @@ def wrk(ep, script, conns, duration, env=None):
         sys.exit("wrk failed:\n" + out)
     rps, p50, p99, reqs, non2xx = m.groups()
     return float(rps), float(p50), float(p99), int(non2xx)
+
+
+class InspectorPage:
+    """Polls as an open inspector page does while the send runs (docs/inspector.md)."""
+
+    def __init__(self, ep, channel):
+        self.ep, self.channel, self.stop_flag, self.fetches = ep, channel, threading.Event(), 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def get(self, path):
+        with urllib.request.urlopen(self.ep + path, timeout=5) as r:
+            return r.read()
+
+    def run(self):
+        last = None
+        view = "/_chime-local/state/messages?limit=50&channelArn=" + urllib.parse.quote(self.channel, safe="")
+        while not self.stop_flag.wait(0.5):
+            now = self.get("/_chime-local/changes")
+            if now != last:
+                self.get(view)
+                self.fetches += 1
+                last = now
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        self.thread.join()
 
 
 def seed(ep):
@@ -99,6 +135,9 @@ def main():
         row("health", 64, h64, h64)
         row("SendChannelMessage", 1, wrk(s.ep, "send_message.lua", 1, a.duration, env), h1)
         row("SendChannelMessage", 64, wrk(s.ep, "send_message.lua", 64, a.duration, env), h64)
+        with InspectorPage(s.ep, env["BENCH_CHANNEL_ARN"]) as page:
+            row("SendChannelMessage, inspector open", 64, wrk(s.ep, "send_message.lua", 64, a.duration, env), h64)
+        print(f"inspector page: {page.fetches} view refreshes during the send")
         rss_load = rss_kb(s.p.pid)
         s.stop()
 

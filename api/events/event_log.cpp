@@ -33,15 +33,21 @@ void EventLog::set_capacity(size_t capacity) {
 
 void EventLog::Record(const std::vector<Event>& events, int64_t now_ms) {
   if (capacity_.load() == 0 || events.empty()) return;
+  Record(std::vector<Event>(events), now_ms);
+}
+
+void EventLog::Record(std::vector<Event>&& events, int64_t now_ms) {
+  if (capacity_.load() == 0 || events.empty()) return;
   {
     std::lock_guard lock(mu_);
-    for (const Event& e : events) {
+    for (Event& e : events) {
       auto logged = std::make_shared<LoggedEvent>();
       logged->seq = ++last_seq_;
       logged->time_ms = now_ms;
-      logged->account_id = ScopeOfArn(e.channel_arn).account;
-      logged->region = ScopeOfArn(e.channel_arn).region;
-      logged->event = e;
+      ArnScope scope = ScopeOfArn(e.channel_arn);
+      logged->account_id = std::move(scope.account);
+      logged->region = std::move(scope.region);
+      logged->event = std::move(e);
       events_.push_back(std::move(logged));
       if (events_.size() > capacity_.load()) events_.pop_front();
     }

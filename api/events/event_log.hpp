@@ -61,6 +61,8 @@ class EventLog {
   EventLog& operator=(const EventLog&) = delete;
 
   void Record(const std::vector<Event>& events, int64_t now_ms);
+  // The same, taking the events over (no copy: no other sink wants them).
+  void Record(std::vector<Event>&& events, int64_t now_ms);
   // {"events": [...oldest first...], "next": N}: pass N as `after` to get only
   // newer events (N skips the events scanned that did not match).
   nlohmann::json Query(const EventQuery& query) const;
@@ -108,8 +110,9 @@ class EventLogSink : public EventSink {
   EventLogSink(EventSink* inner, EventLog& log, const TestClock& clock) : inner_(inner), log_(log), clock_(clock) {}
   bool Wanted() const override { return log_.recording() || (inner_ && inner_->Wanted()); }
   void Publish(std::vector<Event>&& events) override {
+    if (!inner_ || !inner_->Wanted()) return log_.Record(std::move(events), clock_.Now());  // no session, no stream
     log_.Record(events, clock_.Now());
-    if (inner_) inner_->Publish(std::move(events));
+    inner_->Publish(std::move(events));
   }
   void Depart(const Departures& gone) override {
     if (inner_) inner_->Depart(gone);
