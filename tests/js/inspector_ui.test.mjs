@@ -109,6 +109,25 @@ test('a connected messaging session appears with the channels it receives', asyn
   }
 });
 
+test('the events view tails the messaging events, filtered by member, within 1 s', async () => {
+  await open('events');
+  const { ChannelArn } = await emu.messaging.send(new CreateChannelCommand({
+    AppInstanceArn: app, Name: 'tail', ChimeBearer: alice, MemberArns: [bob],
+  }));
+  await emu.messaging.send(new SendChannelMessageCommand({
+    ChannelArn, Content: 'tailed message', Type: 'STANDARD', Persistence: 'PERSISTENT', ChimeBearer: alice,
+  }));
+  await page.getByRole('cell', { name: 'CREATE_CHANNEL_MESSAGE', exact: true }).first().waitFor({ timeout: WITHIN });
+  await page.getByLabel('Member ARN').fill(bob);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('cell', { name: ChannelArn, exact: true }).first().waitFor({ timeout: WITHIN });
+  const recipients = await page.locator('table tbody tr td:nth-child(5)').allTextContents();
+  assert.ok(recipients.length > 0 && recipients.every((r) => r.includes(bob)), recipients.join(' | '));
+  await shot('events');
+  await page.getByLabel('Member ARN').fill('');
+  await page.getByRole('button', { name: 'Filter' }).click();
+});
+
 test('a flow message is PENDING, approve-with-edit makes it SENT with the new content, deny DENIED', async () => {
   const { ChannelFlowArn } = await emu.messaging.send(new CreateChannelFlowCommand({
     AppInstanceArn: app, Name: 'moderation', ClientRequestToken: 'inspector-flow',
@@ -175,6 +194,8 @@ test('the journal, sessions and settings views render; the journal filters by op
   const statuses = await page.locator('table tbody tr td:nth-child(3)').allTextContents();
   assert.deepEqual(statuses.slice(0, 2), ['200', '503']);
   await shot('journal');
+  await open('eventbridge');
+  await page.getByText('Events, newest first: none').waitFor({ timeout: WITHIN });
   await open('controls');
   await page.getByRole('button', { name: 'Turn throttling on' }).click();
   await page.getByRole('button', { name: 'Turn throttling off' }).waitFor({ timeout: WITHIN });
@@ -209,7 +230,7 @@ test('reset from the page empties the store; a snapshot restored from the page b
 });
 
 test('every input, select and button of every view has an accessible name', async () => {
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'flows', 'journal', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'faults', 'controls']) {
     await open(view);
     const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
@@ -221,7 +242,7 @@ test('every input, select and button of every view has an accessible name', asyn
 test('axe-core finds no WCAG 2 A or AA violation in any view', async () => {
   // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'flows', 'journal', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'faults', 'controls']) {
     await open(view);
     await page.evaluate(axe);
     const violations = await page.evaluate(async () => (await window.axe.run(document, {

@@ -7,9 +7,11 @@ import * as appInstances from './views/app_instances.mjs';
 import * as channels from './views/channels.mjs';
 import * as channel from './views/channel.mjs';
 import * as sessions from './views/sessions.mjs';
+import * as events from './views/events.mjs';
 import * as flows from './views/flows.mjs';
 import * as journal from './views/journal.mjs';
+import * as eventbridge from './views/eventbridge.mjs';
 import * as faults from './views/faults.mjs';
 import * as controls from './views/controls.mjs';
 
-export const views = [appInstances, channels, channel, sessions, flows, journal, faults, controls];
+export const views = [appInstances, channels, channel, sessions, events, flows, journal, eventbridge, faults, controls];
