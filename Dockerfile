@@ -17,6 +17,7 @@ RUN apt-get update \
 WORKDIR /src
 # Only what the emulator is built from (tests and docs stay out of the image's cache key).
 COPY CMakeLists.txt ./
+COPY cmake cmake
 COPY api api
 COPY storage storage
 COPY server server
