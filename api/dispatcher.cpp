@@ -113,6 +113,10 @@ struct Dispatcher::Impl {
       if (auto it = e.input.find("ChannelArn"); it != e.input.end() && it->is_string()) e.channel_arn = *it;
       MaskSensitive(o.op->input_shape, e.input);
     }
+    if (!o.error && o.op->output_shape != model::kNoShape && !o.output.is_null()) {
+      e.output = o.output;
+      MaskSensitive(o.op->output_shape, e.output);
+    }
     fixture.journal().Record(std::move(e));
     fixture.NoteChange();
   }

@@ -46,6 +46,7 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
       j["errorType"] = e.error_type;
       j["errorMessage"] = e.error_message;
     }
+    if (!e.output.is_null()) j["output"] = e.output;
     if (!e.bearer.empty()) j["bearer"] = e.bearer;
     if (!e.channel_arn.empty()) j["channelArn"] = e.channel_arn;
     out.push_back(std::move(j));

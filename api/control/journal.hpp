@@ -21,7 +21,8 @@ struct JournalEntry {
   std::string account_id, region;
   int status = 0;
   double latency_ms = 0;
-  nlohmann::json input;  // masked
+  nlohmann::json input;   // masked
+  nlohmann::json output;  // the answer's body, masked (null: none, or an error)
 };
 
 struct JournalFilter {

@@ -273,12 +273,18 @@ class JournalTests(ChimeTestCase):
         self.assertEqual(ok["channelArn"], channel)
         self.assertEqual(ok["input"]["Type"], "STANDARD")
         self.assertNotIn("secret", json.dumps(ok["input"]))  # sensitive members are masked
+        self.assertEqual(ok["output"]["MessageId"], sent["MessageId"])  # the answer's body too
+        self.assertNotIn("output", entries[0])  # an error has none beyond errorType/errorMessage
+        got = self.messaging.get_channel_message(ChannelArn=channel, MessageId=sent["MessageId"], ChimeBearer=user)
+        read = self.journal("?operation=GetChannelMessage")[0]
+        self.assertEqual(read["output"]["ChannelMessage"]["MessageId"], got["ChannelMessage"]["MessageId"])
+        self.assertNotIn("secret", json.dumps(read["output"]))  # Content is sensitive in the model
         self.assertGreaterEqual(ok["latencyMs"], 0)
         only = self.journal("?operation=SendChannelMessage&status=201")
         self.assertEqual([e["requestId"] for e in only], [ok["requestId"]])
         self.assertEqual(len(self.journal("?limit=1")), 1)
         self.assertEqual(self.journal("?bearer=" + "arn%3Anobody"), [])
-        self.assertEqual(len(self.journal("?channelArn=" + channel.replace(":", "%3A").replace("/", "%2F"))), 2)
+        self.assertEqual(len(self.journal("?channelArn=" + channel.replace(":", "%3A").replace("/", "%2F"))), 3)
         self.assertEqual(self.journal("?since=2999-01-01T00:00:00Z"), [])
 
     def test_journal_is_bounded_and_cleared(self):
