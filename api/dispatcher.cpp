@@ -91,6 +91,23 @@ struct Dispatcher::Impl {
     RegisterTagHandlers(handlers);
   }
 
+  // The answer's body as the journal keeps it: lists cut to their first
+  // kJournalListItems items (a page of 50 messages in each of 1,000 entries
+  // held 80 MB), so the journal's memory stays bounded by its size.
+  static constexpr size_t kJournalListItems = 5;
+  static json JournalCopy(const json& v) {
+    if (v.is_object()) {
+      json out = json::object();
+      for (const auto& [k, item] : v.items()) out[k] = JournalCopy(item);
+      return out;
+    }
+    if (!v.is_array()) return v;
+    json out = json::array();
+    for (size_t i = 0; i < v.size() && i < kJournalListItems; ++i) out.push_back(JournalCopy(v[i]));
+    if (v.size() > kJournalListItems) out.push_back("(" + std::to_string(v.size() - kJournalListItems) + " more)");
+    return out;
+  }
+
   // One journal entry per answered AWS request (control requests are not journaled).
   void RecordInJournal(const Outcome& o, const HttpResponse& response) {
     JournalEntry e;
@@ -114,7 +131,7 @@ struct Dispatcher::Impl {
       MaskSensitive(o.op->input_shape, e.input);
     }
     if (!o.error && o.op->output_shape != model::kNoShape && !o.output.is_null()) {
-      e.output = o.output;
+      e.output = JournalCopy(o.output);
       MaskSensitive(o.op->output_shape, e.output);
     }
     fixture.journal().Record(std::move(e));

@@ -286,6 +286,13 @@ class JournalTests(ChimeTestCase):
         self.assertEqual(self.journal("?bearer=" + "arn%3Anobody"), [])
         self.assertEqual(len(self.journal("?channelArn=" + channel.replace(":", "%3A").replace("/", "%2F"))), 3)
         self.assertEqual(self.journal("?since=2999-01-01T00:00:00Z"), [])
+        for i in range(6):
+            self.messaging.send_channel_message(ChannelArn=channel, Content=f"m{i}", Type="STANDARD",
+                                                Persistence="PERSISTENT", ChimeBearer=user)
+        self.messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=user)
+        listed = self.journal("?operation=ListChannelMessages")[0]["output"]["ChannelMessages"]
+        self.assertEqual(len(listed), 6)  # lists are kept to their first 5 items, then a count
+        self.assertEqual(listed[-1], "(2 more)")
 
     def test_journal_is_bounded_and_cleared(self):
         for _ in range(30):
