@@ -17,6 +17,7 @@ struct AccessKey {
 class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
 class StreamingDirectory;  // api/events/streaming_sink.hpp
 class SessionHub;          // api/events/session_hub.hpp
+class EventBridgeSink;     // api/events/eventbridge_events.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
@@ -43,6 +44,10 @@ struct ServiceConfig {
   // The connected messaging sessions (GET /_chime-local/sessions); null when
   // the emulator runs without a messaging transport (unit tests). Owned by main().
   const SessionHub* sessions = nullptr;
+  // Where EventBridge events go after their unit commits (the fixture's
+  // journal, which forwards to --eventbridge-endpoint); null: nowhere.
+  // Owned by main().
+  EventBridgeSink* eventbridge = nullptr;
   bool sigv4_strict = false;
   std::vector<AccessKey> credentials;
 };

@@ -328,6 +328,7 @@ int main(int argc, char** argv) {
                                                                  server::RetryingQueue::Options{});
     fixture.eventbridge_events().set_forward(eventbridge.get());
   }
+  service.eventbridge = &fixture.eventbridge_events();
   // The flow runner is built before the Dispatcher because the Dispatcher's
   // ServiceConfig carries the Lambda invoker, whose failures go to the runner.
   // Every event is recorded for GET /_chime-local/events, session or not.
@@ -335,7 +336,7 @@ int main(int argc, char** argv) {
   sink = &event_log_sink;
   // Background units (flow time-outs, periodic sweeps) and their one timer thread.
   api::UnitRunner units(*store, *sink, [&fixture] { fixture.NoteChange(); });
-  api::ChannelFlowRunner flow_runner(service, units, fixture.clock(), &fixture.eventbridge_events());
+  api::ChannelFlowRunner flow_runner(service, units, fixture.clock());
   api::Scheduler scheduler;
   hub.SetChangeObserver([&fixture] { fixture.NoteChange(); });
   std::unique_ptr<server::LambdaInvoker> lambda;

@@ -27,6 +27,7 @@
 #include "api/messaging/channel_common.hpp"
 #include "api/messaging/channel_events.hpp"
 #include "api/messaging/flow_processing.hpp"
+#include "api/messaging/message_reactions.hpp"
 #include "api/messaging/message_json.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
@@ -248,6 +249,10 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
     e.payload = MessageEventJson(m);
     e.recipients = channel_events::MessageRecipients(ctx.db, m);
     ctx.outbox.Emit(std::move(e));
+  }
+  if (!in_flow) {
+    ReactionEnv reactions{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
+    OnNewMessageSent(reactions, m);
   }
   const std::string& message_id = m.message_id;
 

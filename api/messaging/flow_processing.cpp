@@ -6,6 +6,7 @@
 #include "api/common/ids.hpp"
 #include "api/messaging/channel_events.hpp"
 #include "api/messaging/message_json.hpp"
+#include "api/messaging/message_reactions.hpp"
 #include "api/messaging/processor_invoker.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_flow_repo.hpp"
@@ -135,9 +136,9 @@ void InvokeProcessor(FlowEnv& env, const std::string& flow_arn, const json& proc
 // Developer guide "Creating failure alerts by automating with EventBridge":
 // sent whatever the processor's FallbackAction, once the unit commits.
 void EmitInvocationFailure(FlowEnv& env, const storage::FlowInvocationRecord& inv, const std::string& reason) {
-  if (!env.eventbridge) return;
+  if (!env.config.eventbridge) return;
   ProcessorFailure f{inv.channel_arn, inv.message_id, inv.function_arn, reason};
-  env.outbox.AfterCommit([sink = env.eventbridge, event = ProcessorInvocationFailureEvent(f, env.now_ms, NewUuid())] {
+  env.outbox.AfterCommit([sink = env.config.eventbridge, event = ProcessorInvocationFailureEvent(f, env.now_ms, NewUuid())] {
     sink->Put(event);
   });
 }
@@ -175,6 +176,10 @@ void Advance(FlowEnv& env, const storage::FlowInvocationRecord& inv, storage::Me
     storage::DeleteMessage(env.db, m.id);
   }
   EmitMessageEvent(env, inv.action + "_CHANNEL_MESSAGE", m, false);
+  if (inv.action == "CREATE") {
+    ReactionEnv reactions{env.db, env.config, env.now_ms, env.outbox};
+    OnNewMessageSent(reactions, m);
+  }
 }
 
 }  // namespace

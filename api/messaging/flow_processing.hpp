@@ -29,9 +29,6 @@ struct FlowEnv {
   const ServiceConfig& config;
   int64_t now_ms;
   Outbox& outbox;
-  // Where ProcessorInvocationFailure events go after the commit (the
-  // fixture's EventBridge journal); null: nowhere.
-  EventBridgeSink* eventbridge = nullptr;
 };
 inline FlowEnv EnvOf(RequestContext& ctx) {
   return FlowEnv{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};

@@ -9,8 +9,8 @@
 namespace chime::api {
 
 ChannelFlowRunner::ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units,
-                                     const TestClock& clock, EventBridgeSink* eventbridge)
-    : config_(config), units_(units), clock_(clock), eventbridge_(eventbridge) {}
+                                     const TestClock& clock)
+    : config_(config), units_(units), clock_(clock) {}
 
 std::chrono::milliseconds ChannelFlowRunner::sweep_interval() const {
   return std::chrono::milliseconds(
@@ -19,7 +19,7 @@ std::chrono::milliseconds ChannelFlowRunner::sweep_interval() const {
 
 void ChannelFlowRunner::Submit(std::function<void(flows::FlowEnv&)> fn, UnitRunner::Done then) {
   auto body = [this, fn = std::move(fn)](storage::Database& db, Outbox& outbox) {
-    flows::FlowEnv env{db, config_, clock_.Now(), outbox, eventbridge_};
+    flows::FlowEnv env{db, config_, clock_.Now(), outbox};
     fn(env);
   };
   auto done = [this, then = std::move(then)](std::exception_ptr error) {

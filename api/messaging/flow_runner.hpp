@@ -15,7 +15,6 @@
 #include <string>
 
 #include "api/control/test_clock.hpp"
-#include "api/events/eventbridge_events.hpp"
 #include "api/messaging/flow_processing.hpp"
 #include "api/scheduler.hpp"
 #include "api/service_config.hpp"
@@ -27,10 +26,9 @@ class ChannelFlowRunner {
  public:
   // `config`, `units` and `clock` must outlive the runner. `clock` is its
   // emulator's (the Fixture the Dispatcher has), so a moved test clock times
-  // out invocations as requests see it. `eventbridge` (may be null): where
-  // ProcessorInvocationFailure events go (the same Fixture's EventBridge journal).
-  ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units, const TestClock& clock,
-                    EventBridgeSink* eventbridge = nullptr);
+  // out invocations as requests see it. ProcessorInvocationFailure events go
+  // to `config.eventbridge`.
+  ChannelFlowRunner(const ServiceConfig& config, const UnitRunner& units, const TestClock& clock);
   ChannelFlowRunner(const ChannelFlowRunner&) = delete;
   ChannelFlowRunner& operator=(const ChannelFlowRunner&) = delete;
 
@@ -52,7 +50,6 @@ class ChannelFlowRunner {
   const ServiceConfig& config_;
   const UnitRunner& units_;
   const TestClock& clock_;
-  EventBridgeSink* eventbridge_;
   std::atomic<bool> stopping_{false};
 };
 

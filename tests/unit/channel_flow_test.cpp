@@ -90,7 +90,8 @@ class ChannelFlowTest : public ChannelCastFixture {
   // Runs a background flow function in its own transaction, as ChannelFlowRunner does.
   api::Outbox Background(int64_t now_ms, const std::function<void(api::flows::FlowEnv&)>& fn) {
     api::Outbox outbox(true);
-    api::flows::FlowEnv env{*db_, config_, now_ms, outbox, &eventbridge_};
+    config_.eventbridge = &eventbridge_;
+    api::flows::FlowEnv env{*db_, config_, now_ms, outbox};
     fn(env);
     for (auto& job : outbox.jobs()) job();  // as after the commit
     return outbox;
