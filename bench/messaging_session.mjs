@@ -11,8 +11,12 @@
 // see what TLS costs; amazon-chime-sdk-js itself always uses wss://.
 // It starts its own in-memory emulator. Sessions are plain `ws` clients (what the SDK uses under
 // Node) so the client side stays cheap; the server cannot tell them from the SDK.
+// --client c [--procs 2]: the sessions are held by bench/ws_load (C, epoll, OpenSSL on the socket;
+// built next to the binary as build/ws_load) in --procs processes, so that on a 2-core machine the
+// figures are the server's and not the client's.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -32,6 +36,9 @@ const RATE = Number(args.rate ?? 100);
 const SECONDS = Number(args.seconds ?? 10);
 const BURST = Number(args.burst ?? 2000);
 const PLAIN = args.plain === '1';
+const CLIENT = args.client ?? 'node';
+const PROCS = Number(args.procs ?? 2);
+const WS_LOAD = args['ws-load'] ?? path.join(path.dirname(BIN), 'ws_load');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const server = spawn(BIN, ['--port', '0', '--in-memory', '--log-level', 'warn',
@@ -88,19 +95,63 @@ const sent = new Map();  // seq -> send time (ms)
 const latencies = [];
 let delivered = 0;
 let measuring = false;
-const sockets = await Promise.all(users.map((u, i) => new Promise((resolve, reject) => {
-  const ws = new WebSocket(`${PLAIN ? 'ws' : 'wss'}://127.0.0.1:${port}/connect?userArn=${encodeURIComponent(u)}&sessionId=${i}`, { ca });
-  ws.on('message', (data) => {
-    const s = data.toString();
-    if (s.includes('SESSION_ESTABLISHED')) return resolve(ws);
-    const at = s.indexOf('bench-');
-    if (at < 0) return;
-    const seq = Number.parseInt(s.slice(at + 6), 10);
-    delivered++;
-    if (measuring) latencies.push(performance.now() - sent.get(seq));
-  });
-  ws.on('error', reject);
-})));
+// The sessions: `ws` clients in this process, or (--client c) bench/ws_load in --procs processes,
+// which report deliveries and a latency histogram (50 us buckets) when asked.
+const cClients = [];
+let sockets = [];
+if (CLIENT === 'c') {
+  const usersFile = path.join(os.tmpdir(), `ws-load-users-${process.pid}.txt`);
+  writeFileSync(usersFile, users.join('\n') + '\n');
+  const per = Math.ceil(SESSIONS / PROCS);
+  for (let p = 0; p < PROCS; p++) {
+    const child = spawn(WS_LOAD, ['--port', String(port), '--users', usersFile, '--tls', PLAIN ? '0' : '1',
+      '--first', String(p * per), '--count', String(per)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const out = createInterface({ input: child.stdout });
+    const waiting = [];
+    out.on('line', (l) => waiting.shift()?.(l));
+    const next = () => new Promise((r) => waiting.push(r));
+    cClients.push({ child, next, ask: (cmd) => { child.stdin.write(cmd + '\n'); return cmd === 'report' ? next() : null; } });
+  }
+  process.on('exit', () => cClients.forEach((c) => c.child.kill('SIGKILL')));
+  const ready = await Promise.all(cClients.map((c) => c.next()));
+  sockets = { length: ready.reduce((n, l) => n + Number(l.split(' ')[1]), 0) };
+} else {
+  sockets = await Promise.all(users.map((u, i) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${PLAIN ? 'ws' : 'wss'}://127.0.0.1:${port}/connect?userArn=${encodeURIComponent(u)}&sessionId=${i}`, { ca });
+    ws.on('message', (data) => {
+      const s = data.toString();
+      if (s.includes('SESSION_ESTABLISHED')) return resolve(ws);
+      const at = s.indexOf('bench-');
+      if (at < 0) return;
+      const seq = Number.parseInt(s.slice(at + 6), 10);
+      delivered++;
+      if (measuring) latencies.push(performance.now() - sent.get(seq));
+    });
+    ws.on('error', reject);
+  })));
+}
+// What the C clients counted: deliveries, closes, and the merged latency histogram.
+async function cReport() {
+  const lines = await Promise.all(cClients.map((c) => c.ask('report')));
+  let n = 0;
+  let closed = 0;
+  const hist = [];
+  for (const l of lines) {
+    const f = l.split(' ').slice(1).map(Number);
+    n += f[0];
+    closed += f[1];
+    f.slice(2).forEach((v, i) => { hist[i] = (hist[i] ?? 0) + v; });
+  }
+  return { n, closed, hist };
+}
+const histPct = (hist, total, p) => {
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= (p / 100) * total) return ((i + 1) * 0.05).toFixed(2);
+  }
+  return '>100';
+};
 await sleep(1000);
 const rssAfter = rss();
 console.log(`${PLAIN ? 'ws://' : 'wss://'} sessions: ${sockets.length}; server RSS ${rssBefore.toFixed(1)} MB -> ${rssAfter.toFixed(1)} MB ` +
@@ -111,7 +162,7 @@ const send = async () => {
   const n = ++seq;
   sent.set(n, performance.now());
   await call('POST', `/channels/${encodeURIComponent(channel)}/messages`,
-    { Content: `bench-${n}`, Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: `msg-${n}` }, sender);
+    { Content: `bench-${n}-${Math.round((performance.timeOrigin + performance.now()) * 1000)}`, Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: `msg-${n}` }, sender);
 };
 
 // 1. Latency at a fixed rate.
@@ -127,12 +178,21 @@ for (let i = 0; i < total; i++) {
 }
 await Promise.all(inflight);
 const want = total * SESSIONS;
-for (let t = 0; t < 200 && latencies.length < want; t++) await sleep(50);
-measuring = false;
-latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
-console.log(`latency at ${RATE} msg/s for ${SECONDS} s: ${latencies.length}/${want} deliveries, ` +
-  `send-to-receive p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1).toFixed(2)} ms; RSS ${rss().toFixed(1)} MB`);
+if (CLIENT === 'c') {
+  let r = await cReport();
+  for (let t = 0; t < 200 && r.n < want; t++) { await sleep(50); r = await cReport(); }
+  console.log(`latency at ${RATE} msg/s for ${SECONDS} s: ${r.n}/${want} deliveries, ` +
+    `send-to-receive p50 ${histPct(r.hist, r.n, 50)} ms, p99 ${histPct(r.hist, r.n, 99)} ms (50 us buckets), ` +
+    `${r.closed} sessions closed; RSS ${rss().toFixed(1)} MB; C clients`);
+  cClients.forEach((c) => c.ask('reset'));
+} else {
+  for (let t = 0; t < 200 && latencies.length < want; t++) await sleep(50);
+  measuring = false;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
+  console.log(`latency at ${RATE} msg/s for ${SECONDS} s: ${latencies.length}/${want} deliveries, ` +
+    `send-to-receive p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1).toFixed(2)} ms; RSS ${rss().toFixed(1)} MB`);
+}
 
 // 2. Throughput.
 delivered = 0;
@@ -143,11 +203,16 @@ await Promise.all(Array.from({ length: 8 }, async () => {
   while (next < BURST) { next++; await send(); }
 }));
 const wantBurst = BURST * SESSIONS;
-for (let t = 0; t < 600 && delivered < wantBurst; t++) await sleep(50);
+const deliveredNow = async () => (CLIENT === 'c' ? (await cReport()).n : delivered);
+for (let t = 0; t < 600 && (await deliveredNow()) < wantBurst; t++) await sleep(50);
 const secs = (performance.now() - burstStart) / 1000;
-console.log(`throughput: ${BURST} messages to ${SESSIONS} sessions, ${delivered}/${wantBurst} deliveries in ` +
-  `${secs.toFixed(2)} s = ${Math.round(delivered / secs)} deliveries/s (${Math.round(BURST / secs)} messages/s); ` +
-  `RSS ${rss().toFixed(1)} MB; server CPU ${(cpuSeconds() - cpuStart).toFixed(2)} s of those ${secs.toFixed(2)} s`);
+const got = await deliveredNow();
+const cpu = cpuSeconds() - cpuStart;
+console.log(`throughput: ${BURST} messages to ${SESSIONS} sessions, ${got}/${wantBurst} deliveries in ` +
+  `${secs.toFixed(2)} s = ${Math.round(got / secs)} deliveries/s (${Math.round(BURST / secs)} messages/s); ` +
+  `RSS ${rss().toFixed(1)} MB; server CPU ${cpu.toFixed(2)} s of those ${secs.toFixed(2)} s ` +
+  `= ${((cpu * 1e6) / Math.max(got, 1)).toFixed(1)} us per delivery`);
 
-for (const ws of sockets) ws.terminate();
+if (CLIENT === 'c') cClients.forEach((c) => c.ask('quit'));
+else for (const ws of sockets) ws.terminate();
 server.kill('SIGTERM');
