@@ -137,20 +137,23 @@ async function cReport() {
   let closed = 0;
   const hist = [];
   for (const l of lines) {
-    const f = l.split(' ').slice(1).map(Number);
+    const f = l.split(' ').slice(1, 3).map(Number);
     n += f[0];
     closed += f[1];
-    f.slice(2).forEach((v, i) => { hist[i] = (hist[i] ?? 0) + v; });
+    for (const pair of l.split(' ').slice(3)) {
+      const [i, v] = pair.split(':').map(Number);
+      hist[i] = (hist[i] ?? 0) + v;
+    }
   }
   return { n, closed, hist };
 }
 const histPct = (hist, total, p) => {
   let seen = 0;
   for (let i = 0; i < hist.length; i++) {
-    seen += hist[i];
+    seen += hist[i] ?? 0;
     if (seen >= (p / 100) * total) return ((i + 1) * 0.05).toFixed(2);
   }
-  return '>100';
+  return '>10000';
 };
 await sleep(1000);
 const rssAfter = rss();

@@ -10,8 +10,9 @@
 // Opens sessions for lines K .. K+N-1 of FILE (sessionId = line number), prints
 // "ready <open>" once every session has its SESSION_ESTABLISHED frame, then
 // reads commands on stdin: "report" prints "stats <deliveries> <closed>
-// <histogram>" (latency histogram: 2,000 buckets of 50 us, the last one
-// everything above), "reset" zeroes the counters, "quit" exits.
+// <bucket>:<count> ..." (the latency histogram's non-empty buckets of 50 us, up
+// to 10 s; the last one holds everything above), "reset" zeroes the counters,
+// "quit" exits.
 // A benchmark message's Content is "bench-<seq>-<send time, epoch us>"; the
 // latency is the receive time (CLOCK_REALTIME) minus that send time.
 #define _GNU_SOURCE
@@ -31,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { kBuckets = 2000, kBucketUs = 50, kBufSize = 1 << 16 };
+enum { kBuckets = 200000, kBucketUs = 50, kBufSize = 1 << 16 };
 
 typedef struct {
   int fd;
@@ -207,7 +208,9 @@ static void Encode(const char* in, char* out, size_t cap) {
 
 static void Report(void) {
   printf("stats %llu %d", (unsigned long long)deliveries, closed_count);
-  for (int i = 0; i < kBuckets; i++) printf(" %llu", (unsigned long long)histogram[i]);
+  for (int i = 0; i < kBuckets; i++) {
+    if (histogram[i]) printf(" %d:%llu", i, (unsigned long long)histogram[i]);
+  }
   printf("\n");
   fflush(stdout);
 }

@@ -73,35 +73,34 @@ const char* HubCloseReason(int code) {
 // the TCP connection is dropped (RST, unsent data discarded), which fails the
 // pending operation, so a client that stops reading holds neither a session
 // nor a connection slot. Lives on the session's strand.
+// A lazy watchdog: one timer per session, re-armed only when it fires or when
+// a deadline moves earlier, so a write costs a clock reading instead of a
+// timer wait and a cancel (a session delivering 100 frames a second re-arms
+// about once per kWriteTimeout).
 class WriteDeadline {
  public:
-  using Duration = std::chrono::steady_clock::duration;
+  using Clock = std::chrono::steady_clock;
+  using Duration = Clock::duration;
   WriteDeadline(const asio::any_io_executor& ex, asio::ip::tcp::socket& socket)
       : timer_(ex), state_(std::make_shared<State>(State{&socket})) {}
 
-  void Arm(Duration d) {
+  // A write starts: it may take `d` (at most the cap).
+  void Begin(Duration d) {
     if (d > cap_) d = cap_;
-    armed_ = true;
-    timer_.expires_after(d);
-    const uint64_t generation = ++state_->generation;
-    timer_.async_wait([weak = std::weak_ptr<State>(state_), generation](const beast::error_code& ec) {
-      auto state = weak.lock();
-      if (ec || !state || state->generation != generation) return;
-      state->expired = true;
-      beast::error_code ignored;
-      state->socket->set_option(asio::socket_base::linger(true, 0), ignored);
-      state->socket->close(ignored);
-    });
+    state_->in_write = true;
+    state_->deadline = Clock::now() + d;
+    if (!state_->armed || timer_.expiry() > state_->deadline) Arm(state_->deadline);
   }
-  void Disarm() {
-    armed_ = false;
-    ++state_->generation;
-    timer_.cancel();
-  }
+  void End() { state_->in_write = false; }
   // From now on no write may take longer than `d`, the one under way included.
   void Cap(Duration d) {
     cap_ = d;
-    if (armed_ && timer_.expiry() > std::chrono::steady_clock::now() + d) Arm(d);
+    if (!state_->in_write) return;
+    const auto at = Clock::now() + d;
+    if (at < state_->deadline) {
+      state_->deadline = at;
+      Arm(at);
+    }
   }
   bool expired() const { return state_->expired; }
 
@@ -109,12 +108,32 @@ class WriteDeadline {
   struct State {
     asio::ip::tcp::socket* socket;
     uint64_t generation = 0;
+    bool armed = false;
+    bool in_write = false;
+    Clock::time_point deadline{};
     bool expired = false;
   };
+
+  void Arm(Clock::time_point at) {
+    timer_.expires_at(at);  // cancels a wait under way: its handler sees a stale generation
+    state_->armed = true;
+    const uint64_t generation = ++state_->generation;
+    timer_.async_wait([this, weak = std::weak_ptr<State>(state_), generation](const beast::error_code& ec) {
+      auto state = weak.lock();
+      if (ec || !state || state->generation != generation) return;
+      state->armed = false;
+      if (!state->in_write) return;  // idle: the next write arms it again
+      if (Clock::now() < state->deadline) return Arm(state->deadline);
+      state->expired = true;
+      beast::error_code ignored;
+      state->socket->set_option(asio::socket_base::linger(true, 0), ignored);
+      state->socket->close(ignored);
+    });
+  }
+
   asio::steady_timer timer_;
   std::shared_ptr<State> state_;  // the pending wait holds it weakly
   Duration cap_ = Duration::max();
-  bool armed_ = false;
 };
 
 // What the hub's wake (any thread) reaches on the session's strand.
@@ -128,18 +147,18 @@ struct SessionSignals {
 
 template <class Ws>
 asio::awaitable<bool> SendFrame(Ws& ws, WriteDeadline& deadline, const std::string& frame) {
-  deadline.Arm(kWriteTimeout);
+  deadline.Begin(kWriteTimeout);
   auto [ec, n] = co_await ws.async_write(asio::buffer(frame), kUseTuple);
-  deadline.Disarm();
+  deadline.End();
   co_return !ec;
 }
 
 template <class Ws>
 asio::awaitable<void> CloseSession(Ws& ws, WriteDeadline& deadline, int code, std::string reason) {
   deadline.Cap(kCloseTimeout);
-  deadline.Arm(kCloseTimeout);
+  deadline.Begin(kCloseTimeout);
   co_await ws.async_close(CloseReason(code, std::move(reason)), kUseTuple);
-  deadline.Disarm();
+  deadline.End();
 }
 
 }  // namespace
