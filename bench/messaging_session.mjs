@@ -41,20 +41,27 @@ const PROCS = Number(args.procs ?? 2);
 const WS_LOAD = args['ws-load'] ?? path.join(path.dirname(BIN), 'ws_load');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const server = spawn(BIN, ['--port', '0', '--in-memory', '--log-level', 'warn',
-  '--max-connections', String(SESSIONS + 200), '--max-sessions-per-user', '10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+// --server bare: the yardstick, build/bare_broadcast (a bare Beast broadcast server, no TLS).
+const BARE = args.server === 'bare';
+const server = BARE
+  ? spawn(path.join(path.dirname(BIN), 'bare_broadcast'), ['--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  : spawn(BIN, ['--port', '0', '--in-memory', '--log-level', 'warn',
+    '--max-connections', String(SESSIONS + 200), '--max-sessions-per-user', '10'], { stdio: ['ignore', 'pipe', 'ignore'] });
 process.on('exit', () => server.kill('SIGKILL'));
 process.on('unhandledRejection', (e) => { console.error(e); process.exit(1); });
 const lines = createInterface({ input: server.stdout });
 const { port, ca } = await new Promise((resolve) => {
   let p;
   lines.on('line', (l) => {
+    const bare = /listening on port (\d+)/.exec(l);
+    if (bare) resolve({ port: Number(bare[1]), ca: null });
     const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(l);
     if (m) p = Number(m[1]);
     const c = /TLS CA: (\S+)/.exec(l);
     if (c) resolve({ port: p, ca: readFileSync(c[1]) });
   });
 });
+if (BARE && (CLIENT !== 'c' || !PLAIN)) throw new Error('--server bare needs --client c --plain 1');
 const base = `http://127.0.0.1:${port}`;
 const cpuSeconds = () => {
   const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -71,20 +78,26 @@ async function call(method, url, body, bearer) {
   return text ? JSON.parse(text) : {};
 }
 
-const { AppInstanceArn: app } = await call('POST', '/app-instances', { Name: 'bench', ClientRequestToken: 'bench-app' });
 const users = [];
-for (let i = 0; i < SESSIONS; i++) {
-  const r = await call('POST', '/app-instance-users',
-    { AppInstanceArn: app, AppInstanceUserId: `u${i}`, Name: `U${i}`, ClientRequestToken: `user-${i}` });
-  users.push(r.AppInstanceUserArn);
-}
-console.error(`created ${users.length} users`);
-const sender = users[0];
-const { ChannelArn: channel } = await call('POST', '/channels',
-  { AppInstanceArn: app, Name: 'bench', ClientRequestToken: 'bench-channel' }, sender);
-for (let i = 1; i < SESSIONS; i += 100) {
-  await call('POST', `/channels/${encodeURIComponent(channel)}/memberships?operation=batch-create`,
-    { MemberArns: users.slice(i, i + 100), Type: 'DEFAULT' }, sender);
+let sender;
+let channel;
+if (BARE) {
+  for (let i = 0; i < SESSIONS; i++) users.push(`u${i}`);
+} else {
+  const { AppInstanceArn: app } = await call('POST', '/app-instances', { Name: 'bench', ClientRequestToken: 'bench-app' });
+  for (let i = 0; i < SESSIONS; i++) {
+    const r = await call('POST', '/app-instance-users',
+      { AppInstanceArn: app, AppInstanceUserId: `u${i}`, Name: `U${i}`, ClientRequestToken: `user-${i}` });
+    users.push(r.AppInstanceUserArn);
+  }
+  console.error(`created ${users.length} users`);
+  sender = users[0];
+  ({ ChannelArn: channel } = await call('POST', '/channels',
+    { AppInstanceArn: app, Name: 'bench', ClientRequestToken: 'bench-channel' }, sender));
+  for (let i = 1; i < SESSIONS; i += 100) {
+    await call('POST', `/channels/${encodeURIComponent(channel)}/memberships?operation=batch-create`,
+      { MemberArns: users.slice(i, i + 100), Type: 'DEFAULT' }, sender);
+  }
 }
 
 console.error('channel ready');
@@ -164,8 +177,13 @@ let seq = 0;
 const send = async () => {
   const n = ++seq;
   sent.set(n, performance.now());
+  const content = `bench-${n}-${Math.round((performance.timeOrigin + performance.now()) * 1000)}`;
+  if (BARE) {
+    await (await fetch(`${base}/broadcast`, { method: 'POST', body: content })).text();
+    return;
+  }
   await call('POST', `/channels/${encodeURIComponent(channel)}/messages`,
-    { Content: `bench-${n}-${Math.round((performance.timeOrigin + performance.now()) * 1000)}`, Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: `msg-${n}` }, sender);
+    { Content: content, Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: `msg-${n}` }, sender);
 };
 
 // 1. Latency at a fixed rate.
