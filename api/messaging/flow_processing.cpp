@@ -227,7 +227,9 @@ json Callback(FlowEnv& env, const std::string& channel_arn, const json& in) {
   }
   const json out = {{"ChannelArn", channel_arn}, {"CallbackId", callback_id}};
   if (inv->state == "DONE") return out;  // a retried callback: answered already
-  if (inv->state == "FAILED") {
+  // Past its deadline the window is closed even before the time-out sweep has
+  // failed the invocation (it does at its next tick; this answer writes nothing).
+  if (inv->state == "FAILED" || (inv->state == "PENDING" && env.now_ms > inv->deadline_ms)) {
     // After the processing window (AWS: 48 hours; here --channel-flow-timeout) a
     // callback is ForbiddenException (developer guide, "Setting up a channel processor").
     throw Forbidden("The processing window of CallbackId " + callback_id +

@@ -484,6 +484,19 @@ class ClockTimeoutTests(FlowFixtures, ChimeTestCase):
         self.assertIn("did not call back within 30 s", status["Detail"])
         self.assertEqual(self.invocations(channel), [])
 
+    def test_a_callback_past_the_deadline_is_refused_before_the_sweep_runs(self):
+        self.addCleanup(self.raw_request, "POST", "/_chime-local/clock", body=b'{"reset": true}',
+                        headers={"Content-Type": "application/json"})
+        _, channel = self.flow_channel()
+        mid = self.send(channel, self.alice, "late")["MessageId"]
+        inv = self.invocation_of(channel, mid)
+        status, _, body = self.raw_request("POST", "/_chime-local/clock", body=b'{"advanceSeconds": 31}',
+                                           headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        # At once, without waiting for the sweep's next tick: the window is closed.
+        with self.assertClientError("ForbiddenException"):
+            self.callback(channel, inv, Content="too late")
+
 
 class RestartTests(FlowFixtures, ChimeTestCase):
     persistent = True
