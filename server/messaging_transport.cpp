@@ -12,17 +12,16 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "api/events/session_hub.hpp"
 #include "api/dispatcher.hpp"
 #include "api/messaging/messaging_session.hpp"
 #include "server/async_dispatch.hpp"
+#include "server/lean_tls_stream.hpp"
 #include "server/wire_io.hpp"
 
 namespace chime::server {

@@ -11,15 +11,14 @@
 
 namespace boost::asio::ssl {
 class context;
-template <typename Stream>
-class stream;
 }  // namespace boost::asio::ssl
 
 namespace chime::server {
 
 // TLS over the connection's tcp_stream (whose deadlines then apply to the TLS
-// reads and writes too).
-using TlsStream = boost::asio::ssl::stream<boost::beast::tcp_stream&>;
+// reads and writes too): server/lean_tls_stream.hpp.
+class LeanTlsStream;
+using TlsStream = LeanTlsStream;
 
 class ServerTls {
  public:

@@ -7,7 +7,6 @@
 
 #include <array>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -17,6 +16,7 @@
 
 #include "api/http_types.hpp"
 #include "server/connection.hpp"
+#include "server/lean_tls_stream.hpp"
 #include "server/request_framing.hpp"
 #include "server/wire.hpp"
 

@@ -212,6 +212,32 @@ class HttpsParityTests(ChimeTestCase):
         self.assertFalse(closed)
 
 
+    def test_large_bodies_cross_tls_in_many_records_both_ways(self):
+        # A request body and an answer far larger than one TLS record (16 KB): many reads of the
+        # server's TLS layer, many records written. 40 messages of 4 KB, listed in one page.
+        messaging = self.client("chime-sdk-messaging")
+        identity = self.client("chime-sdk-identity")
+        app = identity.create_app_instance(Name=unique_name("big"), ClientRequestToken=unique_name("t"))["AppInstanceArn"]
+        user = identity.create_app_instance_user(AppInstanceArn=app, AppInstanceUserId="u", Name="U",
+                                                 ClientRequestToken=unique_name("t"))["AppInstanceUserArn"]
+        channel = messaging.create_channel(AppInstanceArn=app, Name="c", ChimeBearer=user,
+                                           ClientRequestToken=unique_name("t"))["ChannelArn"]
+        contents = [(f"{i:02d}" + "x" * 4094) for i in range(40)]
+        for c in contents:
+            messaging.send_channel_message(ChannelArn=channel, Content=c, Type="STANDARD",
+                                           Persistence="PERSISTENT", ChimeBearer=user)
+        page = messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=user, MaxResults=50,
+                                               SortOrder="ASCENDING")["ChannelMessages"]
+        self.assertEqual([m["Content"] for m in page], contents)
+        # A 600 KB request body (a seed of one app instance with a long name is refused: read whole).
+        body = b'{"AppInstances": [], "pad": "' + b"p" * 600_000 + b'"}'
+        responses, _ = self.exchange(request_bytes("POST", "/_chime-local/seed", body=body, host="localhost",
+                                                   headers={"Content-Type": "application/json",
+                                                            "Connection": "close"}))
+        self.assertEqual(len(responses), 1)
+        self.assertIn(responses[0].status, (200, 400))
+
+
 class UserCertificateTests(unittest.TestCase):
     """--tls-cert/--tls-key: loaded at start (a bad file stops it); the generated local CA's
     certificate is loaded at the first TLS connection instead (docs/performance.md "Performance")."""
