@@ -329,6 +329,8 @@ int main(int argc, char** argv) {
     fixture.eventbridge_events().set_forward(eventbridge.get());
   }
   service.eventbridge = &fixture.eventbridge_events();
+  // Push notifications of new messages go to the fixture's journal.
+  service.push_notifications = &fixture.push_notifications();
   // The flow runner is built before the Dispatcher because the Dispatcher's
   // ServiceConfig carries the Lambda invoker, whose failures go to the runner.
   // Every event is recorded for GET /_chime-local/events, session or not.
