@@ -5,10 +5,14 @@ endpoint allows messages and whose channel membership preference lets it through
 FILTERED by the FilterRule against MessageAttributes); a targeted message notifies only its
 target. GET /_chime-local/push-notifications lists them (filters appInstanceArn, channelArn,
 appInstanceUserArn, accountId), DELETE and POST /_chime-local/reset clear them. Filter rules over
-the guide's limits are refused with BadRequestException and change nothing."""
+the guide's limits are refused with BadRequestException and change nothing. With
+--pinpoint-endpoint each notification is also sent as Pinpoint SendMessages (SigV4 service
+mobiletargeting): checked against a stub that records the requests."""
 
+import http.server
 import json
 import re
+import threading
 import time
 import unittest
 import urllib.parse
@@ -240,6 +244,104 @@ class PushNotificationRuleTests(PushFixtures, ChimeTestCase):
         status, _, _ = self.raw_request("POST", "/_chime-local/reset")
         self.assertEqual(status, 200)
         self.assertEqual(self.notifications(), [])
+
+
+class RecordingPinpoint(http.server.ThreadingHTTPServer):
+    """A Pinpoint endpoint that records each request and answers SendMessages' 200."""
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), RecordingHandler)
+        self.requests = []
+        self.lock = threading.Lock()
+
+
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with self.server.lock:
+            self.server.requests.append((self.path, dict(self.headers), json.loads(body)))
+        answer = json.dumps({"MessageResponse": {"ApplicationId": self.path.split("/")[3], "Result": {}}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+class PinpointEndpointTests(PushFixtures, ChimeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pinpoint = RecordingPinpoint()
+        threading.Thread(target=cls.pinpoint.serve_forever, daemon=True).start()
+        cls.server_args = ("--pinpoint-endpoint", f"http://127.0.0.1:{cls.pinpoint.server_address[1]}")
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.pinpoint.shutdown()
+            cls.pinpoint.server_close()
+
+    def sent(self, count, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.pinpoint.lock:
+                if len(self.pinpoint.requests) >= count:
+                    return list(self.pinpoint.requests)
+            time.sleep(0.05)
+        self.fail(f"Pinpoint got {len(self.pinpoint.requests)} requests, expected {count}")
+
+    def setUp(self):
+        self.requireModel(self.identity, "RegisterAppInstanceUserEndpoint")
+        with self.pinpoint.lock:
+            self.pinpoint.requests.clear()
+
+    def test_send_messages_per_notification(self):
+        channel = self.room("alice", "bob", "carol")
+        self.register(self.bob, "APNS", token="bob-iphone")
+        self.register(self.carol, "GCM", token="carol-android")
+        mid = self.send(channel, self.alice)
+        requests = self.sent(2)
+        self.assertEqual(len(self.notified(mid)), 2)  # the journal has them too
+        data = {"chime.message_id": mid, "chime.channel_arn": channel}
+        by_token = {next(iter(r[2]["Addresses"])): r for r in requests}
+        self.assertEqual(sorted(by_token), ["bob-iphone", "carol-android"])
+        for token, channel_type, key in (("bob-iphone", "APNS", "APNSMessage"),
+                                         ("carol-android", "GCM", "GCMMessage")):
+            path, headers, body = by_token[token]
+            self.assertEqual(path, "/v1/apps/chatapp/messages")
+            auth = headers.get("Authorization", "")
+            self.assertRegex(auth, r"^AWS4-HMAC-SHA256 Credential=\w+/\d{8}/us-east-1/mobiletargeting/aws4_request, "
+                                   r"SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$")
+            self.assertEqual(body["Addresses"], {token: {"ChannelType": channel_type}})
+            message = body["MessageConfiguration"][key]
+            self.assertEqual((message["Title"], message["Body"], message["Data"], message["Action"]),
+                             ("New message", "Alice wrote", data, "OPEN_APP"))
+
+    def test_voip_goes_to_the_voip_token(self):
+        channel = self.room("alice", "bob")
+        self.register(self.bob, "APNS", token="bob-iphone", VoipDeviceToken="bob-voip")
+        self.send(channel, self.alice, push={"Title": "Call", "Type": "VOIP"})
+        ((path, _, body),) = self.sent(1)
+        self.assertEqual(body["Addresses"], {"bob-voip": {"ChannelType": "APNS_VOIP"}})
+        self.assertEqual(body["MessageConfiguration"]["APNSMessage"]["APNSPushType"], "voip")
+
+    def test_filtered_out_is_not_sent(self):
+        channel = self.room("alice", "bob", "carol")
+        self.register(self.bob, token="bob-iphone")
+        self.register(self.carol, token="carol-iphone")
+        self.filtered(channel, self.carol, {"mention": ["carol"]})
+        self.send(channel, self.alice, MessageAttributes={"mention": {"StringValues": ["bob"]}})
+        ((_, _, body),) = self.sent(1)
+        time.sleep(0.3)
+        self.assertEqual(len(self.pinpoint.requests), 1)
+        self.assertEqual(list(body["Addresses"]), ["bob-iphone"])
 
 
 if __name__ == "__main__":
