@@ -129,6 +129,20 @@ class PushNotificationRuleTests(PushFixtures, ChimeTestCase):
         mid = self.send(channel, self.alice, Target=[{"MemberArn": self.carol}])
         self.assertEqual(self.notified(mid), {self.carol: [carol]})
 
+    def test_elastic_channel_notifies_the_senders_sub_channel(self):
+        self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
+        self.make_channel_cast()
+        channel = self.make_channel(self.app, self.owner, Mode="RESTRICTED", ElasticChannelConfiguration={
+            "MaximumSubChannels": 3, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
+        subs = [self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=u, Type="DEFAULT",
+                                                         ChimeBearer=self.owner)["SubChannelId"]
+                for u in (self.alice, self.bob, self.carol)]
+        self.assertEqual(subs, ["1", "1", "2"])
+        bob = self.register(self.bob)
+        self.register(self.carol)
+        mid = self.send(channel, self.alice, SubChannelId="1")
+        self.assertEqual(self.notified(mid), {self.bob: [bob]})
+
     def test_preference_none_and_all(self):
         channel = self.room("alice", "bob", "carol")
         bob, carol = self.register(self.bob), self.register(self.carol)
