@@ -18,6 +18,7 @@ class ProcessorInvoker;    // api/messaging/processor_invoker.hpp
 class StreamingDirectory;  // api/events/streaming_sink.hpp
 class SessionHub;          // api/events/session_hub.hpp
 class EventBridgeSink;     // api/events/eventbridge_events.hpp
+class PushNotificationSink;  // api/events/push_notification_sink.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
@@ -48,6 +49,10 @@ struct ServiceConfig {
   // journal, which forwards to --eventbridge-endpoint); null: nowhere.
   // Owned by main().
   EventBridgeSink* eventbridge = nullptr;
+  // Where the push notifications of new messages go after their unit commits
+  // (the fixture's journal, which forwards to --pinpoint-endpoint); null:
+  // nowhere (and none are planned). Owned by main().
+  PushNotificationSink* push_notifications = nullptr;
   bool sigv4_strict = false;
   std::vector<AccessKey> credentials;
 };

@@ -72,7 +72,8 @@ std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max
   return {};
 }
 
-// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint): plain http://, no trailing '/'.
+// An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint,
+// --pinpoint-endpoint): plain http://, no trailing '/'.
 std::string SetHttpEndpoint(std::string& field, std::string_view value) {
   if (value.rfind("http://", 0) != 0 || value.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
   field = std::string(value);
@@ -169,8 +170,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 39>& Options() {
-  static const std::array<Option, 39> kOptions = {{
+const std::array<Option, 40>& Options() {
+  static const std::array<Option, 40> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {
@@ -377,6 +378,11 @@ const std::array<Option, 39>& Options() {
        "      /_chime-local/eventbridge-events lists (PutEvents, SigV4 like --lambda-endpoint).",
        [](const ServerConfig&) { return std::string("(none: events are only listed)"); },
        [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.eventbridge_endpoint, v); }},
+      {"--pinpoint-endpoint", "CHIME_LOCAL_PINPOINT_ENDPOINT", "URL",
+       "http://HOST:PORT of an Amazon Pinpoint API (e.g. LocalStack, a stub) that gets the push\n"
+       "      notifications /_chime-local/push-notifications lists (SendMessages, SigV4 like --lambda-endpoint).",
+       [](const ServerConfig&) { return std::string("(none: push notifications are only listed)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.pinpoint_endpoint, v); }},
       {"--sigv4", "CHIME_LOCAL_SIGV4", "MODE",
        "lenient (nothing checked) or strict: every AWS request and the messaging /connect must carry\n"
        "      a right SigV4 signature (service chime, any region, 15 minutes) by one of --credentials.",

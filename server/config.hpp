@@ -101,6 +101,9 @@ struct ServerConfig {
   // --eventbridge-endpoint: http://HOST:PORT of an EventBridge API (LocalStack,
   // moto) that gets the emulator's EventBridge events as PutEvents; empty: none.
   std::string eventbridge_endpoint;
+  // --pinpoint-endpoint: http://HOST:PORT of an Amazon Pinpoint API that gets
+  // the push notifications of new messages as SendMessages; empty: none.
+  std::string pinpoint_endpoint;
   // --sigv4 strict: AWS requests and the messaging session's /connect must be
   // signed (SigV4) by one of `credentials` (--credentials AKID:SECRET,
   // repeatable); lenient (false, the default) checks nothing.

@@ -46,6 +46,7 @@
 #include "server/database_diagnosis.hpp"
 #include "server/http_server.hpp"
 #include "server/outgoing/eventbridge_publisher.hpp"
+#include "server/outgoing/pinpoint_sender.hpp"
 #include "server/outgoing/kinesis_streamer.hpp"
 #include "server/outgoing/lambda_invoker.hpp"
 #include "server/log.hpp"
@@ -107,7 +108,8 @@ void RaiseDescriptorLimit() {
   }
 }
 
-// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint) sign with the
+// Outgoing AWS calls (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint,
+// --pinpoint-endpoint) sign with the
 // credentials of the emulator's environment, test/test when unset.
 chime::server::AwsHttpClient::Options OutgoingClient(const ServerConfig& config, const std::string& endpoint) {
   auto env = [](const char* name, const char* fallback) {
@@ -329,6 +331,15 @@ int main(int argc, char** argv) {
     fixture.eventbridge_events().set_forward(eventbridge.get());
   }
   service.eventbridge = &fixture.eventbridge_events();
+  // Push notifications of new messages go to the fixture's journal and, with
+  // --pinpoint-endpoint, on to its SendMessages.
+  std::unique_ptr<server::PinpointSender> pinpoint;
+  if (!config.pinpoint_endpoint.empty()) {
+    pinpoint = std::make_unique<server::PinpointSender>(OutgoingClient(config, config.pinpoint_endpoint),
+                                                        server::RetryingQueue::Options{});
+    fixture.push_notifications().set_forward(pinpoint.get());
+  }
+  service.push_notifications = &fixture.push_notifications();
   // The flow runner is built before the Dispatcher because the Dispatcher's
   // ServiceConfig carries the Lambda invoker, whose failures go to the runner.
   // Every event is recorded for GET /_chime-local/events, session or not.
@@ -416,6 +427,7 @@ int main(int argc, char** argv) {
   if (lambda) lambda->Stop();
   if (kinesis) kinesis->Stop();
   if (eventbridge) eventbridge->Stop();
+  if (pinpoint) pinpoint->Stop();
   // Explicit teardown order: no more requests; the pipeline finishes what it
   // holds (completions posted to the stopped server are dropped with it); then
   // the server, the API and SQLite.

@@ -95,4 +95,19 @@ void ForgetEndpointTokens(Database& db, std::string_view user_arn) {
   ForgetTokensOfScope(db, std::string("RegisterAppInstanceUserEndpoint|") + std::string(user_arn));
 }
 
+std::vector<MemberEndpoint> ListChannelMemberEndpoints(Database& db, std::string_view channel_arn,
+                                                       std::string_view sub_channel_id, std::string_view only_member) {
+  // The endpoint columns first, so ReadEndpoint reads them; the preferences last.
+  auto st = db.Prepare(
+      "SELECT e.id, e.user_arn, e.endpoint_id, e.name, e.type, e.resource_arn, e.device_token, e.voip_device_token, "
+      "e.allow_messages, e.status, e.status_reason, e.created_ms, e.updated_ms, m.preferences "
+      "FROM channel_memberships m JOIN app_instance_user_endpoints e ON e.user_arn = m.member_arn "
+      "WHERE m.channel_arn = ? AND (? = '' OR m.sub_channel_id = ?) AND (? = '' OR m.member_arn = ?) "
+      "ORDER BY m.id, e.id");
+  st.BindAll(channel_arn, sub_channel_id, sub_channel_id, only_member, only_member);
+  std::vector<MemberEndpoint> out;
+  while (st.Step()) out.push_back({st.OptText(13), ReadEndpoint(st)});
+  return out;
+}
+
 }  // namespace chime::storage

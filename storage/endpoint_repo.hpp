@@ -48,4 +48,16 @@ bool DeleteEndpoint(Database& db, std::string_view user_arn, std::string_view en
 // replay endpoints that went with the deleted one.
 void ForgetEndpointTokens(Database& db, std::string_view user_arn);
 
+// Push notifications (api/messaging/push_notifications.cpp): every endpoint of
+// the members of a channel, each with its member's membership preferences, by
+// membership then registration order. `sub_channel_id` non-empty: only that
+// sub-channel's members (elastic channels); `only_member` non-empty: only that
+// member (a targeted message).
+struct MemberEndpoint {
+  std::optional<std::string> preferences;  // JSON text of PutChannelMembershipPreferences
+  EndpointRecord endpoint;                 // endpoint.user_arn is the member
+};
+std::vector<MemberEndpoint> ListChannelMemberEndpoints(Database& db, std::string_view channel_arn,
+                                                       std::string_view sub_channel_id, std::string_view only_member);
+
 }  // namespace chime::storage

@@ -12,6 +12,7 @@
 #include "api/control/ca_endpoint.hpp"
 #include "api/control/control_answers.hpp"
 #include "api/control/eventbridge_journal.hpp"
+#include "api/control/push_notification_journal.hpp"
 #include "api/control/events_endpoint.hpp"
 #include "api/control/fixture.hpp"
 #include "api/control/fixture_endpoints.hpp"
@@ -142,6 +143,7 @@ ControlRequest Reset(const ControlCall& call) {
   fixture.faults().Clear();
   fixture.journal().Clear();
   fixture.eventbridge_events().Clear();
+  fixture.push_notifications().Clear();
   fixture.events().Clear();
   fixture.throttling().ClearCounters();  // --throttle and the test's rates stay
   c.departures = std::make_shared<Departures>(Departures{{}, {}, true});  // seeded users are new ones
@@ -252,6 +254,10 @@ constexpr ControlEndpoint kEndpoints[] = {
      ListEventBridgeEvents},
     {"DELETE", "eventbridge-events", Access::kMemory, "DeleteEventBridgeEvents", "EventBridgeEvents",
      DeleteEventBridgeEvents},
+    {"GET", "push-notifications", Access::kMemory, "ListPushNotifications", "PushNotifications",
+     ListPushNotifications},
+    {"DELETE", "push-notifications", Access::kMemory, "DeletePushNotifications", "PushNotifications",
+     DeletePushNotifications},
     {"GET", "events", Access::kMemory, "ListEvents", "Events", ListEvents},
     {"DELETE", "events", Access::kMemory, "DeleteEvents", "Events", DeleteEvents},
     {"GET", "channel-flow-invocations", Access::kRead, "ChannelFlowInvocations", "ChannelFlowInvocations",

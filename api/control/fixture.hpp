@@ -1,5 +1,6 @@
 // Fixture: everything one emulator keeps for tests outside its database, in
 // one place: fault rules, the request journal, the EventBridge events emitted,
+// the push notifications handed to Pinpoint,
 // throttling, the test clock, the messaging event log, the start seed
 // (--seed-file, which reset restores) and storage health. One per
 // Dispatcher (chime-local's main creates it and hands it to the Dispatcher and
@@ -20,6 +21,7 @@
 #include "api/control/storage_health.hpp"
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
+#include "api/control/push_notification_journal.hpp"
 #include "api/control/test_clock.hpp"
 #include "api/control/throttling.hpp"
 #include "api/events/event_log.hpp"
@@ -35,6 +37,7 @@ class Fixture {
   FaultRegistry& faults() { return faults_; }
   Journal& journal() { return journal_; }
   EventBridgeJournal& eventbridge_events() { return eventbridge_events_; }
+  PushNotificationJournal& push_notifications() { return push_notifications_; }
   Throttling& throttling() { return throttling_; }
   TestClock& clock() { return clock_; }
   // Every messaging event produced (GET /_chime-local/events): recorded by an
@@ -62,6 +65,7 @@ class Fixture {
   FaultRegistry faults_;
   Journal journal_;
   EventBridgeJournal eventbridge_events_;
+  PushNotificationJournal push_notifications_;
   Throttling throttling_;
   TestClock clock_;
   EventLog events_;

@@ -20,6 +20,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     snapshot           bash (curl, sqlite3), with the binary under test on PATH as chime-local
     channel-flow-queue python3 flow.py, with every python3 here that has boto3
     events             python3 events.py (boto3 and urllib: the event log without a WebSocket)
+    push-notifications python3 push.py (boto3 and urllib: the push notifications journal)
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
                        binary under test, `/usr/bin/python3 -m pytest test_chime.py` (Debian's
                        pytest and boto3 1.26: what a fresh Debian 12 machine has)
@@ -168,7 +169,8 @@ class ReadmeExamplesTest(unittest.TestCase):
     maxDiff = None
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
                "channel-flow-queue", "throttle", "isolation", "events",
-               "pytest-seed", "snapshot", "pytest-plugin", "node-control", "inspector-approve")
+               "pytest-seed", "snapshot", "pytest-plugin", "node-control", "inspector-approve",
+               "push-notifications")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -277,6 +279,16 @@ class ReadmeExamplesTest(unittest.TestCase):
                 out = self.run_checked([python, script])
                 self.assertIn("sent: PENDING", out)
                 self.assertIn("delivered: SENT oh ****", out)
+
+    def test_push_notifications_example(self):
+        block = self.example("push-notifications")
+        self.assertEqual(block.lang, "python")
+        for python in python_with_boto3():
+            with self.subTest(python=python):
+                emu = self.fresh_emulator()
+                script = self.write("push.py", self.with_endpoint(block, emu.endpoint))
+                out = self.run_checked([python, script])
+                self.assertEqual(out.strip().splitlines(), ["bob APNS Alice lunch? True"])
 
     def test_aws_cli_example(self):
         block = self.example("aws-cli")
