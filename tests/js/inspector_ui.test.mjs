@@ -196,6 +196,8 @@ test('the journal, sessions and settings views render; the journal filters by op
   await shot('journal');
   await open('eventbridge');
   await page.getByText('Events, newest first: none').waitFor({ timeout: WITHIN });
+  await open('push');
+  await page.getByText('Notifications, newest first: none').waitFor({ timeout: WITHIN });
   await open('controls');
   await page.getByRole('button', { name: 'Turn throttling on' }).click();
   await page.getByRole('button', { name: 'Turn throttling off' }).waitFor({ timeout: WITHIN });
@@ -230,7 +232,7 @@ test('reset from the page empties the store; a snapshot restored from the page b
 });
 
 test('every input, select and button of every view has an accessible name', async () => {
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'faults', 'controls']) {
     await open(view);
     const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
@@ -242,7 +244,7 @@ test('every input, select and button of every view has an accessible name', asyn
 test('axe-core finds no WCAG 2 A or AA violation in any view', async () => {
   // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'faults', 'controls']) {
     await open(view);
     await page.evaluate(axe);
     const violations = await page.evaluate(async () => (await window.axe.run(document, {

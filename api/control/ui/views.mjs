@@ -11,7 +11,8 @@ import * as events from './views/events.mjs';
 import * as flows from './views/flows.mjs';
 import * as journal from './views/journal.mjs';
 import * as eventbridge from './views/eventbridge.mjs';
+import * as push from './views/push.mjs';
 import * as faults from './views/faults.mjs';
 import * as controls from './views/controls.mjs';
 
-export const views = [appInstances, channels, channel, sessions, events, flows, journal, eventbridge, faults, controls];
+export const views = [appInstances, channels, channel, sessions, events, flows, journal, eventbridge, push, faults, controls];
