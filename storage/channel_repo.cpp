@@ -214,16 +214,18 @@ bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_vi
 }
 
 std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
-                                                  std::string_view sub_channel_id, int64_t after_id, int limit) {
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit,
+                                                  bool every_membership) {
   static const std::string sql =
       "SELECT " + std::string(kMembershipColumns) +
       " FROM channel_memberships m WHERE channel_arn = ? AND (? = '' OR type = ?) "
       "AND (? = '' OR sub_channel_id = ?) AND id > ? "
       // Across sub-channels a moderator with several memberships is listed once (its first).
-      "AND (? <> '' OR id = (SELECT MIN(o.id) FROM channel_memberships o WHERE o.channel_arn = m.channel_arn AND "
+      "AND (? OR ? <> '' OR id = (SELECT MIN(o.id) FROM channel_memberships o WHERE o.channel_arn = m.channel_arn AND "
       "o.member_arn = m.member_arn)) ORDER BY id LIMIT ?";
   auto st = db.Prepare(sql);
-  st.BindAll(channel_arn, type, type, sub_channel_id, sub_channel_id, after_id, sub_channel_id, limit);
+  st.BindAll(channel_arn, type, type, sub_channel_id, sub_channel_id, after_id, every_membership,
+             sub_channel_id, limit);
   std::vector<MembershipRecord> out;
   while (st.Step()) out.push_back(ReadMembership(st, 0));
   return out;

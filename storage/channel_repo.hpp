@@ -85,9 +85,10 @@ void InsertMembership(Database& db, const MembershipRecord& r);
 // Deletes every membership of the member in the channel (all its sub-channels).
 bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_view member_arn);
 // type "" = any; sub_channel_id "" = any (then a member with several
-// memberships is listed once, by its first).
+// memberships is listed once, by its first, unless `every_membership`).
 std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
-                                                  std::string_view sub_channel_id, int64_t after_id, int limit);
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit,
+                                                  bool every_membership = false);
 // Memberships of one principal across channels (joined with their channel), by membership id.
 std::vector<std::pair<MembershipRecord, ChannelRecord>> ListMembershipsOfMember(Database& db,
                                                                                 std::string_view member_arn,

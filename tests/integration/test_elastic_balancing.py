@@ -168,6 +168,11 @@ class ElasticBalancingTests(ChimeTestCase):
         listed = self.messaging.list_channel_memberships(ChannelArn=self.channel, ChimeBearer=self.owner)
         arns = [m["Member"]["Arn"] for m in listed["ChannelMemberships"]]
         self.assertEqual(arns.count(self.alice), 1)  # once across the channel
+        # The inspector's state shows each membership.
+        status, _, body = self.raw_request("GET", "/_chime-local/state/channel?channelArn=" + quote(self.channel, safe=""))
+        self.assertEqual(status, 200, body)
+        subs = [m.get("SubChannelId") for m in json.loads(body)["members"] if m["MemberArn"] == self.alice]
+        self.assertEqual(sorted(subs), ["1", "2"])
         mine = self.messaging.list_channel_memberships_for_app_instance_user(
             AppInstanceUserArn=self.alice, ChimeBearer=self.alice)["ChannelMemberships"]
         self.assertEqual(sorted(m["AppInstanceUserMembershipSummary"]["SubChannelId"] for m in mine
