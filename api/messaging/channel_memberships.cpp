@@ -112,6 +112,13 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
       }
       auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, sub);
       if (!batch_sub && m.sub_channel_id) batch_sub = m.sub_channel_id;
+      if (a.channel.is_elastic() && ctx.outbox.events_wanted()) {
+        // Elastic channels have no batch event: one CREATE_CHANNEL_MEMBERSHIP each (developer
+        // guide), sent as each joins, so a later SCALE_OUT's UPDATE_CHANNEL_MEMBERSHIP follows it.
+        const std::string msub = m.sub_channel_id.value_or("");
+        channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, msub,
+                             channels::MembershipJson(ctx.db, m), channel_events::Members(ctx, a.channel.arn, msub));
+      }
       added.push_back(m);
       members.push_back(IdentityJson(ctx.db, member));
     } catch (const ApiError& e) {
@@ -124,18 +131,9 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
                 {"ChannelArn", a.channel.arn}};
   if (sub) batch["SubChannelId"] = *sub;
   else if (batch_sub) batch["SubChannelId"] = *batch_sub;
-  if (ctx.outbox.events_wanted() && !added.empty()) {
-    if (a.channel.is_elastic()) {
-      // Elastic channels have no batch event: one CREATE_CHANNEL_MEMBERSHIP each (developer guide).
-      for (const auto& m : added) {
-        const std::string msub = m.sub_channel_id.value_or("");
-        channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, msub,
-                             channels::MembershipJson(ctx.db, m), channel_events::Members(ctx, a.channel.arn, msub));
-      }
-    } else {
-      channel_events::Emit(ctx, "BATCH_CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, "", batch,
-                           channel_events::Members(ctx, a.channel.arn, ""));
-    }
+  if (ctx.outbox.events_wanted() && !added.empty() && !a.channel.is_elastic()) {
+    channel_events::Emit(ctx, "BATCH_CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, "", batch,
+                         channel_events::Members(ctx, a.channel.arn, ""));
   }
   json out = {{"BatchChannelMemberships", std::move(batch)}};
   if (!errors.empty()) out["Errors"] = std::move(errors);

@@ -63,6 +63,18 @@ class ElasticBalancingTests(ChimeTestCase):
         self.messaging.send_channel_message(ChannelArn=self.channel, Content="x", Type="STANDARD",
                                             Persistence="PERSISTENT", ChimeBearer=self.users[3], SubChannelId="2")
 
+    def test_a_batch_scales_out_and_each_member_hears_of_its_move_after_its_join(self):
+        start = self.events()["next"]
+        resp = self.messaging.batch_create_channel_membership(ChannelArn=self.channel, MemberArns=self.users[:5],
+                                                              Type="DEFAULT", ChimeBearer=self.owner)
+        self.assertNotIn("Errors", resp)
+        self.assertEqual(self.counts(), {"1": 3, "2": 2})
+        self.assertEqual(self.sub_of(self.users[3]), "2")
+        got = self.events(after=start, channelArn=self.channel, memberArn=self.users[3], waitMs=5000)["events"]
+        self.assertEqual([(e["eventType"], e["payload"]["SubChannelId"]) for e in got
+                          if e["payload"]["Member"]["Arn"] == self.users[3]],
+                         [("CREATE_CHANNEL_MEMBERSHIP", "1"), ("UPDATE_CHANNEL_MEMBERSHIP", "2")])
+
     def test_maximum_sub_channels_full_is_resource_limit_exceeded(self):
         for u in self.users[:9]:
             self.add(u)
