@@ -95,8 +95,9 @@ std::string PlaceRegularMember(RequestContext& ctx, const storage::ChannelRecord
   const auto moves = PlanScaleOut(existing, p.sub_channel);
   opened = moves.empty();
   if (!moves.empty()) {
+    // Before the transfers into it; the count is the one after the request (the newcomer joins too).
     channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, sub,
-                                        static_cast<int64_t>(moves.size()));
+                                        static_cast<int64_t>(moves.size()) + 1);
   }
   ApplyMoves(ctx, moves, records);
   return sub;

@@ -55,6 +55,12 @@ class ElasticBalancingTests(ChimeTestCase):
         self.assertEqual(moved[0]["payload"]["SubChannelId"], "2")
         self.assertEqual(moved[0]["payload"]["Member"]["Arn"], self.users[3])
         self.assertEqual(moved[0]["message"]["Headers"]["x-amz-chime-event-type"], "UPDATE_CHANNEL_MEMBERSHIP")
+        # The stream hears of the new sub-channel first, with its count after the request.
+        opened = self.events(after=start, channelArn=self.channel, type="CREATE_SUB_CHANNEL")["events"]
+        self.assertEqual([(e["payload"]["SubChannelId"], e["payload"]["MembershipCount"]) for e in opened],
+                         [("2", 2)])
+        self.assertEqual(opened[0]["recipients"], [])  # stream only
+        self.assertLess(opened[0]["seq"], moved[0]["seq"])
         # The moved member now talks in "2" only: messages never cross sub-channels.
         with self.assertClientError("ForbiddenException"):
             self.messaging.send_channel_message(ChannelArn=self.channel, Content="x", Type="STANDARD",
@@ -117,6 +123,8 @@ class ElasticBalancingTests(ChimeTestCase):
         updates = [e for e in got if e["eventType"] == "UPDATE_CHANNEL_MEMBERSHIP"]
         self.assertEqual([e["recipients"] for e in updates], [[self.users[0]]])
         self.assertEqual(updates[0]["payload"]["SubChannelId"], "2")
+        self.assertEqual([(e["payload"]["SubChannelId"], e["payload"]["MembershipCount"]) for e in got
+                          if e["eventType"] == "DELETE_SUB_CHANNEL"], [("1", 0)])
         # The messages of "2" are kept, and "2" is where user 0 reads now.
         listed = self.messaging.list_channel_messages(ChannelArn=self.channel, ChimeBearer=self.users[0],
                                                       SubChannelId="2")["ChannelMessages"]
