@@ -100,11 +100,45 @@ std::optional<ChannelRecord> FindChannel(Database& db, std::string_view arn) {
 std::optional<MembershipRecord> FindMembership(Database& db, std::string_view channel_arn,
                                                std::string_view member_arn) {
   static const std::string sql =
-      "SELECT " + std::string(kMembershipColumns) + " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?";
+      "SELECT " + std::string(kMembershipColumns) +
+      " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ? ORDER BY id LIMIT 1";
   auto st = db.Prepare(sql);
   st.BindAll(channel_arn, member_arn);
   if (!st.Step()) return std::nullopt;
   return ReadMembership(st, 0);
+}
+
+std::optional<MembershipRecord> FindMembershipIn(Database& db, std::string_view channel_arn,
+                                                 std::string_view member_arn, std::string_view sub_channel_id) {
+  static const std::string sql = "SELECT " + std::string(kMembershipColumns) +
+                                 " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ? AND "
+                                 "IFNULL(sub_channel_id, '') = ?";
+  auto st = db.Prepare(sql);
+  st.BindAll(channel_arn, member_arn, sub_channel_id);
+  if (!st.Step()) return std::nullopt;
+  return ReadMembership(st, 0);
+}
+
+std::vector<MembershipRecord> ListMembershipsInChannel(Database& db, std::string_view channel_arn,
+                                                       std::string_view member_arn) {
+  static const std::string sql = "SELECT " + std::string(kMembershipColumns) +
+                                 " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ? ORDER BY id";
+  auto st = db.Prepare(sql);
+  st.BindAll(channel_arn, member_arn);
+  std::vector<MembershipRecord> out;
+  while (st.Step()) out.push_back(ReadMembership(st, 0));
+  return out;
+}
+
+std::vector<MembershipRecord> ListSubChannelMemberships(Database& db, std::string_view channel_arn,
+                                                        std::string_view sub_channel_id) {
+  static const std::string sql = "SELECT " + std::string(kMembershipColumns) +
+                                 " FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY id";
+  auto st = db.Prepare(sql);
+  st.BindAll(channel_arn, sub_channel_id);
+  std::vector<MembershipRecord> out;
+  while (st.Step()) out.push_back(ReadMembership(st, 0));
+  return out;
 }
 
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn) {
@@ -180,13 +214,18 @@ bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_vi
 }
 
 std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
-                                                  std::string_view sub_channel_id, int64_t after_id, int limit) {
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit,
+                                                  bool every_membership) {
   static const std::string sql =
       "SELECT " + std::string(kMembershipColumns) +
-      " FROM channel_memberships WHERE channel_arn = ? AND (? = '' OR type = ?) "
-      "AND (? = '' OR sub_channel_id = ?) AND id > ? ORDER BY id LIMIT ?";
+      " FROM channel_memberships m WHERE channel_arn = ? AND (? = '' OR type = ?) "
+      "AND (? = '' OR sub_channel_id = ?) AND id > ? "
+      // Across sub-channels a moderator with several memberships is listed once (its first).
+      "AND (? OR ? <> '' OR id = (SELECT MIN(o.id) FROM channel_memberships o WHERE o.channel_arn = m.channel_arn AND "
+      "o.member_arn = m.member_arn)) ORDER BY id LIMIT ?";
   auto st = db.Prepare(sql);
-  st.BindAll(channel_arn, type, type, sub_channel_id, sub_channel_id, after_id, limit);
+  st.BindAll(channel_arn, type, type, sub_channel_id, sub_channel_id, after_id, every_membership,
+             sub_channel_id, limit);
   std::vector<MembershipRecord> out;
   while (st.Step()) out.push_back(ReadMembership(st, 0));
   return out;
@@ -344,9 +383,11 @@ std::vector<ChannelRecord> SearchChannelsPage(Database& db, std::string_view app
                     "SELECT channel_arn FROM channel_memberships WHERE member_arn = ? UNION "
                     "SELECT channel_arn FROM channel_moderators WHERE moderator_arn = ?))";
   for (const auto& f : filters) {
-    sql += " AND (SELECT COUNT(*) FROM channel_memberships m WHERE m.channel_arn = c.arn AND m.member_arn IN "
-           "(SELECT value FROM json_each(?))) = ?";
-    if (f.equals) sql += " AND (SELECT COUNT(*) FROM channel_memberships m WHERE m.channel_arn = c.arn) = ?";
+    // DISTINCT: a moderator of an elastic channel may hold several memberships.
+    sql += " AND (SELECT COUNT(DISTINCT m.member_arn) FROM channel_memberships m WHERE m.channel_arn = c.arn AND "
+           "m.member_arn IN (SELECT value FROM json_each(?))) = ?";
+    if (f.equals)
+      sql += " AND (SELECT COUNT(DISTINCT m.member_arn) FROM channel_memberships m WHERE m.channel_arn = c.arn) = ?";
   }
   sql += " ORDER BY c.id LIMIT ?";
   auto st = db.Prepare(sql);
@@ -402,7 +443,8 @@ std::optional<ChannelRole> FindChannelRole(Database& db, std::string_view channe
       "SELECT " + Qualified(kChannelColumns, "c") + ", " + Qualified(kMembershipColumns, "m") +
       ", EXISTS (SELECT 1 FROM channel_moderators WHERE channel_arn = c.arn AND moderator_arn = ?2)"
       ", EXISTS (SELECT 1 FROM channel_bans WHERE channel_arn = c.arn AND member_arn = ?2)"
-      " FROM channels c LEFT JOIN channel_memberships m ON m.channel_arn = c.arn AND m.member_arn = ?2"
+      " FROM channels c LEFT JOIN channel_memberships m ON m.id = (SELECT MIN(id) FROM channel_memberships"
+      " WHERE channel_arn = c.arn AND member_arn = ?2)"
       " WHERE c.arn = ?1";
   auto st = db.Prepare(sql);
   st.Bind(1, channel_arn).Bind(2, principal_arn);

@@ -14,8 +14,19 @@
 namespace chime::storage {
 
 std::optional<ChannelRecord> FindChannel(Database& db, std::string_view arn);
+// The member's first membership (lowest id) in the channel.
 std::optional<MembershipRecord> FindMembership(Database& db, std::string_view channel_arn,
                                                std::string_view member_arn);
+// The membership in `sub_channel_id` ("" = outside sub-channels).
+std::optional<MembershipRecord> FindMembershipIn(Database& db, std::string_view channel_arn,
+                                                 std::string_view member_arn, std::string_view sub_channel_id);
+// Every membership of `member_arn` in the channel, by id: several only for a
+// moderator of an elastic channel (one per sub-channel).
+std::vector<MembershipRecord> ListMembershipsInChannel(Database& db, std::string_view channel_arn,
+                                                       std::string_view member_arn);
+// The memberships of one sub-channel of an elastic channel, by id (oldest first).
+std::vector<MembershipRecord> ListSubChannelMemberships(Database& db, std::string_view channel_arn,
+                                                        std::string_view sub_channel_id);
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn);
 bool IsChannelBanned(Database& db, std::string_view channel_arn, std::string_view principal_arn);
 
@@ -69,12 +80,15 @@ bool DeleteChannelRow(Database& db, std::string_view arn);
 std::vector<ChannelRecord> ListChannelsPage(Database& db, std::string_view app_instance_arn, std::string_view privacy,
                                             int64_t after_id, int limit);
 
-// Throws ConstraintError if (channel, member) exists.
+// Throws ConstraintError if (channel, member, sub-channel) exists.
 void InsertMembership(Database& db, const MembershipRecord& r);
+// Deletes every membership of the member in the channel (all its sub-channels).
 bool DeleteMembership(Database& db, std::string_view channel_arn, std::string_view member_arn);
-// type "" = any; sub_channel_id "" = any.
+// type "" = any; sub_channel_id "" = any (then a member with several
+// memberships is listed once, by its first, unless `every_membership`).
 std::vector<MembershipRecord> ListMembershipsPage(Database& db, std::string_view channel_arn, std::string_view type,
-                                                  std::string_view sub_channel_id, int64_t after_id, int limit);
+                                                  std::string_view sub_channel_id, int64_t after_id, int limit,
+                                                  bool every_membership = false);
 // Memberships of one principal across channels (joined with their channel), by membership id.
 std::vector<std::pair<MembershipRecord, ChannelRecord>> ListMembershipsOfMember(Database& db,
                                                                                 std::string_view member_arn,

@@ -241,11 +241,46 @@ CREATE TABLE messaging_streaming_configurations (
 );
 )sql";
 
+// Version 5: a moderator of an elastic channel can hold a membership in
+// several of its sub-channels (developer guide, "Managing elastic channel
+// members"), so the UNIQUE (channel_arn, member_arn) of version 1 becomes one
+// membership per (channel, member, sub-channel); outside elastic channels
+// sub_channel_id is NULL, which the index reads as '' so a member is still
+// there once. SQLite cannot drop a table constraint: the table is rebuilt and
+// its rows (ids included, so paging tokens stay valid) carried over.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE channel_memberships RENAME TO channel_memberships_v4;
+DROP INDEX memberships_by_member;
+CREATE TABLE channel_memberships (
+  id             INTEGER PRIMARY KEY,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  member_arn     TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  type           TEXT NOT NULL,           -- DEFAULT | HIDDEN
+  invited_by_arn TEXT NOT NULL,
+  sub_channel_id TEXT,                    -- elastic channels only
+  preferences    TEXT,                    -- JSON
+  read_marker_ms INTEGER,
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL
+);
+INSERT INTO channel_memberships (id, channel_arn, member_arn, type, invited_by_arn, sub_channel_id, preferences,
+                                 read_marker_ms, created_ms, updated_ms)
+  SELECT id, channel_arn, member_arn, type, invited_by_arn, sub_channel_id, preferences, read_marker_ms,
+         created_ms, updated_ms
+  FROM channel_memberships_v4;
+DROP TABLE channel_memberships_v4;
+CREATE UNIQUE INDEX memberships_by_channel_member
+  ON channel_memberships(channel_arn, member_arn, IFNULL(sub_channel_id, ''));
+CREATE INDEX memberships_by_member ON channel_memberships(member_arn, id);
+CREATE INDEX memberships_by_sub_channel ON channel_memberships(channel_arn, sub_channel_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 int UserVersion(Database& db) {

@@ -8,7 +8,7 @@ std::vector<std::string> ListChannelMemberArns(Database& db, std::string_view ch
                                                std::string_view sub_channel_id) {
   std::vector<std::string> out;
   if (sub_channel_id.empty()) {
-    auto st = db.Prepare("SELECT member_arn FROM channel_memberships WHERE channel_arn = ?");
+    auto st = db.Prepare("SELECT DISTINCT member_arn FROM channel_memberships WHERE channel_arn = ?");
     st.BindAll(channel_arn);
     while (st.Step()) out.push_back(st.Text(0));
   } else {

@@ -197,6 +197,13 @@ constexpr Reference kReferences[] = {
      "SELECT m.id, m.member_arn FROM channel_memberships m JOIN channels c ON c.arn = m.channel_arn JOIN principals p "
      "ON p.arn = m.member_arn WHERE p.app_instance_arn IS NOT c.app_instance_arn LIMIT 1",
      "a member of the channel's app instance"},
+    // Only a moderator of an elastic channel is a member of several sub-channels.
+    {"channel_memberships", "member_arn",
+     "SELECT m.id, m.member_arn FROM channel_memberships m JOIN channels c ON c.arn = m.channel_arn WHERE EXISTS ("
+     "SELECT 1 FROM channel_memberships o WHERE o.channel_arn = m.channel_arn AND o.member_arn = m.member_arn AND "
+     "o.id <> m.id) AND (c.elastic_max_sub_channels IS NULL OR NOT EXISTS (SELECT 1 FROM channel_moderators d "
+     "WHERE d.channel_arn = m.channel_arn AND d.moderator_arn = m.member_arn)) LIMIT 1",
+     "one membership per member, except a moderator of an elastic channel (one per sub-channel)"},
 };
 
 }  // namespace

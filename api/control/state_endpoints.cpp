@@ -213,7 +213,8 @@ ControlRequest StateChannel(const ControlCall& call) {
     bool truncated = false;
     json members = Collect(
         [&](int64_t after, int limit) {
-          return storage::ListMembershipsPage(db, arn, "", "", after, limit);
+          // Every membership: a moderator of an elastic channel once per sub-channel.
+          return storage::ListMembershipsPage(db, arn, "", "", after, limit, /*every_membership=*/true);
         },
         [](const storage::MembershipRecord& m) {
           json j = {{"MemberArn", m.member_arn},

@@ -17,6 +17,7 @@ struct Event {
   std::string message_type;  // x-amz-chime-message-type: STANDARD | CONTROL | SYSTEM
   std::string channel_arn;
   std::string sub_channel_id;           // elastic channels: deliver within this sub-channel only
+  std::string reason;                   // x-amz-chime-event-reason when set (e.g. subchannel_DELETED)
   nlohmann::json payload;               // the model's shape (ChannelMessage, Channel, ...)
   std::vector<std::string> recipients;  // AppInstanceUser/Bot ARNs
 };

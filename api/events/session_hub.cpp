@@ -215,6 +215,7 @@ std::string EncodeFrame(nlohmann::json headers, const nlohmann::json& payload) {
 std::string EncodeEventFrame(const Event& event) {
   nlohmann::json headers = {{"x-amz-chime-event-type", event.type},
                             {"x-amz-chime-message-type", event.message_type.empty() ? "SYSTEM" : event.message_type}};
+  if (!event.reason.empty()) headers["x-amz-chime-event-reason"] = event.reason;
   return EncodeFrame(std::move(headers), event.payload);
 }
 

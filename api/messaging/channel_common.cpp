@@ -1,12 +1,12 @@
 #include "api/messaging/channel_common.hpp"
 
-#include <map>
-
 #include "api/messaging/channel_events.hpp"
+#include "api/messaging/elastic_rebalance.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
 #include "storage/error.hpp"
 #include "storage/principal_repo.hpp"
+#include "storage/sub_channel_repo.hpp"
 
 namespace chime::api::channels {
 
@@ -86,21 +86,6 @@ int64_t SubChannelMembers(RequestContext& ctx, const std::string& channel_arn, c
     if (sc.sub_channel_id == sub_channel_id) return sc.members;
   return 0;
 }
-
-std::string AssignSubChannel(RequestContext& ctx, const storage::ChannelRecord& channel) {
-  std::map<std::string, int64_t> counts;
-  for (const auto& sc : storage::CountSubChannelMembers(ctx.db, channel.arn)) counts[sc.sub_channel_id] = sc.members;
-  const int64_t max_sub = *channel.elastic_max_sub_channels;
-  const int64_t target = channel.elastic_target_memberships.value_or(1);
-  for (int64_t n = 1; n <= max_sub; ++n) {
-    std::string id = std::to_string(n);
-    auto it = counts.find(id);
-    if (it == counts.end() || it->second < target) return id;
-  }
-  throw ResourceLimitExceeded("Elastic channel " + channel.arn + " is full: all " + std::to_string(max_sub) +
-                              " SubChannels hold TargetMembershipsPerSubChannel (" + std::to_string(target) +
-                              ") members.");
-}
 }  // namespace
 
 storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::ChannelRecord& channel,
@@ -143,12 +128,17 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
 
   // The real service answers ConflictException for an existing member, whatever
   // the Type (apps treat it as "already a member", e.g. the channel's creator).
-  if (auto existing = storage::FindMembership(ctx.db, channel.arn, member_arn)) {
+  // A moderator of an elastic channel is a member once per sub-channel.
+  auto existing = sub ? storage::FindMembershipIn(ctx.db, channel.arn, member_arn, *sub)
+                      : storage::FindMembership(ctx.db, channel.arn, member_arn);
+  if (existing) {
     std::string where = existing->sub_channel_id ? " (SubChannel " + *existing->sub_channel_id + ")" : "";
     throw Conflict("Member " + member_arn + " is already a " + existing->type + " member of channel " + channel.arn +
                    where + ".");
   }
-  if (channel.is_elastic() && !sub) sub = AssignSubChannel(ctx, channel);
+  bool opened = false;
+  if (channel.is_elastic() && !sub) sub = elastic::PlaceRegularMember(ctx, channel, opened);
+  else if (sub) opened = SubChannelMembers(ctx, channel.arn, *sub) == 0;
 
   storage::MembershipRecord m;
   m.channel_arn = channel.arn;
@@ -159,21 +149,24 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
   m.created_ms = m.updated_ms = ctx.now_ms;
   storage::InsertMembership(ctx.db, m);
   m.id = ctx.db.LastInsertRowId();
-  if (sub && ctx.outbox.events_wanted()) {
-    const int64_t members = SubChannelMembers(ctx, channel.arn, *sub);
-    if (members == 1) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, members);
-  }
+  if (sub && opened) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, 1);
   return m;
 }
 
-bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn) {
-  std::optional<std::string> sub;
-  if (channel.is_elastic() && ctx.outbox.events_wanted()) {
-    if (auto m = storage::FindMembership(ctx.db, channel.arn, member_arn)) sub = m->sub_channel_id;
+bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn,
+                      const std::optional<std::string>& sub_channel_id) {
+  std::vector<storage::MembershipRecord> removed;
+  if (sub_channel_id) {
+    if (auto m = storage::FindMembershipIn(ctx.db, channel.arn, member_arn, *sub_channel_id)) removed.push_back(*m);
+  } else {
+    removed = storage::ListMembershipsInChannel(ctx.db, channel.arn, member_arn);
   }
-  if (!storage::DeleteMembership(ctx.db, channel.arn, member_arn)) return false;
-  if (sub && SubChannelMembers(ctx, channel.arn, *sub) == 0)
-    channel_events::EmitSubChannelEvent(ctx, "DELETE_SUB_CHANNEL", channel.arn, *sub, 0);
+  if (removed.empty()) return false;
+  for (const auto& m : removed) storage::DeleteMembershipById(ctx.db, m.id);
+  if (channel.is_elastic()) {
+    for (const auto& m : removed)
+      if (m.sub_channel_id) elastic::AfterSubChannelShrank(ctx, channel, *m.sub_channel_id);
+  }
   return true;
 }
 

@@ -37,20 +37,25 @@ void RequireReadable(const ChannelAccess& a, const std::string& what);
 void RequireModerator(const Caller& caller, const ChannelAccess& a, const std::string& action);
 
 // Adds `member_arn` (already checked to be a principal of the channel's app
-// instance) with `type`. Elastic channels: a member gets the first sub-channel
-// ("1".."MaximumSubChannels") below TargetMembershipsPerSubChannel; a
-// moderator must name `sub_channel_id`. Returns the stored membership. An
-// existing member (any Type) -> ConflictException, as on the real service.
+// instance) with `type`. Elastic channels: a moderator must name
+// `sub_channel_id` (and may be a member of several sub-channels); a regular
+// member is placed by balancing (elastic::PlaceRegularMember: SCALE_OUT when
+// all sub-channels are full, ResourceLimitExceeded at MaximumSubChannels).
+// Returns the stored membership. An existing member (any Type; a moderator:
+// in that sub-channel) -> ConflictException, as on the real service.
 // Banned member -> ForbiddenException.
 // Throws ApiError for rule violations (caller decides per-member handling).
 storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::ChannelRecord& channel,
                                         const std::string& invited_by, const std::string& member_arn,
                                         const std::string& type, const std::optional<std::string>& sub_channel_id);
 
-// Deletes the membership of `member_arn` (false: there was none). Elastic
-// channels: a sub-channel left without members is deleted (DELETE_SUB_CHANNEL
-// to the messaging stream; AddMembership emits CREATE_SUB_CHANNEL).
-bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn);
+// Deletes the memberships of `member_arn`: every one, or only the one in
+// `sub_channel_id` when given (false: there was none). Elastic channels: each
+// sub-channel it left may SCALE_IN, and one left without members is deleted
+// (DELETE_SUB_CHANNEL to the messaging stream; AddMembership emits
+// CREATE_SUB_CHANNEL).
+bool RemoveMembership(RequestContext& ctx, const storage::ChannelRecord& channel, const std::string& member_arn,
+                      const std::optional<std::string>& sub_channel_id = std::nullopt);
 
 // Keyset page: rows were fetched with limit+1; emits up to `limit` items via
 // `render` into out[list_member] and NextToken from `key_of(last row)`.

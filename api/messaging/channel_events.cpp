@@ -21,25 +21,34 @@ std::vector<std::string> MessageRecipients(storage::Database& db, const storage:
 }
 
 void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,
-          json payload, std::vector<std::string> recipients, const std::string& message_type) {
+          json payload, std::vector<std::string> recipients, const std::string& message_type,
+          const std::string& reason) {
   if (!ctx.outbox.events_wanted() || recipients.empty()) return;
   Event e;
   e.type = type;
   e.message_type = message_type;
   e.channel_arn = channel_arn;
   e.sub_channel_id = sub_channel_id;
+  e.reason = reason;
   e.payload = std::move(payload);
   e.recipients = std::move(recipients);
   ctx.outbox.Emit(std::move(e));
 }
 
-void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn) {
+void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn,
+                           const std::optional<std::string>& sub_channel_id) {
   if (!ctx.outbox.events_wanted()) return;
-  auto m = storage::FindMembership(ctx.db, channel_arn, member_arn);
-  if (!m) return;
-  const std::string sub = m->sub_channel_id.value_or("");
-  Emit(ctx, "DELETE_CHANNEL_MEMBERSHIP", channel_arn, sub, channels::MembershipJson(ctx.db, *m),
-       Members(ctx, channel_arn, sub));
+  std::vector<storage::MembershipRecord> removed;
+  if (sub_channel_id) {
+    if (auto m = storage::FindMembershipIn(ctx.db, channel_arn, member_arn, *sub_channel_id)) removed.push_back(*m);
+  } else {
+    removed = storage::ListMembershipsInChannel(ctx.db, channel_arn, member_arn);
+  }
+  for (const auto& m : removed) {
+    const std::string sub = m.sub_channel_id.value_or("");
+    Emit(ctx, "DELETE_CHANNEL_MEMBERSHIP", channel_arn, sub, channels::MembershipJson(ctx.db, m),
+         Members(ctx, channel_arn, sub));
+  }
 }
 
 void EmitSubChannelEvent(RequestContext& ctx, const char* type, const std::string& channel_arn,

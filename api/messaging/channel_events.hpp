@@ -5,6 +5,7 @@
 // removes when they are read before the delete.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,17 @@ std::vector<std::string> Members(RequestContext& ctx, const std::string& channel
 // update, redact and delete events and for a channel flow's outcome.
 std::vector<std::string> MessageRecipients(storage::Database& db, const storage::MessageRecord& m);
 
-// Emits a SYSTEM event (or `message_type` for message events) to `recipients`.
+// Emits a SYSTEM event (or `message_type` for message events) to `recipients`;
+// `reason`, when set, is its x-amz-chime-event-reason header.
 void Emit(RequestContext& ctx, const char* type, const std::string& channel_arn, const std::string& sub_channel_id,
-          json payload, std::vector<std::string> recipients, const std::string& message_type = "SYSTEM");
+          json payload, std::vector<std::string> recipients, const std::string& message_type = "SYSTEM",
+          const std::string& reason = "");
 
-// DELETE_CHANNEL_MEMBERSHIP for `member_arn` (if a member), to the members of
-// its sub-channel, the removed member included. Call before the delete.
-void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn);
+// DELETE_CHANNEL_MEMBERSHIP for each membership of `member_arn` (only the one
+// in `sub_channel_id` when given), to the members of its sub-channel, the
+// removed member included. Call before the delete.
+void EmitMembershipRemoved(RequestContext& ctx, const std::string& channel_arn, const std::string& member_arn,
+                           const std::optional<std::string>& sub_channel_id = std::nullopt);
 
 // CREATE_SUB_CHANNEL / DELETE_SUB_CHANNEL of an elastic channel, emitted when
 // membership balancing opens a sub-channel (its first member) or empties one.

@@ -112,6 +112,13 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
       }
       auto m = channels::AddMembership(ctx, a.channel, caller.arn(), member, type, sub);
       if (!batch_sub && m.sub_channel_id) batch_sub = m.sub_channel_id;
+      if (a.channel.is_elastic() && ctx.outbox.events_wanted()) {
+        // Elastic channels have no batch event: one CREATE_CHANNEL_MEMBERSHIP each (developer
+        // guide), sent as each joins, so a later SCALE_OUT's UPDATE_CHANNEL_MEMBERSHIP follows it.
+        const std::string msub = m.sub_channel_id.value_or("");
+        channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, msub,
+                             channels::MembershipJson(ctx.db, m), channel_events::Members(ctx, a.channel.arn, msub));
+      }
       added.push_back(m);
       members.push_back(IdentityJson(ctx.db, member));
     } catch (const ApiError& e) {
@@ -124,18 +131,9 @@ json BatchCreateChannelMembership(RequestContext& ctx, const json& in) {
                 {"ChannelArn", a.channel.arn}};
   if (sub) batch["SubChannelId"] = *sub;
   else if (batch_sub) batch["SubChannelId"] = *batch_sub;
-  if (ctx.outbox.events_wanted() && !added.empty()) {
-    if (a.channel.is_elastic()) {
-      // Elastic channels have no batch event: one CREATE_CHANNEL_MEMBERSHIP each (developer guide).
-      for (const auto& m : added) {
-        const std::string msub = m.sub_channel_id.value_or("");
-        channel_events::Emit(ctx, "CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, msub,
-                             channels::MembershipJson(ctx.db, m), channel_events::Members(ctx, a.channel.arn, msub));
-      }
-    } else {
-      channel_events::Emit(ctx, "BATCH_CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, "", batch,
-                           channel_events::Members(ctx, a.channel.arn, ""));
-    }
+  if (ctx.outbox.events_wanted() && !added.empty() && !a.channel.is_elastic()) {
+    channel_events::Emit(ctx, "BATCH_CREATE_CHANNEL_MEMBERSHIP", a.channel.arn, "", batch,
+                         channel_events::Members(ctx, a.channel.arn, ""));
   }
   json out = {{"BatchChannelMemberships", std::move(batch)}};
   if (!errors.empty()) out["Errors"] = std::move(errors);
@@ -149,9 +147,13 @@ json DescribeChannelMembership(RequestContext& ctx, const json& in) {
   const std::string member = Str(in, "MemberArn");
   auto m = storage::FindMembership(ctx.db, a.channel.arn, member);
   if (!m) throw NotFound("Member " + member + " is not a member of channel " + a.channel.arn + ".");
-  if (auto sub = OptStr(in, "SubChannelId"); sub && m->sub_channel_id != sub) {
-    throw NotFound("Member " + member + " is not a member of SubChannel " + *sub + " of channel " + a.channel.arn +
-                   ".");
+  if (auto sub = OptStr(in, "SubChannelId")) {
+    // A moderator may be a member of several sub-channels: describe the one named.
+    m = storage::FindMembershipIn(ctx.db, a.channel.arn, member, *sub);
+    if (!m) {
+      throw NotFound("Member " + member + " is not a member of SubChannel " + *sub + " of channel " + a.channel.arn +
+                     ".");
+    }
   }
   return {{"ChannelMembership", channels::MembershipJson(ctx.db, *m)}};
 }
@@ -183,23 +185,24 @@ json DeleteChannelMembership(RequestContext& ctx, const json& in) {
     throw Forbidden("Only AppInstanceAdmins and moderators can remove other members from channel " + a.channel.arn +
                     "; a member can only remove itself.");
   }
-  if (auto sub = OptStr(in, "SubChannelId")) {
+  const auto sub = OptStr(in, "SubChannelId");
+  if (sub) {
     // Developer guide, "Managing elastic channel members": the service places regular
-    // members, so only a moderator's membership is named by its sub-channel.
+    // members, so only a moderator's membership is named by its sub-channel; without
+    // SubChannelId a moderator leaves every sub-channel it is a member of.
     if (!a.channel.is_elastic())
       throw BadRequest("SubChannelId applies only to elastic channels; " + a.channel.arn + " is not elastic.");
     if (!storage::IsChannelModerator(ctx.db, a.channel.arn, member)) {
       throw BadRequest("SubChannelId can only be given for a moderator; the service manages the SubChannel of "
                        "regular member " + member + ".");
     }
-    auto m = storage::FindMembership(ctx.db, a.channel.arn, member);
-    if (!m || m->sub_channel_id != *sub) {
+    if (!storage::FindMembershipIn(ctx.db, a.channel.arn, member, *sub)) {
       throw ResourceMissing(ctx, "Moderator " + member + " is not a member of SubChannel " + *sub + " of channel " +
                                      a.channel.arn + ".");
     }
   }
-  channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member);
-  if (!channels::RemoveMembership(ctx, a.channel, member)) {
+  channel_events::EmitMembershipRemoved(ctx, a.channel.arn, member, sub);
+  if (!channels::RemoveMembership(ctx, a.channel, member, sub)) {
     throw ResourceMissing(ctx, "Member " + member + " is not a member of channel " + a.channel.arn + ".");
   }
   return json::object();

@@ -198,14 +198,16 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
 
   RequireSendingMember(access, caller, "send messages");
   const std::string sub = SubChannelOf(access, in);
-  if (access.channel.is_elastic() && access.membership->sub_channel_id.value_or("") != sub) {
+  // A moderator may be a member of several sub-channels: any of them.
+  if (access.channel.is_elastic() && access.membership->sub_channel_id.value_or("") != sub &&
+      !(access.moderator && storage::FindMembershipIn(ctx.db, channel_arn, caller.arn(), sub))) {
     throw Forbidden("Member " + caller.arn() + " does not belong to sub-channel " + sub + " of channel " +
                     channel_arn + " and cannot send messages to it");
   }
   if (target && *target != caller.arn()) {
     auto tm = storage::FindMembership(ctx.db, channel_arn, *target);
     if (!tm) throw BadRequest("Target " + *target + " is not a member of channel " + channel_arn);
-    if (access.channel.is_elastic() && tm->sub_channel_id.value_or("") != sub) {
+    if (access.channel.is_elastic() && !storage::FindMembershipIn(ctx.db, channel_arn, *target, sub)) {
       throw BadRequest("Target " + *target + " is not a member of sub-channel " + sub + " of channel " + channel_arn);
     }
   }

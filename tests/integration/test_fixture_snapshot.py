@@ -363,8 +363,21 @@ class HostileSnapshotTests(ChannelOnAFileStoreCase):
         self.messaging.send_channel_message(ChannelArn=self.channel, Content="still works", Type="STANDARD",
                                             Persistence="PERSISTENT", ChimeBearer=self.user)
 
+    # Version 5 undone: channel_memberships as version 1 made it (UNIQUE (channel_arn, member_arn)).
+    UNDO_VERSION_5 = (
+        "DROP INDEX memberships_by_channel_member; DROP INDEX memberships_by_sub_channel; "
+        "DROP INDEX memberships_by_member; ALTER TABLE channel_memberships RENAME TO memberships_v5; "
+        "CREATE TABLE channel_memberships (id INTEGER PRIMARY KEY, "
+        "channel_arn TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE, "
+        "member_arn TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE, type TEXT NOT NULL, "
+        "invited_by_arn TEXT NOT NULL, sub_channel_id TEXT, preferences TEXT, read_marker_ms INTEGER, "
+        "created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, UNIQUE (channel_arn, member_arn)); "
+        "INSERT INTO channel_memberships SELECT * FROM memberships_v5; DROP TABLE memberships_v5; "
+        "CREATE INDEX memberships_by_member ON channel_memberships(member_arn, id);")
+
     def version_2_with_recursive_view(self):
         return self.crafted(
+            self.UNDO_VERSION_5,
             "DROP INDEX channels_by_flow; DROP TABLE channel_flow_invocations; DROP TABLE channel_flows; "
             "DROP TABLE messaging_streaming_configurations; DROP TABLE client_tokens;",
             "CREATE VIEW idempotency_tokens AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "

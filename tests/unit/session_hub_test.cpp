@@ -73,6 +73,19 @@ TEST(SessionHub, FramesAreHeadersPlusAJsonStringPayloadWithIsoTimestamps) {
   EXPECT_FALSE(sys.contains("Payload"));
 }
 
+TEST(SessionHub, AnEventReasonIsAThirdHeaderOnlyWhenSet) {
+  // "Understanding message structures": x-amz-chime-event-reason (subchannel_DELETED).
+  Event e;
+  e.type = "DELETE_CHANNEL_MEMBERSHIP";
+  e.message_type = "SYSTEM";
+  e.payload = json{{"SubChannelId", "2"}};
+  EXPECT_FALSE(json::parse(api::EncodeEventFrame(e))["Headers"].contains("x-amz-chime-event-reason"));
+  e.reason = "subchannel_DELETED";
+  json f = json::parse(api::EncodeEventFrame(e));
+  EXPECT_EQ(f["Headers"]["x-amz-chime-event-reason"], "subchannel_DELETED");
+  EXPECT_EQ(f["Headers"]["x-amz-chime-event-type"], "DELETE_CHANNEL_MEMBERSHIP");
+}
+
 TEST(SessionHub, WakeIsCalledOnceUntilTheSessionDrains) {
   SessionHub hub;
   std::atomic<int> wakes{0};
