@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "api/messaging/bot_invocations.hpp"
+#include "api/messaging/bot_processing.hpp"
 #include "api/messaging/channel_events.hpp"
 #include "api/protocol/timestamp.hpp"
 #include "storage/channel_repo.hpp"
@@ -162,6 +164,10 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
   if (sub && ctx.outbox.events_wanted()) {
     const int64_t members = SubChannelMembers(ctx, channel.arn, *sub);
     if (members == 1) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, members);
+  }
+  if (bots::IsBotArn(member_arn)) {  // its WelcomeIntent, if it has one
+    ReactionEnv env{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
+    bots::BotJoined(env, channel.arn, member_arn, invited_by);
   }
   return m;
 }

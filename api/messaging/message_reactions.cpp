@@ -1,10 +1,11 @@
 #include "api/messaging/message_reactions.hpp"
 
+#include "api/messaging/bot_processing.hpp"
+
 namespace chime::api {
 
 void OnNewMessageSent(ReactionEnv& env, const storage::MessageRecord& m) {
-  (void)env;
-  (void)m;
+  bots::InvokeBots(env, m);
 }
 
 }  // namespace chime::api
