@@ -101,6 +101,8 @@ struct ServerConfig {
   // --eventbridge-endpoint: http://HOST:PORT of an EventBridge API (LocalStack,
   // moto) that gets the emulator's EventBridge events as PutEvents; empty: none.
   std::string eventbridge_endpoint;
+  // --lex-endpoint: Lex V2 runtime that answers AppInstanceBots (RecognizeText); empty: the queue only.
+  std::string lex_endpoint;
   // --sigv4 strict: AWS requests and the messaging session's /connect must be
   // signed (SigV4) by one of `credentials` (--credentials AKID:SECRET,
   // repeatable); lenient (false, the default) checks nothing.
