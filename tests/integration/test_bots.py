@@ -11,6 +11,7 @@ import json
 import threading
 import time
 import unittest
+import urllib.parse
 
 from harness import ChimeTestCase, LEX_BOT_ALIAS_ARN, unique_name
 
@@ -50,6 +51,10 @@ class BotFixtures:
 
     def messages(self, channel, bearer):
         return self.messaging.list_channel_messages(ChannelArn=channel, ChimeBearer=bearer)["ChannelMessages"]
+
+    def members(self, channel, bearer):
+        return [m["Member"]["Arn"] for m in self.messaging.list_channel_memberships(
+            ChannelArn=channel, ChimeBearer=bearer)["ChannelMemberships"]]
 
     def send(self, channel, bearer, content="hi", **kw):
         return self.messaging.send_channel_message(ChannelArn=channel, Content=content, Type="STANDARD",
@@ -96,6 +101,12 @@ class BotQueueTests(BotFixtures, ChimeTestCase):
         })
         # The bot's reply invokes no bot (its own included): no loop.
         self.assertEqual(self.pending(channel), [])
+        # The event log (what sessions receive) has the reply, to the channel's members.
+        q = urllib.parse.urlencode({"channelArn": channel, "type": "CREATE_CHANNEL_MESSAGE"})
+        _, _, body = self.raw_request("GET", "/_chime-local/events?" + q)
+        [event] = [e for e in json.loads(body)["events"] if e["payload"]["Sender"]["Arn"] == bot]
+        self.assertEqual(sorted(event["recipients"]), sorted([alice, bot]))
+        self.assertEqual(event["payload"]["ContentType"], LEX_MSGS)
 
     def test_none_invokes_nothing(self):
         channel, alice, _ = self.room("NONE")
@@ -128,6 +139,9 @@ class BotQueueTests(BotFixtures, ChimeTestCase):
         self.assertEqual(self.answer(inv["InvocationId"], LEX_ANSWER)[0], 200)
         [reply] = [m for m in self.messages(channel, alice) if m["Sender"]["Arn"] == bot]
         self.assertEqual(reply["Target"], [{"MemberArn": alice}])
+        # Only the sender and the bot see the targeted reply.
+        other = [a for a in self.members(channel, alice) if a not in (alice, bot)][0]
+        self.assertEqual([m for m in self.messages(channel, other) if m["Sender"]["Arn"] == bot], [])
 
     def test_targeted_none_ignores_targeted_messages(self):
         channel, alice, bot = self.room("ALL", "NONE")
