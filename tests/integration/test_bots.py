@@ -3,8 +3,9 @@ GET /_chime-local/bot-invocations with the exact RecognizeText request, and the 
 POST /_chime-local/bot-invocations/{InvocationId}; the reply then appears as on AWS (developer guide
 "Processing responses from an AppInstanceBot"). InvokedBy rules ALL / AUTO / MENTIONS / NONE and
 targeted messages, WelcomeIntent, the Lex error reply and the EventBridge
-"Chime Messaging AppInstanceBot Lex Failure" event, bad answers, survival across kill -9, and
---lex-endpoint against a small local Lex stub (path, SigV4 service lex)."""
+"Chime Messaging AppInstanceBot Lex Failure" event, bad answers, survival across kill -9, reset and
+snapshots, and --lex-endpoint against a small local Lex stub (path, SigV4 signature of service lex,
+a Lex error, an answer that is not one, an unreachable endpoint)."""
 
 import http.server
 import json
@@ -13,7 +14,13 @@ import time
 import unittest
 import urllib.parse
 
-from harness import ChimeTestCase, LEX_BOT_ALIAS_ARN, unique_name
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from harness import ChimeTestCase, LEX_BOT_ALIAS_ARN, REGION
+
+LEX_KEY, LEX_SECRET = "AKIDLEXCALLER", "lex-caller-secret"
 
 LEX_MSGS = "application/amz-chime-lex-msgs"
 LEX_ERROR = "application/amz-chime-lex-error"
@@ -211,6 +218,35 @@ class BotDurabilityTests(BotFixtures, ChimeTestCase):
         self.assertEqual(self.answer(inv["InvocationId"], LEX_ANSWER)[0], 200)
 
 
+class BotResetAndSnapshotTests(BotFixtures, ChimeTestCase):
+    def test_reset_of_an_app_instance_drops_its_invocations(self):
+        channel, alice, _ = self.room("ALL")
+        other, bob, _ = self.room("ALL")
+        self.send(channel, alice)
+        self.send(other, bob)
+        app = channel.split("/channel/")[0]
+        status, _, body = self.raw_request("POST", "/_chime-local/reset?appInstanceArn=" +
+                                           urllib.parse.quote(app, safe=""))
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.pending(channel), [])
+        self.assertEqual(len(self.pending(other)), 1)
+        self.assertEqual(self.raw_request("POST", "/_chime-local/reset")[0], 200)
+        self.assertEqual(self.pending(), [])
+
+    def test_snapshot_restore_brings_back_a_pending_invocation(self):
+        channel, alice, _ = self.room("ALL")
+        self.send(channel, alice)
+        [inv] = self.pending(channel)
+        status, _, snapshot = self.raw_request("GET", "/_chime-local/snapshot")
+        self.assertEqual(status, 200)
+        self.assertEqual(self.answer(inv["InvocationId"], LEX_ANSWER)[0], 200)
+        status, _, body = self.raw_request("PUT", "/_chime-local/snapshot", body=snapshot,
+                                           headers={"Content-Type": "application/vnd.sqlite3"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.pending(channel), [inv])
+        self.assertEqual(self.answer(inv["InvocationId"], LEX_ANSWER)[0], 200)
+
+
 class FakeLex(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
@@ -223,10 +259,24 @@ class LexHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def signature_ok(self, raw):
+        auth = self.headers.get("Authorization", "")
+        signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+        request = AWSRequest(method="POST", url=f"http://{self.headers['Host']}{self.path}", data=raw,
+                             headers={h: self.headers[h] for h in signed})
+        request.context["timestamp"] = self.headers["X-Amz-Date"]
+        signer = SigV4Auth(Credentials(LEX_KEY, LEX_SECRET), "lex", REGION)
+        expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
+        return f"Credential={LEX_KEY}/" in auth and auth.endswith("Signature=" + expected)
+
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        self.server.calls.append((self.path, self.headers.get("Authorization", ""), body))
-        if body.get("text") == "break":
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.loads(raw)
+        self.server.calls.append((self.path, self.headers.get("Authorization", ""), body, self.signature_ok(raw)))
+        if body.get("text") == "garbage":
+            data = b"<html>not a RecognizeText response"
+            self.send_response(200)
+        elif body.get("text") == "break":
             data = json.dumps({"message": "Bot is not ready"}).encode()
             self.send_response(400)
             self.send_header("x-amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/")
@@ -242,6 +292,7 @@ class LexHandler(http.server.BaseHTTPRequestHandler):
 
 
 class LexEndpointTests(BotFixtures, ChimeTestCase):
+    server_env = {"AWS_ACCESS_KEY_ID": LEX_KEY, "AWS_SECRET_ACCESS_KEY": LEX_SECRET}
     @classmethod
     def setUpClass(cls):
         cls.lex = FakeLex()
@@ -269,9 +320,10 @@ class LexEndpointTests(BotFixtures, ChimeTestCase):
         reply = self.wait_reply(channel, alice, bot)
         self.assertEqual(reply["ContentType"], LEX_MSGS)
         self.assertEqual(json.loads(reply["Content"])["Messages"], [{"Content": "echo ping", "ContentType": "PlainText"}])
-        path, auth, body = [c for c in self.lex.calls if c[2]["text"] == "ping"][0]
+        path, auth, body, signed = [c for c in self.lex.calls if c[2]["text"] == "ping"][0]
         self.assertRegex(path, r"^/bots/ABCDEFGHIJ/botAliases/KLMNOPQRST/botLocales/en_US/sessions/[0-9a-f]{64}/text$")
         self.assertIn("/us-east-1/lex/aws4_request", auth)
+        self.assertTrue(signed, "the SigV4 signature (service lex) does not verify")
         self.assertEqual(body["requestAttributes"], {"CHIME.channel.arn": channel, "CHIME.sender.arn": alice})
         self.assertEqual(self.pending(channel), [])
 
@@ -285,6 +337,29 @@ class LexEndpointTests(BotFixtures, ChimeTestCase):
         events = [e for e in json.loads(body)["events"] if e["detail"].get("resourceArn") == bot]
         self.assertEqual(len(events), 1)
         self.assertEqual(events[0]["detail-type"], "Chime Messaging AppInstanceBot Lex Failure")
+
+    def test_an_answer_that_is_not_a_recognize_text_response_is_a_lex_error(self):
+        channel, alice, bot = self.room("ALL")
+        self.send(channel, alice, "garbage")
+        reply = self.wait_reply(channel, alice, bot)
+        self.assertEqual(json.loads(reply["Content"]), {"Code": "DependencyFailedException"})
+
+
+class UnreachableLexTests(BotFixtures, ChimeTestCase):
+    server_args = ("--lex-endpoint", "http://127.0.0.1:9")  # discard port: nothing listens
+
+    def test_unreachable_endpoint_is_a_dependency_failure(self):
+        channel, alice, bot = self.room("ALL")
+        self.send(channel, alice)
+        deadline = time.time() + 15  # 3 attempts, 1 s then 2 s apart
+        while time.time() < deadline:
+            replies = [m for m in self.messages(channel, alice) if m["Sender"]["Arn"] == bot]
+            if replies:
+                break
+            time.sleep(0.1)
+        self.assertEqual(len(replies), 1)
+        self.assertEqual(replies[0]["ContentType"], LEX_ERROR)
+        self.assertEqual(json.loads(replies[0]["Content"]), {"Code": "DependencyFailedException"})
 
 
 if __name__ == "__main__":
