@@ -89,7 +89,8 @@ void Finish(ReactionEnv& env, const storage::BotInvocationRecord& inv, const Rep
 }  // namespace
 
 void InvokeBots(ReactionEnv& env, const storage::MessageRecord& m) {
-  if (m.type != "STANDARD" || IsBotArn(m.sender_arn)) return;
+  // Elastic channels: the guide documents no bot in one; their messages invoke none.
+  if (m.type != "STANDARD" || IsBotArn(m.sender_arn) || !m.sub_channel_id.empty()) return;
   const MessageView view{m.type, m.sender_arn, m.target_arn, m.content, m.content_type, m.message_attributes};
   for (const auto& bot : storage::ListBotMembers(env.db, m.channel_arn, BotPrefixOf(m.channel_arn))) {
     if (!bot.configuration) continue;

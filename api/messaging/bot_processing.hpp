@@ -16,11 +16,13 @@
 
 namespace chime::api::bots {
 
-// The bots `m` invokes (messages from bots invoke none, so replies never loop).
+// The bots `m` invokes (messages from bots invoke none, so replies never loop;
+// nor do messages of elastic channels).
 void InvokeBots(ReactionEnv& env, const storage::MessageRecord& m);
 
 // `bot_arn` became a member of `channel_arn`, added by `invited_by`: with a
-// WelcomeIntent, the bot is invoked for it (session of the inviter).
+// WelcomeIntent, the bot is invoked for it (session of the inviter). Not
+// called for elastic channels.
 void BotJoined(ReactionEnv& env, const std::string& channel_arn, const std::string& bot_arn,
                const std::string& invited_by);
 

@@ -165,7 +165,7 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
     const int64_t members = SubChannelMembers(ctx, channel.arn, *sub);
     if (members == 1) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, members);
   }
-  if (bots::IsBotArn(member_arn)) {  // its WelcomeIntent, if it has one
+  if (bots::IsBotArn(member_arn) && !channel.is_elastic()) {  // its WelcomeIntent, if it has one
     ReactionEnv env{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
     bots::BotJoined(env, channel.arn, member_arn, invited_by);
   }

@@ -162,6 +162,21 @@ class BotQueueTests(BotFixtures, ChimeTestCase):
         self.assertEqual(inv["Request"]["sessionState"]["intent"]["name"], "Welcome")
         self.assertEqual(inv["Request"]["requestAttributes"]["CHIME.sender.arn"], alice)
 
+    def test_elastic_channels_invoke_no_bot(self):
+        self.requireModel(self.messaging, "CreateChannel", "ElasticChannelConfiguration")
+        app = self.make_app_instance()
+        alice = self.make_user(app, name="Alice")
+        bot = self.bot(app, "ALL", "ALL", WelcomeIntent="Welcome")
+        channel = self.make_channel(app, alice, Mode="RESTRICTED", ElasticChannelConfiguration={
+            "MaximumSubChannels": 2, "TargetMembershipsPerSubChannel": 2, "MinimumMembershipPercentage": 10})
+        bob = self.make_user(app, name="Bob")
+        sub = self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=bob, Type="DEFAULT",
+                                                       ChimeBearer=alice)["SubChannelId"]
+        self.messaging.create_channel_membership(ChannelArn=channel, MemberArn=bot, Type="DEFAULT",
+                                                 ChimeBearer=alice)
+        self.send(channel, bob, SubChannelId=sub)
+        self.assertEqual(self.pending(channel), [])
+
     def test_error_answer_gives_lex_error_reply_and_eventbridge_event(self):
         self.raw_request("DELETE", "/_chime-local/eventbridge-events")
         channel, alice, bot = self.room("ALL")
