@@ -168,4 +168,25 @@ export class ChimeLocalControl {
     for (const invocation of invocations) await handler(invocation.Event, undefined);
     return invocations.length;
   }
+
+  /** AppInstanceBot invocations waiting for their Lex answer, oldest first (docs/bots.md):
+   * [{InvocationId, AppInstanceBotArn, ChannelArn, MessageId, Request}], Request being the Lex
+   * RecognizeText request the bot sends. */
+  async botInvocations() {
+    return (await this.call('GET', 'bot-invocations')).Invocations;
+  }
+
+  /** Answers one as Lex would: a RecognizeText response or {error: {code, message}}; the bot replies. */
+  async answerBotInvocation(invocationId, answer) {
+    return this.call('POST', `bot-invocations/${encodeURIComponent(invocationId)}`, { body: answer });
+  }
+
+  /** Plays Lex: answers each waiting invocation with await handler(request). Resolves with how many. */
+  async runLexBot(handler) {
+    const invocations = await this.botInvocations();
+    for (const invocation of invocations) {
+      await this.answerBotInvocation(invocation.InvocationId, await handler(invocation.Request));
+    }
+    return invocations.length;
+  }
 }

@@ -258,3 +258,25 @@ class Control:
         for invocation in invocations:
             handler(invocation["Event"], None)
         return len(invocations)
+
+    # -- AppInstanceBots (docs/bots.md) -----------------------------------------------------
+
+    def bot_invocations(self) -> list:
+        """AppInstanceBot invocations waiting for their Lex answer, oldest first:
+        `[{"InvocationId", "AppInstanceBotArn", "ChannelArn", "MessageId", "Request"}]`, where
+        Request is the Lex V2 RecognizeText request the bot sends."""
+        return self._call("GET", "bot-invocations")["Invocations"]
+
+    def answer_bot_invocation(self, invocation_id: str, answer: dict) -> dict:
+        """Answers one as Lex would: a RecognizeText response (`{"messages": [...],
+        "sessionState": {...}, "sessionId": ...}`) or `{"error": {"code": ..., "message": ...}}`;
+        the bot then replies in the channel."""
+        return self._call("POST", "bot-invocations/" + invocation_id, body=answer)
+
+    def run_lex_bot(self, handler: Callable[[dict], dict]) -> int:
+        """Plays Lex: answers each waiting invocation with handler(request), the request being the
+        RecognizeText request. Returns how many were answered."""
+        invocations = self.bot_invocations()
+        for invocation in invocations:
+            self.answer_bot_invocation(invocation["InvocationId"], handler(invocation["Request"]))
+        return len(invocations)
