@@ -5,8 +5,9 @@
 namespace chime::storage {
 
 namespace {
-#define CHIME_BOT_INVOCATION_COLUMNS \
-  "id, invocation_id, bot_arn, channel_arn, message_id, sender_arn, targeted, request, state, created_ms"
+#define CHIME_BOT_INVOCATION_COLUMNS                                                            \
+  "id, invocation_id, bot_arn, channel_arn, message_id, sender_arn, targeted, request, state, " \
+  "created_ms"
 
 BotInvocationRecord ReadInvocation(const Statement& st) {
   BotInvocationRecord r;
@@ -26,7 +27,8 @@ BotInvocationRecord ReadInvocation(const Statement& st) {
 
 void InsertBotInvocation(Database& db, const BotInvocationRecord& r) {
   auto st = db.Prepare(
-      "INSERT INTO bot_invocations (invocation_id, bot_arn, channel_arn, message_id, sender_arn, targeted, "
+      "INSERT INTO bot_invocations (invocation_id, bot_arn, channel_arn, message_id, sender_arn, "
+      "targeted, "
       "request, state, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.BindAll(r.invocation_id, r.bot_arn, r.channel_arn, r.message_id, r.sender_arn,
              static_cast<int64_t>(r.targeted ? 1 : 0), r.request, r.state, r.created_ms);
@@ -34,7 +36,8 @@ void InsertBotInvocation(Database& db, const BotInvocationRecord& r) {
 }
 
 std::optional<BotInvocationRecord> FindBotInvocation(Database& db, std::string_view invocation_id) {
-  auto st = db.Prepare("SELECT " CHIME_BOT_INVOCATION_COLUMNS " FROM bot_invocations WHERE invocation_id = ?");
+  auto st = db.Prepare("SELECT " CHIME_BOT_INVOCATION_COLUMNS
+                       " FROM bot_invocations WHERE invocation_id = ?");
   st.BindAll(invocation_id);
   if (!st.Step()) return std::nullopt;
   return ReadInvocation(st);
@@ -55,7 +58,8 @@ std::vector<BotInvocationRecord> ListPendingBotInvocations(Database& db, int lim
   return out;
 }
 
-std::vector<BotMember> ListBotMembers(Database& db, std::string_view channel_arn, std::string_view bot_prefix) {
+std::vector<BotMember> ListBotMembers(Database& db, std::string_view channel_arn,
+                                      std::string_view bot_prefix) {
   // A range on the (channel_arn, member_arn) index: '0' follows '/' in ASCII.
   std::string end(bot_prefix);
   if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
@@ -70,9 +74,11 @@ std::vector<BotMember> ListBotMembers(Database& db, std::string_view channel_arn
   return out;
 }
 
-int CountVisibleMembersExcept(Database& db, std::string_view channel_arn, std::string_view except_arn, int cap) {
+int CountVisibleMembersExcept(Database& db, std::string_view channel_arn,
+                              std::string_view except_arn, int cap) {
   auto st = db.Prepare(
-      "SELECT count(*) FROM (SELECT 1 FROM channel_memberships WHERE channel_arn = ? AND type = 'DEFAULT' "
+      "SELECT count(*) FROM (SELECT 1 FROM channel_memberships WHERE channel_arn = ? AND type = "
+      "'DEFAULT' "
       "AND member_arn != ? LIMIT ?)");
   st.BindAll(channel_arn, except_arn, static_cast<int64_t>(cap));
   st.Step();

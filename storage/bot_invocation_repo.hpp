@@ -21,7 +21,7 @@ struct BotInvocationRecord {
   std::string message_id;  // "" for a WelcomeIntent invocation
   std::string sender_arn;
   bool targeted = false;
-  std::string request;  // JSON
+  std::string request;            // JSON
   std::string state = "PENDING";  // PENDING | DONE
   int64_t created_ms = 0;
 };
@@ -40,9 +40,11 @@ struct BotMember {
 };
 // The AppInstanceBots that are members of `channel_arn` (whose ARNs start with
 // `bot_prefix`, "<app instance arn>/bot/"), by ARN.
-std::vector<BotMember> ListBotMembers(Database& db, std::string_view channel_arn, std::string_view bot_prefix);
+std::vector<BotMember> ListBotMembers(Database& db, std::string_view channel_arn,
+                                      std::string_view bot_prefix);
 // How many DEFAULT (non-hidden) members other than `except_arn` the channel
 // has, counting no further than `cap`.
-int CountVisibleMembersExcept(Database& db, std::string_view channel_arn, std::string_view except_arn, int cap);
+int CountVisibleMembersExcept(Database& db, std::string_view channel_arn,
+                              std::string_view except_arn, int cap);
 
 }  // namespace chime::storage

@@ -31,10 +31,13 @@ ControlRequest AnswerBotInvocation(const ControlCall& call) {
   try {
     body = ParseBoundedJson(call.request.body);
   } catch (const std::invalid_argument& e) {
-    throw ApiError(ErrorType::kBadRequest,
-                   std::string("Body must be a RecognizeText response {\"messages\": [...], \"sessionState\": "
-                               "{...}, \"sessionId\": \"...\"} or {\"error\": {\"code\": \"...\", \"message\": "
-                               "\"...\"}}: ") + e.what());
+    throw ApiError(
+        ErrorType::kBadRequest,
+        std::string(
+            "Body must be a RecognizeText response {\"messages\": [...], \"sessionState\": "
+            "{...}, \"sessionId\": \"...\"} or {\"error\": {\"code\": \"...\", \"message\": "
+            "\"...\"}}: ") +
+            e.what());
   }
   ControlRequest c;
   c.operation = "AnswerBotInvocation";

@@ -81,7 +81,8 @@ bool Mentions(const MessageView& m, const std::string& bot_arn) {
   return false;
 }
 
-bool Invokes(const LexConfig& lex, const std::string& bot_arn, const MessageView& m, int other_visible_members) {
+bool Invokes(const LexConfig& lex, const std::string& bot_arn, const MessageView& m,
+             int other_visible_members) {
   if (m.type != "STANDARD" || IsBotArn(m.sender_arn) || m.sender_arn == bot_arn) return false;
   if (!m.content || m.content->empty()) return false;
   if (m.target_arn) return *m.target_arn == bot_arn && lex.targeted == "ALL";
@@ -95,14 +96,15 @@ std::string SessionIdOf(const std::string& channel_arn, const std::string& sende
   return Sha256Hex(channel_arn + "|" + sender_arn);
 }
 
-json RecognizeTextRequest(const LexConfig& lex, const std::string& channel_arn, const std::string& sender_arn,
-                          const std::string& text, bool welcome) {
+json RecognizeTextRequest(const LexConfig& lex, const std::string& channel_arn,
+                          const std::string& sender_arn, const std::string& text, bool welcome) {
   json r = {{"botId", lex.bot_id},
             {"botAliasId", lex.alias_id},
             {"localeId", lex.locale_id},
             {"sessionId", SessionIdOf(channel_arn, sender_arn)},
             {"text", text},
-            {"requestAttributes", {{"CHIME.channel.arn", channel_arn}, {"CHIME.sender.arn", sender_arn}}}};
+            {"requestAttributes",
+             {{"CHIME.channel.arn", channel_arn}, {"CHIME.sender.arn", sender_arn}}}};
   if (welcome) {
     r["sessionState"] = {{"dialogAction", {{"type", "Delegate"}}},
                          {"intent", {{"name", lex.welcome_intent}, {"state", "InProgress"}}}};
@@ -121,23 +123,27 @@ Reply ErrorReply(const std::string& code, const std::string& message) {
 }
 
 Reply ReplyFromAnswer(const json& answer, const std::string& request_session_id) {
-  Require(answer.is_object(), "The answer must be a JSON object: a RecognizeText response or {\"error\": {...}}");
+  Require(answer.is_object(),
+          "The answer must be a JSON object: a RecognizeText response or {\"error\": {...}}");
   if (auto e = answer.find("error"); e != answer.end()) {
     Require(answer.size() == 1, "An error answer has only the member \"error\"");
     Require(e->is_object() && e->contains("code") && (*e)["code"].is_string() &&
                 !(*e)["code"].get<std::string>().empty(),
-            "error must be {\"code\": \"<Lex error code, e.g. ValidationException>\", \"message\": \"...\"}");
+            "error must be {\"code\": \"<Lex error code, e.g. ValidationException>\", \"message\": "
+            "\"...\"}");
     auto msg = e->find("message");
     Require(msg == e->end() || msg->is_string(), "error.message must be a string");
     return ErrorReply((*e)["code"].get<std::string>(), StrOr(*e, "message"));
   }
-  static const char* kKnown[] = {"messages",        "sessionState", "sessionId",         "requestAttributes",
-                                 "interpretations", "inputMode",    "recognizedBotMember"};
+  static const char* kKnown[] = {"messages",           "sessionState",    "sessionId",
+                                 "requestAttributes",  "interpretations", "inputMode",
+                                 "recognizedBotMember"};
   for (const auto& [k, v] : answer.items()) {
     bool known = false;
     for (const char* name : kKnown) known = known || k == name;
-    Require(known, "Unknown member \"" + k + "\": a RecognizeText response has messages, sessionState, sessionId, "
-                   "requestAttributes, interpretations, inputMode, recognizedBotMember");
+    Require(known, "Unknown member \"" + k +
+                       "\": a RecognizeText response has messages, sessionState, sessionId, "
+                       "requestAttributes, interpretations, inputMode, recognizedBotMember");
   }
   Require(answer.contains("messages") || answer.contains("sessionState"),
           "A RecognizeText response needs messages or sessionState");
@@ -145,9 +151,11 @@ Reply ReplyFromAnswer(const json& answer, const std::string& request_session_id)
   if (auto it = answer.find("messages"); it != answer.end()) {
     Require(it->is_array(), "messages must be a list of Lex messages");
     for (const auto& m : *it) {
-      Require(m.is_object() && m.contains("contentType") && m["contentType"].is_string(),
-              "Each message must be an object with a contentType (PlainText, ImageResponseCard, ...)");
-      Require(!m.contains("content") || m["content"].is_string(), "A message's content must be a string");
+      Require(
+          m.is_object() && m.contains("contentType") && m["contentType"].is_string(),
+          "Each message must be an object with a contentType (PlainText, ImageResponseCard, ...)");
+      Require(!m.contains("content") || m["content"].is_string(),
+              "A message's content must be a string");
     }
     messages = Capitalized(*it);
   }
@@ -168,7 +176,8 @@ Reply ReplyFromAnswer(const json& answer, const std::string& request_session_id)
   auto put = [&ma](const char* name, const std::string& v) {
     if (!v.empty()) ma[name] = {{"StringValues", json::array({v})}};
   };
-  json intent = state.contains("intent") && state["intent"].is_object() ? state["intent"] : json::object();
+  json intent =
+      state.contains("intent") && state["intent"].is_object() ? state["intent"] : json::object();
   put("CHIME.LEX.sessionState.intent.name", StrOr(intent, "name"));
   put("CHIME.LEX.sessionState.intent.state", StrOr(intent, "state"));
   put("CHIME.LEX.sessionState.originatingRequestId", StrOr(state, "originatingRequestId"));

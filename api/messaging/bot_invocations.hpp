@@ -25,10 +25,10 @@ inline constexpr const char* kLexErrorContentType = "application/amz-chime-lex-e
 // deprecated RespondsTo (STANDARD_MESSAGES: every standard message, no
 // targeted one), else the same as RespondsTo STANDARD_MESSAGES.
 struct LexConfig {
-  std::string standard = "ALL";  // ALL | AUTO | MENTIONS | NONE
+  std::string standard = "ALL";   // ALL | AUTO | MENTIONS | NONE
   std::string targeted = "NONE";  // ALL | NONE
   std::string bot_alias_arn;
-  std::string bot_id;    // from the alias ARN ".../bot-alias/BOTID/ALIASID"
+  std::string bot_id;  // from the alias ARN ".../bot-alias/BOTID/ALIASID"
   std::string alias_id;
   std::string locale_id;
   std::string welcome_intent;  // "" when none
@@ -59,7 +59,8 @@ bool Mentions(const MessageView& m, const std::string& bot_arn);
 // nothing (no bot answers a bot, so replies never loop); CONTROL messages and
 // messages without content invoke nothing; a targeted message invokes only
 // its target, when TargetedMessages is ALL.
-bool Invokes(const LexConfig& lex, const std::string& bot_arn, const MessageView& m, int other_visible_members);
+bool Invokes(const LexConfig& lex, const std::string& bot_arn, const MessageView& m,
+             int other_visible_members);
 
 // The Lex session of a conversation: one per channel and sender (a SHA-256 of
 // both, 64 hex characters; Lex sessionId allows [0-9a-zA-Z._:-]{2,100}).
@@ -69,8 +70,8 @@ std::string SessionIdOf(const std::string& channel_arn, const std::string& sende
 // botAliasId, localeId, sessionId, text, requestAttributes CHIME.channel.arn
 // and CHIME.sender.arn. `welcome`: the WelcomeIntent invocation, whose
 // sessionState names the intent (text is the intent's name).
-json RecognizeTextRequest(const LexConfig& lex, const std::string& channel_arn, const std::string& sender_arn,
-                          const std::string& text, bool welcome);
+json RecognizeTextRequest(const LexConfig& lex, const std::string& channel_arn,
+                          const std::string& sender_arn, const std::string& text, bool welcome);
 
 // The bot's reply to a RecognizeText answer or an error.
 struct Reply {

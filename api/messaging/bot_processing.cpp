@@ -26,7 +26,8 @@ std::string BotPrefixOf(const std::string& channel_arn) {
 }
 
 void Queue(ReactionEnv& env, const std::string& bot_arn, const std::string& channel_arn,
-           const std::string& message_id, const std::string& sender_arn, bool targeted, const json& request) {
+           const std::string& message_id, const std::string& sender_arn, bool targeted,
+           const json& request) {
   storage::BotInvocationRecord inv;
   inv.invocation_id = NewMessageId();
   inv.bot_arn = bot_arn;
@@ -38,9 +39,8 @@ void Queue(ReactionEnv& env, const std::string& bot_arn, const std::string& chan
   inv.created_ms = env.now_ms;
   storage::InsertBotInvocation(env.db, inv);
   if (LexInvoker* lex = env.config.lex_invoker) {
-    env.outbox.AfterCommit([lex, call = BotInvocationCall{inv.invocation_id, bot_arn, channel_arn, inv.request}] {
-      lex->Invoke(call);
-    });
+    env.outbox.AfterCommit([lex, call = BotInvocationCall{inv.invocation_id, bot_arn, channel_arn,
+                                                          inv.request}] { lex->Invoke(call); });
   }
 }
 
@@ -71,16 +71,16 @@ void PostReply(ReactionEnv& env, const storage::BotInvocationRecord& inv, const 
 void EmitLexFailure(ReactionEnv& env, const std::string& bot_arn, const std::string& reason) {
   if (!env.config.eventbridge) return;
   env.outbox.AfterCommit(
-      [sink = env.config.eventbridge, event = BotLexFailureEvent(bot_arn, reason, env.now_ms, NewUuid())] {
-        sink->Put(event);
-      });
+      [sink = env.config.eventbridge,
+       event = BotLexFailureEvent(bot_arn, reason, env.now_ms, NewUuid())] { sink->Put(event); });
 }
 
 void Finish(ReactionEnv& env, const storage::BotInvocationRecord& inv, const Reply& reply) {
   storage::SetBotInvocationState(env.db, inv.invocation_id, "DONE");
   if (reply.error) {
     std::string reason = reply.error_message.empty() ? reply.error_code : reply.error_message;
-    if (!reply.error_message.empty()) reason += " (Service: LexRuntimeV2, Code: " + reply.error_code + ")";
+    if (!reply.error_message.empty())
+      reason += " (Service: LexRuntimeV2, Code: " + reply.error_code + ")";
     EmitLexFailure(env, inv.bot_arn, reason);
   }
   PostReply(env, inv, reply);
@@ -91,8 +91,10 @@ void Finish(ReactionEnv& env, const storage::BotInvocationRecord& inv, const Rep
 void InvokeBots(ReactionEnv& env, const storage::MessageRecord& m) {
   // Elastic channels: the guide documents no bot in one; their messages invoke none.
   if (m.type != "STANDARD" || IsBotArn(m.sender_arn) || !m.sub_channel_id.empty()) return;
-  const MessageView view{m.type, m.sender_arn, m.target_arn, m.content, m.content_type, m.message_attributes};
-  for (const auto& bot : storage::ListBotMembers(env.db, m.channel_arn, BotPrefixOf(m.channel_arn))) {
+  const MessageView view{m.type,    m.sender_arn,   m.target_arn,
+                         m.content, m.content_type, m.message_attributes};
+  for (const auto& bot :
+       storage::ListBotMembers(env.db, m.channel_arn, BotPrefixOf(m.channel_arn))) {
     if (!bot.configuration) continue;
     const auto lex = LexConfigOf(*bot.configuration);
     if (!lex) continue;
@@ -118,8 +120,11 @@ void BotJoined(ReactionEnv& env, const std::string& channel_arn, const std::stri
 
 json Answer(ReactionEnv& env, const std::string& invocation_id, const json& answer) {
   const auto inv = storage::FindBotInvocation(env.db, invocation_id);
-  if (!inv) throw NotFound("No bot invocation " + invocation_id + " (GET /_chime-local/bot-invocations lists them)");
-  if (inv->state != "PENDING") throw Conflict("Bot invocation " + invocation_id + " was already answered");
+  if (!inv)
+    throw NotFound("No bot invocation " + invocation_id +
+                   " (GET /_chime-local/bot-invocations lists them)");
+  if (inv->state != "PENDING")
+    throw Conflict("Bot invocation " + invocation_id + " was already answered");
   Reply reply;
   try {
     const json request = json::parse(inv->request, nullptr, false);
@@ -128,7 +133,9 @@ json Answer(ReactionEnv& env, const std::string& invocation_id, const json& answ
     throw BadRequest(std::string("Malformed bot answer: ") + e.what());
   }
   Finish(env, *inv, reply);
-  return {{"InvocationId", invocation_id}, {"AppInstanceBotArn", inv->bot_arn}, {"ChannelArn", inv->channel_arn},
+  return {{"InvocationId", invocation_id},
+          {"AppInstanceBotArn", inv->bot_arn},
+          {"ChannelArn", inv->channel_arn},
           {"ContentType", reply.content_type}};
 }
 

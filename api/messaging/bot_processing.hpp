@@ -30,7 +30,8 @@ void BotJoined(ReactionEnv& env, const std::string& channel_arn, const std::stri
 // or {"error": {"code", "message"}}): the bot's reply goes to the channel.
 // ApiError NotFound for an unknown id, BadRequest for a malformed answer,
 // Conflict when already answered; none of them changes anything.
-nlohmann::json Answer(ReactionEnv& env, const std::string& invocation_id, const nlohmann::json& answer);
+nlohmann::json Answer(ReactionEnv& env, const std::string& invocation_id,
+                      const nlohmann::json& answer);
 
 // --lex-endpoint failed the call (a Lex error `code`, or the endpoint could
 // not be reached): the error reply and event. No-op unless still PENDING.

@@ -35,7 +35,8 @@ void BotAnswerRunner::Answer(const std::string& invocation_id, const nlohmann::j
       Logged(stopping_), "bot answer");
 }
 
-void BotAnswerRunner::Fail(const std::string& invocation_id, const std::string& code, const std::string& reason) {
+void BotAnswerRunner::Fail(const std::string& invocation_id, const std::string& code,
+                           const std::string& reason) {
   units_.SubmitWrite(
       [this, invocation_id, code, reason](storage::Database& db, Outbox& outbox) {
         ReactionEnv env{db, config_, clock_.Now(), outbox};

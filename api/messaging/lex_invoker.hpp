@@ -12,9 +12,9 @@ namespace chime::api {
 
 struct BotInvocationCall {
   std::string invocation_id;
-  std::string bot_arn;      // for the server log
+  std::string bot_arn;  // for the server log
   std::string channel_arn;
-  std::string request;      // the RecognizeText request, JSON (docs/bots.md)
+  std::string request;  // the RecognizeText request, JSON (docs/bots.md)
 };
 
 class LexInvoker {

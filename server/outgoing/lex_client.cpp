@@ -30,8 +30,9 @@ std::string Member(const nlohmann::json& o, const char* key) {
 
 std::string LexClient::PathOf(const nlohmann::json& request) {
   return "/bots/" + PathEncode(Member(request, "botId")) + "/botAliases/" +
-         PathEncode(Member(request, "botAliasId")) + "/botLocales/" + PathEncode(Member(request, "localeId")) +
-         "/sessions/" + PathEncode(Member(request, "sessionId")) + "/text";
+         PathEncode(Member(request, "botAliasId")) + "/botLocales/" +
+         PathEncode(Member(request, "localeId")) + "/sessions/" +
+         PathEncode(Member(request, "sessionId")) + "/text";
 }
 
 std::string LexClient::ErrorCodeOf(const HttpAttempt& attempt) {
@@ -53,22 +54,25 @@ LexClient::LexClient(AwsHttpClient::Options client, RetryingQueue::Options queue
       on_failure_(std::move(on_failure)),
       queue_(queue) {}
 
-void LexClient::Failed(const api::BotInvocationCall& call, const std::string& code, const std::string& why) const {
-  logger_.Log(LogLevel::kWarn, "AppInstanceBot " + call.bot_arn + " of channel " + call.channel_arn +
-                                   ": Lex RecognizeText failed (InvocationId " + call.invocation_id + ", " + code +
-                                   "): " + why);
+void LexClient::Failed(const api::BotInvocationCall& call, const std::string& code,
+                       const std::string& why) const {
+  logger_.Log(LogLevel::kWarn, "AppInstanceBot " + call.bot_arn + " of channel " +
+                                   call.channel_arn + ": Lex RecognizeText failed (InvocationId " +
+                                   call.invocation_id + ", " + code + "): " + why);
   on_failure_(call.invocation_id, code, why);
 }
 
 void LexClient::Invoke(api::BotInvocationCall call) {
   const auto request = nlohmann::json::parse(call.request, nullptr, false);
-  if (!request.is_object()) return Failed(call, "ValidationException", "the stored request is not JSON");
+  if (!request.is_object())
+    return Failed(call, "ValidationException", "the stored request is not JSON");
   nlohmann::json body = {{"text", request.value("text", "")}};
   for (const char* k : {"sessionState", "requestAttributes"})
     if (request.contains(k)) body[k] = request[k];
   RetryingQueue::Job job;
   job.target = call.bot_arn;
-  job.attempt = [this, path = PathOf(request), body = body.dump(), call](RetryingQueue::Clock::time_point deadline) {
+  job.attempt = [this, path = PathOf(request), body = body.dump(),
+                 call](RetryingQueue::Clock::time_point deadline) {
     HttpAttempt a = client_.Post("lex", path, "", {}, "application/json", body, deadline);
     if (a.ok()) {
       const auto answer = nlohmann::json::parse(a.body, nullptr, false);
@@ -76,7 +80,9 @@ void LexClient::Invoke(api::BotInvocationCall call) {
     }
     return a;
   };
-  job.failed = [this, call](const HttpAttempt& last) { Failed(call, ErrorCodeOf(last), last.detail); };
+  job.failed = [this, call](const HttpAttempt& last) {
+    Failed(call, ErrorCodeOf(last), last.detail);
+  };
   if (auto refused = queue_.Push(std::move(job))) {
     Failed(call, "ThrottlingException", "the invocation queue refused it: " + *refused);
   }

@@ -25,12 +25,13 @@ namespace chime::server {
 
 class LexClient : public api::LexInvoker {
  public:
-  using OnAnswer = std::function<void(const std::string& invocation_id, const nlohmann::json& answer)>;
-  using OnFailure =
-      std::function<void(const std::string& invocation_id, const std::string& code, const std::string& reason)>;
+  using OnAnswer =
+      std::function<void(const std::string& invocation_id, const nlohmann::json& answer)>;
+  using OnFailure = std::function<void(const std::string& invocation_id, const std::string& code,
+                                       const std::string& reason)>;
 
-  LexClient(AwsHttpClient::Options client, RetryingQueue::Options queue, Logger logger, OnAnswer on_answer,
-            OnFailure on_failure);
+  LexClient(AwsHttpClient::Options client, RetryingQueue::Options queue, Logger logger,
+            OnAnswer on_answer, OnFailure on_failure);
 
   void Invoke(api::BotInvocationCall call) override;
   // Drops what is queued and joins the workers (idempotent). Invocations not
@@ -43,7 +44,8 @@ class LexClient : public api::LexInvoker {
   static std::string ErrorCodeOf(const HttpAttempt& attempt);
 
  private:
-  void Failed(const api::BotInvocationCall& call, const std::string& code, const std::string& why) const;
+  void Failed(const api::BotInvocationCall& call, const std::string& code,
+              const std::string& why) const;
 
   AwsHttpClient client_;
   Logger logger_;

@@ -51,7 +51,9 @@ TEST(BotInvocations, ConfigParsesAliasAndInvokedBy) {
 }
 
 TEST(BotInvocations, RespondsToWithoutInvokedByMeansEveryStandardMessage) {
-  json c = {{"Lex", {{"LexBotAliasArn", kAlias}, {"LocaleId", "en_US"}, {"RespondsTo", "STANDARD_MESSAGES"}}}};
+  json c = {
+      {"Lex",
+       {{"LexBotAliasArn", kAlias}, {"LocaleId", "en_US"}, {"RespondsTo", "STANDARD_MESSAGES"}}}};
   const LexConfig lex = *LexConfigOf(c.dump());
   EXPECT_EQ(lex.standard, "ALL");
   EXPECT_EQ(lex.targeted, "NONE");
@@ -121,7 +123,8 @@ TEST(BotInvocations, ReplyFromRecognizeTextResponse) {
        {{{"content", "Hello!"}, {"contentType", "PlainText"}},
         {{"contentType", "ImageResponseCard"},
          {"imageResponseCard", {{"title", "T"}, {"buttons", {{{"text", "A"}, {"value", "a"}}}}}}}}},
-      {"sessionState", {{"intent", {{"name", "Greet"}, {"state", "InProgress"}}}, {"originatingRequestId", "o-1"}}},
+      {"sessionState",
+       {{"intent", {{"name", "Greet"}, {"state", "InProgress"}}}, {"originatingRequestId", "o-1"}}},
       {"sessionId", "s-1"}};
   const Reply r = ReplyFromAnswer(answer, "fallback");
   EXPECT_FALSE(r.error);
@@ -136,11 +139,13 @@ TEST(BotInvocations, ReplyFromRecognizeTextResponse) {
   EXPECT_EQ(a["CHIME.LEX.sessionState.sessionId"]["StringValues"][0], "s-1");
   // Without a sessionId in the answer, the request's.
   const Reply r2 = ReplyFromAnswer({{"messages", json::array()}}, "fallback");
-  EXPECT_EQ((*r2.message_attributes)["CHIME.LEX.sessionState.sessionId"]["StringValues"][0], "fallback");
+  EXPECT_EQ((*r2.message_attributes)["CHIME.LEX.sessionState.sessionId"]["StringValues"][0],
+            "fallback");
 }
 
 TEST(BotInvocations, ErrorAnswerBecomesLexErrorReply) {
-  const Reply r = ReplyFromAnswer({{"error", {{"code", "ValidationException"}, {"message", "too long"}}}}, "s");
+  const Reply r =
+      ReplyFromAnswer({{"error", {{"code", "ValidationException"}, {"message", "too long"}}}}, "s");
   EXPECT_TRUE(r.error);
   EXPECT_EQ(r.content_type, "application/amz-chime-lex-error");
   EXPECT_EQ(json::parse(r.content), (json{{"Code", "ValidationException"}}));

@@ -8,8 +8,11 @@ namespace chime::server {
 namespace {
 
 TEST(LexClient, PathIsTheRecognizeTextRoute) {
-  const nlohmann::json request = {{"botId", "ABCDEFGHIJ"}, {"botAliasId", "TSTALIASID"}, {"localeId", "en_US"},
-                                  {"sessionId", "abc.1:2-3"}, {"text", "hi"}};
+  const nlohmann::json request = {{"botId", "ABCDEFGHIJ"},
+                                  {"botAliasId", "TSTALIASID"},
+                                  {"localeId", "en_US"},
+                                  {"sessionId", "abc.1:2-3"},
+                                  {"text", "hi"}};
   EXPECT_EQ(LexClient::PathOf(request),
             "/bots/ABCDEFGHIJ/botAliases/TSTALIASID/botLocales/en_US/sessions/abc.1%3A2-3/text");
 }
@@ -20,7 +23,8 @@ TEST(LexClient, ErrorCodeFromHeaderThenBodyThenDefault) {
   a.error_type = "ValidationException:http://internal.amazon.com/coral/com.amazonaws.lexruntimev2/";
   EXPECT_EQ(LexClient::ErrorCodeOf(a), "ValidationException");
   a.error_type.clear();
-  a.body = R"({"__type": "com.amazonaws.lexruntimev2#ResourceNotFoundException", "message": "no bot"})";
+  a.body =
+      R"({"__type": "com.amazonaws.lexruntimev2#ResourceNotFoundException", "message": "no bot"})";
   EXPECT_EQ(LexClient::ErrorCodeOf(a), "ResourceNotFoundException");
   a.body = "<html>";
   a.status = 0;
