@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "api/auth/tenant.hpp"
 #include "api/control/control_answers.hpp"
 #include "api/control/fixture.hpp"
 #include "api/messaging/bot_processing.hpp"
@@ -14,14 +15,29 @@ namespace chime::api {
 using nlohmann::json;
 
 ControlRequest BotInvocations(const ControlCall& call) {
+  // ?accountId= and ?region=: only those of that tenant's channels (parallel suites).
   const auto query = QueryOf(call.request.target);
-  if (!query.empty()) {
-    return Refused("BotInvocations", ErrorType::kBadRequest,
-                   "GET /_chime-local/bot-invocations takes no query parameters", call.request_id);
-  }
+  OnlyAccountParam(query, {"region"});
+  const std::string account = AccountParam(query);
+  const auto region_param = query.find("region");
+  const std::string region = region_param == query.end() ? "" : region_param->second;
   ControlRequest c;
   c.operation = "BotInvocations";
-  c.read = [](storage::Database& db) { return bots::PendingInvocationsJson(db); };
+  c.read = [account, region](storage::Database& db) {
+    json answer = bots::PendingInvocationsJson(db);
+    if (account.empty() && region.empty()) return answer;
+    json kept = json::array();
+    for (auto& inv : answer["Invocations"]) {
+      const auto tenant = TenantOfArn(inv.value("ChannelArn", ""));
+      if (!tenant || (!account.empty() && tenant->account_id != account) ||
+          (!region.empty() && tenant->region != region)) {
+        continue;
+      }
+      kept.push_back(std::move(inv));
+    }
+    answer["Invocations"] = std::move(kept);
+    return answer;
+  };
   return c;
 }
 

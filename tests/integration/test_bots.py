@@ -115,6 +115,18 @@ class BotQueueTests(BotFixtures, ChimeTestCase):
         self.assertEqual(sorted(event["recipients"]), sorted([alice, bot]))
         self.assertEqual(event["payload"]["ContentType"], LEX_MSGS)
 
+    def test_the_queue_filters_by_tenant(self):
+        channel, alice, _ = self.room("ALL")
+        self.send(channel, alice)
+        for query, expect in (("accountId=123456789012", 1), ("accountId=111122223333", 0),
+                              ("accountId=123456789012&region=eu-west-1", 0)):
+            status, _, body = self.raw_request("GET", "/_chime-local/bot-invocations?" + query)
+            self.assertEqual(status, 200, body)
+            got = [i for i in json.loads(body)["Invocations"] if i["ChannelArn"] == channel]
+            self.assertEqual(len(got), expect, query)
+        self.assertEqual(self.raw_request("GET", "/_chime-local/bot-invocations?accountId=1")[0], 400)
+        self.assertEqual(self.raw_request("GET", "/_chime-local/bot-invocations?bogus=1")[0], 400)
+
     def test_none_invokes_nothing(self):
         channel, alice, _ = self.room("NONE")
         self.send(channel, alice)

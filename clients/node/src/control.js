@@ -172,8 +172,8 @@ export class ChimeLocalControl {
   /** AppInstanceBot invocations waiting for their Lex answer, oldest first (docs/bots.md):
    * [{InvocationId, AppInstanceBotArn, ChannelArn, MessageId, Request}], Request being the Lex
    * RecognizeText request the bot sends. */
-  async botInvocations() {
-    return (await this.call('GET', 'bot-invocations')).Invocations;
+  async botInvocations({ accountId } = {}) {
+    return (await this.call('GET', 'bot-invocations', { query: { accountId } })).Invocations;
   }
 
   /** Answers one as Lex would: a RecognizeText response or {error: {code, message}}; the bot replies. */
@@ -181,9 +181,10 @@ export class ChimeLocalControl {
     return this.call('POST', `bot-invocations/${encodeURIComponent(invocationId)}`, { body: answer });
   }
 
-  /** Plays Lex: answers each waiting invocation with await handler(request). Resolves with how many. */
-  async runLexBot(handler) {
-    const invocations = await this.botInvocations();
+  /** Plays Lex: answers each waiting invocation (of {accountId}'s channels) with await handler(request).
+   * Resolves with how many. */
+  async runLexBot(handler, { accountId } = {}) {
+    const invocations = await this.botInvocations({ accountId });
     for (const invocation of invocations) {
       await this.answerBotInvocation(invocation.InvocationId, await handler(invocation.Request));
     }
