@@ -19,6 +19,7 @@ class StreamingDirectory;  // api/events/streaming_sink.hpp
 class SessionHub;          // api/events/session_hub.hpp
 class EventBridgeSink;     // api/events/eventbridge_events.hpp
 class PushNotificationSink;  // api/events/push_notification_sink.hpp
+class LexInvoker;          // api/messaging/lex_invoker.hpp
 
 struct ServiceConfig {
   std::string region = "us-east-1";
@@ -32,6 +33,10 @@ struct ServiceConfig {
   // GET /_chime-local/channel-flow-invocations lists (--lambda-endpoint); null:
   // the queue only. Owned by main(), outlives the dispatcher.
   ProcessorInvoker* processor_invoker = nullptr;
+  // Where AppInstanceBot invocations go besides the queue that
+  // GET /_chime-local/bot-invocations lists (--lex-endpoint); null: the
+  // queue only. Owned by main(), outlives the dispatcher.
+  LexInvoker* lex_invoker = nullptr;
   // --kinesis-endpoint: the streaming configurations the StreamingEventSink
   // routes by, updated after each committed Put/DeleteMessagingStreaming-
   // Configurations; null when nothing streams. Owned by main().

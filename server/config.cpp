@@ -73,7 +73,7 @@ std::string SetUint(T& field, std::string_view value, uint64_t min, uint64_t max
 }
 
 // An outgoing endpoint (--lambda-endpoint, --kinesis-endpoint, --eventbridge-endpoint,
-// --pinpoint-endpoint): plain http://, no trailing '/'.
+// --pinpoint-endpoint, --lex-endpoint): plain http://, no trailing '/'.
 std::string SetHttpEndpoint(std::string& field, std::string_view value) {
   if (value.rfind("http://", 0) != 0 || value.size() <= 7) return "must be an http:// URL, e.g. http://127.0.0.1:4566";
   field = std::string(value);
@@ -383,6 +383,11 @@ const std::array<Option, 40>& Options() {
        "      notifications /_chime-local/push-notifications lists (SendMessages, SigV4 like --lambda-endpoint).",
        [](const ServerConfig&) { return std::string("(none: push notifications are only listed)"); },
        [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.pinpoint_endpoint, v); }},
+      {"--lex-endpoint", "CHIME_LOCAL_LEX_ENDPOINT", "URL",
+       "http://HOST:PORT of an Amazon Lex V2 runtime API that answers AppInstanceBots\n"
+       "      (RecognizeText, SigV4 service lex like --lambda-endpoint).",
+       [](const ServerConfig&) { return std::string("(none: invocations wait in /_chime-local/bot-invocations)"); },
+       [](ServerConfig& c, std::string_view v) { return SetHttpEndpoint(c.lex_endpoint, v); }},
       {"--sigv4", "CHIME_LOCAL_SIGV4", "MODE",
        "lenient (nothing checked) or strict: every AWS request and the messaging /connect must carry\n"
        "      a right SigV4 signature (service chime, any region, 15 minutes) by one of --credentials.",

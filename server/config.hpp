@@ -104,6 +104,8 @@ struct ServerConfig {
   // --pinpoint-endpoint: http://HOST:PORT of an Amazon Pinpoint API that gets
   // the push notifications of new messages as SendMessages; empty: none.
   std::string pinpoint_endpoint;
+  // --lex-endpoint: Lex V2 runtime that answers AppInstanceBots (RecognizeText); empty: the queue only.
+  std::string lex_endpoint;
   // --sigv4 strict: AWS requests and the messaging session's /connect must be
   // signed (SigV4) by one of `credentials` (--credentials AKID:SECRET,
   // repeatable); lenient (false, the default) checks nothing.

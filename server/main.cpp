@@ -36,6 +36,7 @@
 #include "api/dispatcher.hpp"
 #include "api/events/session_hub.hpp"
 #include "api/events/streaming_sink.hpp"
+#include "api/messaging/bot_runner.hpp"
 #include "api/messaging/flow_runner.hpp"
 #include "api/periodic_jobs.hpp"
 #include "api/scheduler.hpp"
@@ -49,6 +50,7 @@
 #include "server/outgoing/pinpoint_sender.hpp"
 #include "server/outgoing/kinesis_streamer.hpp"
 #include "server/outgoing/lambda_invoker.hpp"
+#include "server/outgoing/lex_client.hpp"
 #include "server/log.hpp"
 #include "storage/channel_flow_repo.hpp"
 #include "storage/log.hpp"
@@ -365,6 +367,19 @@ int main(int argc, char** argv) {
         });
     service.processor_invoker = lambda.get();
   }
+  // AppInstanceBots: with --lex-endpoint, Lex answers their invocations.
+  api::BotAnswerRunner bot_runner(service, units, fixture.clock());
+  std::unique_ptr<server::LexClient> lex;
+  if (!config.lex_endpoint.empty()) {
+    lex = std::make_unique<server::LexClient>(
+        OutgoingClient(config, config.lex_endpoint), server::RetryingQueue::Options{},
+        server::Logger(config.log_level, config.log_format),
+        [&bot_runner](const std::string& id, const nlohmann::json& answer) { bot_runner.Answer(id, answer); },
+        [&bot_runner](const std::string& id, const std::string& code, const std::string& reason) {
+          bot_runner.Fail(id, code, reason);
+        });
+    service.lex_invoker = lex.get();
+  }
   // Every periodic job writes: a read-only store runs none.
   api::RegisterPeriodicJobs(scheduler, units, fixture.clock(), flow_runner, store->read_only());
 
@@ -424,7 +439,9 @@ int main(int argc, char** argv) {
   flow_runner.Stop();
   // Long polls still waiting get their (empty) answer while the server exists.
   fixture.events().Stop();
+  bot_runner.Stop();
   if (lambda) lambda->Stop();
+  if (lex) lex->Stop();
   if (kinesis) kinesis->Stop();
   if (eventbridge) eventbridge->Stop();
   if (pinpoint) pinpoint->Stop();

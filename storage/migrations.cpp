@@ -273,6 +273,25 @@ CREATE UNIQUE INDEX memberships_by_channel_member
   ON channel_memberships(channel_arn, member_arn, IFNULL(sub_channel_id, ''));
 CREATE INDEX memberships_by_member ON channel_memberships(member_arn, id);
 CREATE INDEX memberships_by_sub_channel ON channel_memberships(channel_arn, sub_channel_id, id);
+// Version 6: AppInstanceBot invocations (docs/bots.md): one row per Lex
+// RecognizeText call a bot makes for a channel message (or, with no message,
+// its WelcomeIntent on joining a channel), PENDING until its answer arrives
+// (POST /_chime-local/bot-invocations/{InvocationId}, or --lex-endpoint's),
+// so a pending invocation survives a restart like a flow invocation.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE bot_invocations (
+  id             INTEGER PRIMARY KEY,
+  invocation_id  TEXT NOT NULL UNIQUE,
+  bot_arn        TEXT NOT NULL REFERENCES principals(arn) ON DELETE CASCADE,
+  channel_arn    TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,
+  message_id     TEXT NOT NULL,           -- '' for a WelcomeIntent invocation
+  sender_arn     TEXT NOT NULL,           -- whose message (or invitation) invoked the bot
+  targeted       INTEGER NOT NULL,        -- 1: the reply is targeted back to sender_arn
+  request        TEXT NOT NULL,           -- JSON: the RecognizeText request
+  state          TEXT NOT NULL,           -- PENDING | DONE
+  created_ms     INTEGER NOT NULL
+);
+CREATE INDEX bot_invocations_by_state ON bot_invocations(state, id);
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -281,6 +300,7 @@ constexpr Migration kMigrations[] = {
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 };
 
 int UserVersion(Database& db) {

@@ -23,6 +23,7 @@ constexpr ColumnRange kRanges[] = {
     {"channels", "elastic_target_memberships", "TargetMembershipsPerSubChannel", 2, kInt32Max},
     {"channels", "elastic_min_membership_pct", "MinimumMembershipPercentage", 1, 40},
     {"channel_messages", "redacted", "", 0, 1},
+    {"bot_invocations", "targeted", "", 0, 1},
     {"channel_messages", "deleted", "", 0, 1},
     {"channel_flow_invocations", "processor_index", "", 0, 2},  // ProcessorList has at most 3
 };
@@ -41,6 +42,7 @@ constexpr std::string_view kEndpointStatuses[] = {"ACTIVE", "INACTIVE"};
 constexpr std::string_view kEndpointReasons[] = {"INVALID_DEVICE_TOKEN", "INVALID_PINPOINT_ARN"};
 constexpr std::string_view kActions[] = {"CREATE", "UPDATE"};
 constexpr std::string_view kStates[] = {"PENDING", "DONE", "FAILED"};
+constexpr std::string_view kBotStates[] = {"PENDING", "DONE"};
 
 const ColumnEnum kEnums[] = {
     {"channels", "mode", "ChannelMode", kModes},
@@ -57,6 +59,7 @@ const ColumnEnum kEnums[] = {
     {"app_instance_user_endpoints", "status_reason", "EndpointStatusReason", kEndpointReasons},
     {"channel_flow_invocations", "action", "", kActions},
     {"channel_flow_invocations", "state", "", kStates},
+    {"bot_invocations", "state", "", kBotStates},
 };
 
 // ARN shapes (GLOB), as api/common/arn.cpp builds and parses them; ARNs a
@@ -86,6 +89,7 @@ constexpr std::string_view kJsonColumns[][2] = {
     {"channel_messages", "message_attributes"}, {"channel_messages", "push_notification"},
     {"channel_flow_invocations", "event"},    {"channel_flow_invocations", "previous"},
     {"messaging_streaming_configurations", "configurations"},
+    {"bot_invocations", "request"},
 };
 
 // A channel flow's processors: a JSON list of 1..3 Processor objects.

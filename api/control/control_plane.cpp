@@ -9,6 +9,7 @@
 
 #include "api/auth/tenant.hpp"
 #include "api/common/expiry.hpp"
+#include "api/control/bot_endpoints.hpp"
 #include "api/control/ca_endpoint.hpp"
 #include "api/control/control_answers.hpp"
 #include "api/control/eventbridge_journal.hpp"
@@ -264,6 +265,8 @@ constexpr ControlEndpoint kEndpoints[] = {
      ChannelFlowInvocations},
     {"POST", "channel-flow-invocations/", Access::kWrite, "AnswerChannelFlowInvocation", "ChannelFlowInvocations",
      AnswerFlowInvocation},
+    {"GET", "bot-invocations", Access::kRead, "BotInvocations", "BotInvocations", BotInvocations},
+    {"POST", "bot-invocations/", Access::kWrite, "AnswerBotInvocation", "BotInvocations", AnswerBotInvocation},
     {"*", "operations", Access::kMemory, "Operations", "Operations", Operations},
     // The inspector page and the views it reads (docs/inspector.md).
     {"GET", "ui", Access::kMemory, "Inspector", "Inspector", ServeUi},

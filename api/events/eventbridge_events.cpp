@@ -40,6 +40,19 @@ nlohmann::json ProcessorInvocationFailureEvent(const ProcessorFailure& f, int64_
             {"failureReason", f.reason}}}};
 }
 
+nlohmann::json BotLexFailureEvent(const std::string& bot_arn, const std::string& reason, int64_t time_ms,
+                                  const std::string& id) {
+  return {{"version", "0"},
+          {"id", id},
+          {"detail-type", kBotLexFailureDetailType},
+          {"source", kEventBridgeSource},
+          {"account", ScopeOfArn(bot_arn).account},
+          {"time", EventBridgeTime(time_ms)},
+          {"region", ScopeOfArn(bot_arn).region},
+          {"resources", nlohmann::json::array()},
+          {"detail", {{"resourceArn", bot_arn}, {"failureReason", reason}}}};
+}
+
 nlohmann::json PutEventsEntry(const nlohmann::json& event) {
   nlohmann::json entry = {{"Source", event.value("source", "")},
                           {"DetailType", event.value("detail-type", "")},

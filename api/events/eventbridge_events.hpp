@@ -7,7 +7,11 @@
 // chime-local emits one: "Chime ChannelFlow Processing Status" with
 // detail.eventType "ProcessorInvocationFailure", when a channel-flow processor
 // cannot be invoked (whatever its FallbackAction) or does not call back in
-// time. Account and region are the channel ARN's. Built here, without I/O;
+// time; and "Chime Messaging AppInstanceBot Lex Failure" (developer guide
+// "Using rules to send events to Amazon EventBridge",
+// https://docs.aws.amazon.com/chime-sdk/latest/dg/event-bridge-alerts.html)
+// with detail resourceArn (the bot) and failureReason, when a bot's Lex call
+// fails. Account and region are the channel's (the bot's) ARN's. Built here, without I/O;
 // an EventBridgeSink (the fixture's journal, which forwards to
 // --eventbridge-endpoint) takes each event after its unit commits.
 #pragma once
@@ -20,6 +24,7 @@ namespace chime::api {
 
 inline constexpr const char* kEventBridgeSource = "aws.chime";
 inline constexpr const char* kChannelFlowStatusDetailType = "Chime ChannelFlow Processing Status";
+inline constexpr const char* kBotLexFailureDetailType = "Chime Messaging AppInstanceBot Lex Failure";
 
 struct ProcessorFailure {
   std::string channel_arn;
@@ -33,6 +38,10 @@ std::string EventBridgeTime(int64_t epoch_ms);
 
 // The ProcessorInvocationFailure event of `f` at `time_ms`, with id `id`.
 nlohmann::json ProcessorInvocationFailureEvent(const ProcessorFailure& f, int64_t time_ms, const std::string& id);
+
+// The AppInstanceBot Lex failure event of bot `bot_arn` at `time_ms`, with id `id`.
+nlohmann::json BotLexFailureEvent(const std::string& bot_arn, const std::string& reason, int64_t time_ms,
+                                  const std::string& id);
 
 // The PutEvents request entry of `event` (an envelope as above): Source,
 // DetailType, Detail as a JSON string, Resources, Time (epoch seconds, as JSON

@@ -1,5 +1,9 @@
 #include "api/messaging/channel_common.hpp"
 
+#include <map>
+
+#include "api/messaging/bot_invocations.hpp"
+#include "api/messaging/bot_processing.hpp"
 #include "api/messaging/channel_events.hpp"
 #include "api/messaging/elastic_rebalance.hpp"
 #include "api/protocol/timestamp.hpp"
@@ -150,6 +154,10 @@ storage::MembershipRecord AddMembership(RequestContext& ctx, const storage::Chan
   storage::InsertMembership(ctx.db, m);
   m.id = ctx.db.LastInsertRowId();
   if (sub && opened) channel_events::EmitSubChannelEvent(ctx, "CREATE_SUB_CHANNEL", channel.arn, *sub, 1);
+  if (bots::IsBotArn(member_arn) && !channel.is_elastic()) {  // its WelcomeIntent, if it has one
+    ReactionEnv env{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
+    bots::BotJoined(env, channel.arn, member_arn, invited_by);
+  }
   return m;
 }
 

@@ -241,16 +241,9 @@ json SendChannelMessage(RequestContext& ctx, const json& in) {
   if (in_flow) {
     auto env = flows::EnvOf(ctx);
     flows::StartProcessing(env, *access.channel.channel_flow_arn, m, "CREATE", std::nullopt);
-  } else if (ctx.outbox.events_wanted()) {
+  } else {
     // Published only if this request commits (api/events/outbox.hpp).
-    Event e;
-    e.type = "CREATE_CHANNEL_MESSAGE";
-    e.message_type = type;
-    e.channel_arn = channel_arn;
-    e.sub_channel_id = sub;
-    e.payload = MessageEventJson(m);
-    e.recipients = channel_events::MessageRecipients(ctx.db, m);
-    ctx.outbox.Emit(std::move(e));
+    EmitMessageCreated(ctx.db, ctx.outbox, m);
   }
   if (!in_flow) {
     ReactionEnv reactions{ctx.db, ctx.config, ctx.now_ms, ctx.outbox};
@@ -441,6 +434,18 @@ json MessageSummaryJson(const storage::MessageRecord& m) { return MessageCommon(
 json ChannelMessageJson(const storage::MessageRecord& m) { return MessageEventJson(m); }
 }  // namespace channels
 json MessageSummaryJson(const storage::MessageRecord& m) { return MessageCommon(m); }
+
+void EmitMessageCreated(storage::Database& db, Outbox& outbox, const storage::MessageRecord& m) {
+  if (!outbox.events_wanted()) return;
+  Event e;
+  e.type = "CREATE_CHANNEL_MESSAGE";
+  e.message_type = m.type;
+  e.channel_arn = m.channel_arn;
+  e.sub_channel_id = m.sub_channel_id;
+  e.payload = MessageEventJson(m);
+  e.recipients = channel_events::MessageRecipients(db, m);
+  outbox.Emit(std::move(e));
+}
 
 void RegisterChannelMessageHandlers(HandlerTable& t) {
   t.Add(Op::kSendChannelMessage, SendChannelMessage);

@@ -96,6 +96,8 @@ HttpAttempt AwsHttpClient::Post(const std::string& service, const std::string& p
         if (ec) throw boost::system::system_error(ec);
         const auto& res = parser.get();
         result.status = static_cast<int>(res.result_int());
+        result.body = res.body();
+        result.error_type = std::string(res["x-amzn-ErrorType"]);
         result.detail = what + " answered " + std::to_string(result.status) + "; " +
                         SummarizeAnswer(res.body(), res["x-amzn-ErrorType"]);
       },

@@ -28,6 +28,9 @@ struct HttpAttempt {
   std::string detail;
   // The answer broke a bound (larger than max_answer_bytes): failed, whatever its status.
   bool unusable_answer = false;
+  // The answer's body and x-amzn-ErrorType (for adapters that read answers: Lex).
+  std::string body;
+  std::string error_type;
   bool ok() const { return !unusable_answer && status >= 200 && status < 300; }
   // What AWS SDKs retry: throttles, server errors and transport errors.
   bool retryable() const {

@@ -363,6 +363,8 @@ class HostileSnapshotTests(ChannelOnAFileStoreCase):
         self.messaging.send_channel_message(ChannelArn=self.channel, Content="still works", Type="STANDARD",
                                             Persistence="PERSISTENT", ChimeBearer=self.user)
 
+    # Version 6 undone: no bot_invocations.
+    UNDO_VERSION_6 = "DROP INDEX bot_invocations_by_state; DROP TABLE bot_invocations;"
     # Version 5 undone: channel_memberships as version 1 made it (UNIQUE (channel_arn, member_arn)).
     UNDO_VERSION_5 = (
         "DROP INDEX memberships_by_channel_member; DROP INDEX memberships_by_sub_channel; "
@@ -377,6 +379,7 @@ class HostileSnapshotTests(ChannelOnAFileStoreCase):
 
     def version_2_with_recursive_view(self):
         return self.crafted(
+            self.UNDO_VERSION_6,
             self.UNDO_VERSION_5,
             "DROP INDEX channels_by_flow; DROP TABLE channel_flow_invocations; DROP TABLE channel_flows; "
             "DROP TABLE messaging_streaming_configurations; DROP TABLE client_tokens;",

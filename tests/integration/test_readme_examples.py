@@ -19,6 +19,7 @@ nothing else is changed; then the block runs the way the README tells a reader t
     inspector-approve  bash (curl, python3), with one channel-flow message waiting (docs/inspector.md)
     snapshot           bash (curl, sqlite3), with the binary under test on PATH as chime-local
     channel-flow-queue python3 flow.py, with every python3 here that has boto3
+    bot-queue          python3 bot.py, with every python3 here whose boto3 models AppInstanceBots
     events             python3 events.py (boto3 and urllib: the event log without a WebSocket)
     push-notifications python3 push.py (boto3 and urllib: the push notifications journal)
     pytest-fixture     saved as test_chime.py in a directory whose build/chime-local is the
@@ -170,7 +171,7 @@ class ReadmeExamplesTest(unittest.TestCase):
     RUNNERS = ("boto3", "aws-cli", "js-sdk", "control-endpoints", "pytest-fixture", "faults",
                "channel-flow-queue", "throttle", "isolation", "events",
                "pytest-seed", "snapshot", "pytest-plugin", "node-control", "inspector-approve",
-               "push-notifications")
+               "push-notifications", "bot-queue")
 
     def setUp(self):
         self.examples = readme_examples()
@@ -289,6 +290,25 @@ class ReadmeExamplesTest(unittest.TestCase):
                 script = self.write("push.py", self.with_endpoint(block, emu.endpoint))
                 out = self.run_checked([python, script])
                 self.assertEqual(out.strip().splitlines(), ["bob APNS Alice lunch? True"])
+
+    def test_bot_queue_example(self):
+        block = self.example("bot-queue")
+        self.assertEqual(block.lang, "python")
+        has_bots = "import botocore.session as s; " \
+                   "assert 'CreateAppInstanceBot' in s.get_session().get_service_model('chime-sdk-identity').operation_names"
+        pythons = [p for p in python_with_boto3()
+                   if subprocess.run([p, "-c", has_bots], capture_output=True).returncode == 0]
+        self.assertIn(sys.executable, pythons, "this python's boto3 has no AppInstanceBots")
+        for python in pythons:
+            with self.subTest(python=python):
+                emu = self.fresh_emulator()
+                script = self.write("bot.py", self.with_endpoint(block, emu.endpoint))
+                out = self.run_checked([python, script])
+                self.assertIn("lex text: hi", out)
+                self.assertIn('bot: application/amz-chime-lex-msgs {"Messages":[{"Content":"Hello! How can I help?",'
+                              '"ContentType":"PlainText"}]}', out)
+                self.assertIn('bot: application/amz-chime-lex-error {"Code":"ValidationException"}', out)
+                self.assertIn("event: True", out)
 
     def test_aws_cli_example(self):
         block = self.example("aws-cli")

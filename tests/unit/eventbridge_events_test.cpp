@@ -16,6 +16,18 @@ ProcessorFailure Failure() {
   return {kChannel, "m1", "arn:aws:lambda:eu-west-1:111122223333:function:p", "HTTP 404"};
 }
 
+TEST(EventBridgeEventsTest, BotLexFailureHasTheGuidesEnvelope) {
+  // Developer guide "Using rules to send events to Amazon EventBridge".
+  const std::string bot = "arn:aws:chime:eu-west-1:111122223333:app-instance/a1/bot/b1";
+  const json e = BotLexFailureEvent(bot, "1 validation error detected", 1796589605999, "id-2");
+  EXPECT_EQ(e, json::parse(R"({
+    "version": "0", "id": "id-2", "detail-type": "Chime Messaging AppInstanceBot Lex Failure",
+    "source": "aws.chime", "account": "111122223333", "time": "2026-12-06T20:40:05Z",
+    "region": "eu-west-1", "resources": [],
+    "detail": {"resourceArn": "arn:aws:chime:eu-west-1:111122223333:app-instance/a1/bot/b1",
+               "failureReason": "1 validation error detected"}})"));
+}
+
 TEST(EventBridgeEventsTest, ProcessorInvocationFailureHasTheGuidesEnvelope) {
   // 2026-12-06T20:40:05.999Z: EventBridge's time has whole seconds.
   const json e = ProcessorInvocationFailureEvent(Failure(), 1796589605999, "id-1");

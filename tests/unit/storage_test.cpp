@@ -288,12 +288,17 @@ TEST(StorageTest, DeleteAllDataEmptiesEveryTable) {
       .BindAll(kChannel)
       .Run();
   db->Prepare("INSERT INTO messaging_streaming_configurations VALUES (?, '[]', 1)").BindAll(kApp).Run();
+  db->Prepare("INSERT INTO bot_invocations (invocation_id, bot_arn, channel_arn, message_id, sender_arn, targeted, "
+              "request, state, created_ms) VALUES ('i1', ?, ?, 'm1', ?, 0, '{}', 'PENDING', 1)")
+      .BindAll(kUser, kChannel, kUser)
+      .Run();
 
   const std::set<std::string> seeded = {"app_instances", "principals", "app_instance_admins", "channels",
                                         "channel_memberships", "channel_moderators", "channel_bans",
                                         "channel_messages", "client_tokens", "tags",
                                         "app_instance_user_endpoints", "channel_flows",
-                                        "channel_flow_invocations", "messaging_streaming_configurations"};
+                                        "channel_flow_invocations", "messaging_streaming_configurations",
+                                        "bot_invocations"};
   std::set<std::string> tables;
   {
     auto st = db->Prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");

@@ -168,4 +168,26 @@ export class ChimeLocalControl {
     for (const invocation of invocations) await handler(invocation.Event, undefined);
     return invocations.length;
   }
+
+  /** AppInstanceBot invocations waiting for their Lex answer, oldest first (docs/bots.md):
+   * [{InvocationId, AppInstanceBotArn, ChannelArn, MessageId, Request}], Request being the Lex
+   * RecognizeText request the bot sends. */
+  async botInvocations({ accountId } = {}) {
+    return (await this.call('GET', 'bot-invocations', { query: { accountId } })).Invocations;
+  }
+
+  /** Answers one as Lex would: a RecognizeText response or {error: {code, message}}; the bot replies. */
+  async answerBotInvocation(invocationId, answer) {
+    return this.call('POST', `bot-invocations/${encodeURIComponent(invocationId)}`, { body: answer });
+  }
+
+  /** Plays Lex: answers each waiting invocation (of {accountId}'s channels) with await handler(request).
+   * Resolves with how many. */
+  async runLexBot(handler, { accountId } = {}) {
+    const invocations = await this.botInvocations({ accountId });
+    for (const invocation of invocations) {
+      await this.answerBotInvocation(invocation.InvocationId, await handler(invocation.Request));
+    }
+    return invocations.length;
+  }
 }

@@ -115,6 +115,38 @@ describe('ChimeLocalControl', () => {
     assert.equal(await chime.control.runFlowProcessor(() => assert.fail('no invocation waits')), 0);
   });
 
+  test('playing a Lex bot', async () => {
+    await chime.control.seed(SEED);
+    const channel = `${APP}/channel/general`;
+    const bot = (await aws(chime.endpoint, 'POST', '/app-instance-bots', {
+      AppInstanceArn: APP, Name: 'Helper', ClientRequestToken: 'bot-1',
+      Configuration: { Lex: {
+        LexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST', LocaleId: 'en_US',
+        InvokedBy: { StandardMessages: 'ALL', TargetedMessages: 'NONE' },
+      } },
+    })).body.AppInstanceBotArn;
+    const joined = await aws(chime.endpoint, 'POST', `/channels/${encodeURIComponent(channel)}/memberships`,
+      { MemberArn: bot, Type: 'DEFAULT' }, { 'x-amz-chime-bearer': ALICE });
+    assert.equal(joined.status, 201);
+    await aws(chime.endpoint, 'POST', `/channels/${encodeURIComponent(channel)}/messages`,
+      { Content: 'hello bot', Type: 'STANDARD', Persistence: 'PERSISTENT', ClientRequestToken: 'b-1' }, { 'x-amz-chime-bearer': ALICE });
+    const [inv] = await chime.control.botInvocations();
+    assert.equal(inv.AppInstanceBotArn, bot);
+    const answered = await chime.control.runLexBot((request) => ({
+      messages: [{ content: `you said ${request.text}`, contentType: 'PlainText' }],
+      sessionState: { intent: { name: 'Echo', state: 'Fulfilled' } },
+    }));
+    assert.equal(answered, 1);
+    assert.deepEqual(await chime.control.botInvocations(), []);
+    const event = await chime.control.waitForEvent({
+      channelArn: channel, type: 'CREATE_CHANNEL_MESSAGE', predicate: (e) => e.payload.Sender.Arn === bot,
+    });
+    assert.equal(event.payload.ContentType, 'application/amz-chime-lex-msgs');
+    assert.deepEqual(JSON.parse(event.payload.Content), { Messages: [{ Content: 'you said hello bot', ContentType: 'PlainText' }] });
+    await assert.rejects(chime.control.answerBotInvocation('0'.repeat(64), { messages: [] }),
+      (e) => e instanceof ChimeLocalError && e.status === 404);
+  });
+
   test('wait for a message event without a WebSocket', async () => {
     await chime.control.seed(SEED);
     const channel = `${APP}/channel/general`;

@@ -258,3 +258,26 @@ class Control:
         for invocation in invocations:
             handler(invocation["Event"], None)
         return len(invocations)
+
+    # -- AppInstanceBots (docs/bots.md) -----------------------------------------------------
+
+    def bot_invocations(self, account_id: str | None = None) -> list:
+        """AppInstanceBot invocations waiting for their Lex answer, oldest first (with account_id,
+        only that account's channels'): `[{"InvocationId", "AppInstanceBotArn", "ChannelArn",
+        "MessageId", "Request"}]`, where Request is the Lex V2 RecognizeText request the bot sends."""
+        query = {"accountId": account_id} if account_id else None
+        return self._call("GET", "bot-invocations", query=query)["Invocations"]
+
+    def answer_bot_invocation(self, invocation_id: str, answer: dict) -> dict:
+        """Answers one as Lex would: a RecognizeText response (`{"messages": [...],
+        "sessionState": {...}, "sessionId": ...}`) or `{"error": {"code": ..., "message": ...}}`;
+        the bot then replies in the channel."""
+        return self._call("POST", "bot-invocations/" + invocation_id, body=answer)
+
+    def run_lex_bot(self, handler: Callable[[dict], dict], account_id: str | None = None) -> int:
+        """Plays Lex: answers each waiting invocation (of account_id's channels, if given) with
+        handler(request), the request being the RecognizeText request. Returns how many."""
+        invocations = self.bot_invocations(account_id)
+        for invocation in invocations:
+            self.answer_bot_invocation(invocation["InvocationId"], handler(invocation["Request"]))
+        return len(invocations)
