@@ -170,8 +170,8 @@ std::string CheckOrigin(std::string_view v) {
 }
 
 // The option table drives parsing, the environment and --help alike.
-const std::array<Option, 40>& Options() {
-  static const std::array<Option, 40> kOptions = {{
+const std::array<Option, 41>& Options() {
+  static const std::array<Option, 41> kOptions = {{
       {"--host", "CHIME_LOCAL_HOST", "HOST", "Address or host name to listen on.",
        [](const ServerConfig& c) { return c.host; },
        [](ServerConfig& c, std::string_view v) -> std::string {

@@ -273,6 +273,8 @@ CREATE UNIQUE INDEX memberships_by_channel_member
   ON channel_memberships(channel_arn, member_arn, IFNULL(sub_channel_id, ''));
 CREATE INDEX memberships_by_member ON channel_memberships(member_arn, id);
 CREATE INDEX memberships_by_sub_channel ON channel_memberships(channel_arn, sub_channel_id, id);
+)sql";
+
 // Version 6: AppInstanceBot invocations (docs/bots.md): one row per Lex
 // RecognizeText call a bot makes for a channel message (or, with no message,
 // its WelcomeIntent on joining a channel), PENDING until its answer arrives
