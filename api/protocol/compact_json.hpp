@@ -1,0 +1,17 @@
+// CompactJson: the bytes of json.dump() (no indent, non-ASCII kept, invalid
+// UTF-8 replaced), written without nlohmann's serializer for the common
+// values: strings of printable ASCII go in one append each, integers through
+// std::to_chars. Anything else (a string that needs an escape or is not
+// ASCII, a float) is written by nlohmann itself, so the bytes stay the same.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace chime::api {
+
+// Appends the answer body of `value` to `out`: exactly
+// value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).
+void AppendCompactJson(const nlohmann::json& value, std::string& out);
+
+}  // namespace chime::api
