@@ -3,22 +3,22 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "api/common/json_text_scan.hpp"
+
 namespace chime::api {
 
 namespace {
 
-// Whether byte c is written escaped (a quote, a backslash, a control character).
-bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-
 void AppendString(const std::string& s, std::string& out) {
   out.push_back('"');
   // Runs of bytes that need no escape (nearly all of them) go in one append.
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (!NeedsEscape(c)) continue;
-    out.append(s, run, i - run);
-    run = i + 1;
+  size_t i = 0;
+  while (true) {
+    const size_t run = PlainJsonPrefix(std::string_view(s).substr(i), false);
+    out.append(s, i, run);
+    i += run;
+    if (i >= s.size()) break;
+    const unsigned char c = static_cast<unsigned char>(s[i++]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -34,7 +34,6 @@ void AppendString(const std::string& s, std::string& out) {
       }
     }
   }
-  out.append(s, run, s.size() - run);
   out.push_back('"');
 }
 

@@ -2,25 +2,22 @@
 
 #include <charconv>
 
+#include "api/common/json_text_scan.hpp"
+
 namespace chime::api {
 
 namespace {
 
 using nlohmann::json;
 
-std::string Dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& v, json::error_handler_t handler) { return v.dump(-1, ' ', false, handler); }
 
 // Printable ASCII without a quote or a backslash: written as it is.
-bool Plain(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
+bool Plain(const std::string& s) { return PlainJsonPrefix(s, true) == s.size(); }
 
-void AppendString(const std::string& s, std::string& out) {
+void AppendString(const std::string& s, std::string& out, json::error_handler_t handler) {
   if (!Plain(s)) {
-    out += Dump(json(s));
+    out += Dump(json(s), handler);
     return;
   }
   out.push_back('"');
@@ -35,7 +32,7 @@ void AppendInteger(T n, std::string& out) {
   out.append(buf, end);
 }
 
-void Append(const json& v, std::string& out) {
+void Append(const json& v, std::string& out, json::error_handler_t handler) {
   switch (v.type()) {
     case json::value_t::object: {
       out.push_back('{');
@@ -43,9 +40,9 @@ void Append(const json& v, std::string& out) {
       for (const auto& [key, member] : v.get_ref<const json::object_t&>()) {
         if (!first) out.push_back(',');
         first = false;
-        AppendString(key, out);
+        AppendString(key, out, handler);
         out.push_back(':');
-        Append(member, out);
+        Append(member, out, handler);
       }
       out.push_back('}');
       return;
@@ -56,22 +53,24 @@ void Append(const json& v, std::string& out) {
       for (const auto& item : v.get_ref<const json::array_t&>()) {
         if (!first) out.push_back(',');
         first = false;
-        Append(item, out);
+        Append(item, out, handler);
       }
       out.push_back(']');
       return;
     }
-    case json::value_t::string: return AppendString(v.get_ref<const std::string&>(), out);
+    case json::value_t::string: return AppendString(v.get_ref<const std::string&>(), out, handler);
     case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
     case json::value_t::null: out += "null"; return;
     case json::value_t::number_integer: return AppendInteger(v.get<int64_t>(), out);
     case json::value_t::number_unsigned: return AppendInteger(v.get<uint64_t>(), out);
-    default: out += Dump(v); return;  // floats (nlohmann's shortest form), binary, discarded
+    default: out += Dump(v, handler); return;  // floats (nlohmann's shortest form), binary, discarded
   }
 }
 
 }  // namespace
 
-void AppendCompactJson(const nlohmann::json& value, std::string& out) { Append(value, out); }
+void AppendCompactJson(const nlohmann::json& value, std::string& out, nlohmann::json::error_handler_t handler) {
+  Append(value, out, handler);
+}
 
 }  // namespace chime::api

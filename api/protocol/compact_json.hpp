@@ -10,8 +10,9 @@
 
 namespace chime::api {
 
-// Appends the answer body of `value` to `out`: exactly
-// value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).
-void AppendCompactJson(const nlohmann::json& value, std::string& out);
+// Appends `value` to `out`: exactly value.dump(-1, ' ', false, handler)
+// (answer bodies replace invalid UTF-8; dump()'s default, strict, throws).
+void AppendCompactJson(const nlohmann::json& value, std::string& out,
+                       nlohmann::json::error_handler_t handler = nlohmann::json::error_handler_t::replace);
 
 }  // namespace chime::api

@@ -2,6 +2,8 @@
 // by it, so its bytes must be dump()'s for every kind of value.
 #include "api/protocol/compact_json.hpp"
 
+#include "api/common/json_text_scan.hpp"
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -41,6 +43,34 @@ TEST(CompactJson, SameBytesAsDump) {
       json(7),
   };
   for (const json& v : values) EXPECT_EQ(Compact(v), Dumped(v)) << Dumped(v);
+}
+
+TEST(CompactJson, StrictThrowsOnInvalidUtf8AsDumpDoes) {
+  const json bad = {{"Invalid", std::string("bad \xC3(")}};
+  std::string out;
+  EXPECT_THROW(AppendCompactJson(bad, out, json::error_handler_t::strict), json::type_error);
+  EXPECT_THROW(bad.dump(), json::type_error);
+  const json good = {{"Unicode", "h\u00e9llo"}, {"n", 1}};
+  std::string ok;
+  AppendCompactJson(good, ok, json::error_handler_t::strict);
+  EXPECT_EQ(ok, good.dump());
+}
+
+// The word-at-a-time scan stops at exactly the first byte a writer must not
+// copy as it is, wherever it sits in the word, for every byte value.
+TEST(CompactJson, PlainPrefixStopsAtEveryByteThatNeedsCare) {
+  for (int b = 0; b < 256; ++b) {
+    const unsigned char c = static_cast<unsigned char>(b);
+    const bool escaped = c < 0x20 || c == '"' || c == '\\';
+    const bool non_ascii = c >= 0x7F;
+    for (size_t at = 0; at < 20; ++at) {
+      std::string s(24, 'a');
+      s[at] = static_cast<char>(c);
+      EXPECT_EQ(PlainJsonPrefix(s, false), escaped ? at : 24) << b << " at " << at;
+      EXPECT_EQ(PlainJsonPrefix(s, true), escaped || non_ascii ? at : 24) << b << " at " << at;
+    }
+  }
+  EXPECT_EQ(PlainJsonPrefix("", true), 0u);
 }
 
 TEST(CompactJson, Appends) {
