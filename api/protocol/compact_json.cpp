@@ -1,6 +1,7 @@
 #include "api/protocol/compact_json.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "api/common/json_text_scan.hpp"
 
@@ -63,7 +64,20 @@ void Append(const json& v, std::string& out, json::error_handler_t handler) {
     case json::value_t::null: out += "null"; return;
     case json::value_t::number_integer: return AppendInteger(v.get<int64_t>(), out);
     case json::value_t::number_unsigned: return AppendInteger(v.get<uint64_t>(), out);
-    default: out += Dump(v, handler); return;  // floats (nlohmann's shortest form), binary, discarded
+    case json::value_t::number_float: {
+      // What nlohmann's serializer does (null for NaN and infinities, else
+      // its shortest round-trip form), without a serializer for each value:
+      // every message in a page has two timestamps.
+      const double d = v.get<double>();
+      if (!std::isfinite(d)) {
+        out += "null";
+        return;
+      }
+      char buf[64];
+      out.append(buf, nlohmann::detail::to_chars(buf, buf + sizeof buf, d));
+      return;
+    }
+    default: out += Dump(v, handler); return;  // binary, discarded
   }
 }
 
