@@ -3,13 +3,22 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "api/common/json_text_scan.hpp"
+
 namespace chime::api {
 
 namespace {
 
 void AppendString(const std::string& s, std::string& out) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  // Runs of bytes that need no escape (nearly all of them) go in one append.
+  size_t i = 0;
+  while (true) {
+    const size_t run = PlainJsonPrefix(std::string_view(s).substr(i), false);
+    out.append(s, i, run);
+    i += run;
+    if (i >= s.size()) break;
+    const unsigned char c = static_cast<unsigned char>(s[i++]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -18,14 +27,11 @@ void AppendString(const std::string& s, std::string& out) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      }
     }
   }
   out.push_back('"');

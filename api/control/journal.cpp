@@ -1,8 +1,35 @@
 #include "api/control/journal.hpp"
 
+#include "api/protocol/input_log.hpp"
 #include "api/protocol/timestamp.hpp"
 
 namespace chime::api {
+
+namespace {
+
+// A string member of the entry's input ("" when absent).
+std::string_view InputString(const JournalEntry& e, const char* member) {
+  if (!e.input || !e.input->is_object()) return {};
+  auto it = e.input->find(member);
+  return it != e.input->end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
+                                                 : std::string_view();
+}
+
+std::string_view BearerOf(const JournalEntry& e) {
+  return e.bearer.empty() ? InputString(e, "ChimeBearer") : std::string_view(e.bearer);
+}
+
+std::string_view ChannelOf(const JournalEntry& e) {
+  return e.channel_arn.empty() ? InputString(e, "ChannelArn") : std::string_view(e.channel_arn);
+}
+
+nlohmann::json Masked(const nlohmann::json& value, uint16_t shape) {
+  nlohmann::json copy = value;
+  MaskSensitive(shape, copy);
+  return copy;
+}
+
+}  // namespace
 
 void Journal::set_capacity(size_t capacity) {
   std::lock_guard lock(mu_);
@@ -28,8 +55,9 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
   for (auto it = entries_.rbegin(); it != entries_.rend() && out.size() < f.limit; ++it) {
     const JournalEntry& e = *it;
     if (!f.operation.empty() && e.operation != f.operation) continue;
-    if (!f.bearer.empty() && e.bearer != f.bearer) continue;
-    if (!f.channel_arn.empty() && e.channel_arn != f.channel_arn) continue;
+    const std::string_view bearer = BearerOf(e), channel_arn = ChannelOf(e);
+    if (!f.bearer.empty() && bearer != f.bearer) continue;
+    if (!f.channel_arn.empty() && channel_arn != f.channel_arn) continue;
     if (f.status && e.status != *f.status) continue;
     if (f.since_ms && e.time_ms < *f.since_ms) continue;
     if (!f.account_id.empty() && e.account_id != f.account_id) continue;
@@ -41,14 +69,14 @@ nlohmann::json Journal::List(const JournalFilter& f) const {
                         {"latencyMs", e.latency_ms},
                         {"accountId", e.account_id},
                         {"region", e.region},
-                        {"input", e.input}};
+                        {"input", e.input ? Masked(*e.input, e.input_shape) : nlohmann::json()}};
     if (!e.error_type.empty()) {
       j["errorType"] = e.error_type;
       j["errorMessage"] = e.error_message;
     }
-    if (!e.output.is_null()) j["output"] = e.output;
-    if (!e.bearer.empty()) j["bearer"] = e.bearer;
-    if (!e.channel_arn.empty()) j["channelArn"] = e.channel_arn;
+    if (!e.output.is_null()) j["output"] = Masked(e.output, e.output_shape);
+    if (!bearer.empty()) j["bearer"] = bearer;
+    if (!channel_arn.empty()) j["channelArn"] = channel_arn;
     out.push_back(std::move(j));
   }
   return out;

@@ -1,13 +1,19 @@
 // Request journal for tests (/_chime-local/requests): the last N AWS requests
 // (--journal-size, default 1000), newest first, each with its time, request id,
 // operation, status, error type and message, bearer, channel ARN, latency and
-// the bound input with sensitive members masked, and the account and region
+// the bound input and answer with sensitive members masked, and the account and region
 // it acted in (api/auth/tenant.hpp), so parallel suites list and clear their own. Bounded memory: the oldest
 // entry goes when a new one arrives at the bound. Thread-safe.
+//
+// Recording is on every request's path, reading is rare: an entry keeps the
+// request's bound input as the dispatcher made it (shared, not copied) and its
+// answer unmasked, and List() masks both (by their model shapes) and reads the
+// bearer and channel from the input when it answers.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,12 +23,16 @@ namespace chime::api {
 
 struct JournalEntry {
   int64_t time_ms = 0;  // epoch milliseconds when the request arrived
-  std::string request_id, operation, error_type, error_message, bearer, channel_arn;
+  std::string request_id, operation, error_type, error_message;
+  // Empty: read from the input's ChimeBearer / ChannelArn.
+  std::string bearer, channel_arn;
   std::string account_id, region;
   int status = 0;
   double latency_ms = 0;
-  nlohmann::json input;   // masked
-  nlohmann::json output;  // the answer's body, masked (null: none, or an error)
+  std::shared_ptr<const nlohmann::json> input;  // as bound, unmasked (null: none)
+  nlohmann::json output;                        // the answer's body, unmasked (null: none, or an error)
+  // The model shapes List() masks them by (model::kNoShape: nothing to mask).
+  uint16_t input_shape = UINT16_MAX, output_shape = UINT16_MAX;
 };
 
 struct JournalFilter {

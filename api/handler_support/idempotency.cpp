@@ -2,6 +2,7 @@
 
 #include "api/common/canonical_json.hpp"
 #include "api/common/ids.hpp"
+#include "api/protocol/compact_json.hpp"
 #include "storage/idempotency_repo.hpp"
 
 namespace chime::api {
@@ -43,7 +44,11 @@ std::optional<json> ReplayIdempotent(RequestContext& ctx, const std::string& sco
 
 void RememberIdempotent(RequestContext& ctx, const std::string& scope, const std::string& token,
                         const std::string& request_hash, const json& response) {
-  storage::SaveIdempotencyToken(ctx.db, scope, token, request_hash, response.dump(), ctx.now_ms);
+  // dump()'s bytes (strict: invalid UTF-8 throws), without its serializer, on the writer thread.
+  std::string text;
+  text.reserve(256);
+  AppendCompactJson(response, text, nlohmann::json::error_handler_t::strict);
+  storage::SaveIdempotencyToken(ctx.db, scope, token, request_hash, text, ctx.now_ms);
 }
 
 }  // namespace chime::api

@@ -102,13 +102,32 @@ json BindInput(const Route& route, const HttpRequest& request) {
   bool has_body_members = false;
   for (const auto& m : members) has_body_members |= (m.location == Location::kBody);
   if (has_body_members && !IsBlank(request.body)) {
-    json body = ParseJsonObjectBody(request.body);
-    for (const auto& m : members) {
-      if (m.location != Location::kBody) continue;
-      auto it = body.find(std::string(m.wire_name));
-      if (it == body.end() || it->is_null()) continue;
-      DropUnknownMembers(m.shape, *it);
-      input[std::string(m.name)] = std::move(*it);
+    // The parsed body becomes the input: what the model does not know, and
+    // nulls, are erased; the rest stays where the parser put it (moving each
+    // member into a new object cost a map node and a key per member).
+    input = ParseJsonObjectBody(request.body);
+    for (auto it = input.begin(); it != input.end();) {
+      const model::MemberDef* def = nullptr;
+      for (const auto& m : members) {
+        if (m.location == Location::kBody && m.wire_name == it.key()) {
+          def = &m;
+          break;
+        }
+      }
+      if (def == nullptr || it->is_null()) {
+        it = input.erase(it);
+        continue;
+      }
+      DropUnknownMembers(def->shape, it.value());
+      ++it;
+    }
+    for (const auto& m : members) {  // a body member named apart from its wire name
+      if (m.location != Location::kBody || m.name == m.wire_name) continue;
+      auto it = input.find(m.wire_name);
+      if (it == input.end()) continue;
+      json value = std::move(*it);
+      input.erase(it);
+      input[std::string(m.name)] = std::move(value);
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/protocol/compact_json.hpp"
+
 namespace chime::api {
 
 const ErrorDef& Describe(ErrorType type) {
@@ -28,7 +30,12 @@ HttpResponse EncodeOutput(const model::OperationDef& op, const nlohmann::json& o
   r.headers.emplace_back("x-amzn-RequestId", request_id);
   if (r.status != 204) {
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = output.is_null() ? "{}" : output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (output.is_null()) {
+      r.body = "{}";
+    } else {
+      r.body.reserve(256);
+      AppendCompactJson(output, r.body);
+    }
   }
   return r;
 }

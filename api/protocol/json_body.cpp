@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/protocol/api_error.hpp"
+#include "api/protocol/plain_json_parser.hpp"
 
 namespace chime::api {
 
@@ -56,6 +57,8 @@ nlohmann::json ParseBoundedJson(std::string_view text) {
 }
 
 nlohmann::json ParseJsonObjectBody(std::string_view body) {
+  // The bodies SDKs send parse quickly; anything else, and every error, is nlohmann's.
+  if (auto plain = ParsePlainJson(body, kMaxJsonDepth); plain && plain->is_object()) return std::move(*plain);
   nlohmann::json parsed;
   try {
     parsed = ParseBoundedJson(body);

@@ -1,8 +1,25 @@
 #include "api/protocol/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace chime::api {
 
 namespace {
+
+// Length of the all-ASCII prefix of s, eight bytes at a time (most values
+// bound from a request are ASCII: ARNs, tokens, enum-like strings).
+size_t AsciiPrefix(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ull) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 // Decodes one code point at s[i], advancing i; returns -1 when invalid.
 long Next(std::string_view s, size_t& i) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -37,18 +54,28 @@ long Next(std::string_view s, size_t& i) {
 
 std::optional<std::u32string> DecodeUtf8(std::string_view s) {
   std::u32string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    long cp = Next(s, i);
-    if (cp < 0) return std::nullopt;
-    out.push_back(static_cast<char32_t>(cp));
-  }
+  if (!DecodeUtf8Into(s, out)) return std::nullopt;
   return out;
 }
 
+bool DecodeUtf8Into(std::string_view s, std::u32string& out) {
+  // Never more code points than bytes: written in place, then cut to size.
+  out.resize(s.size());
+  char32_t* o = out.data();
+  const size_t ascii = AsciiPrefix(s);
+  for (size_t k = 0; k < ascii; ++k) o[k] = static_cast<unsigned char>(s[k]);
+  size_t n = ascii, i = ascii;
+  while (i < s.size()) {
+    long cp = Next(s, i);
+    if (cp < 0) return false;
+    o[n++] = static_cast<char32_t>(cp);
+  }
+  out.resize(n);
+  return true;
+}
+
 std::optional<size_t> CountCodePoints(std::string_view s) {
-  size_t n = 0, i = 0;
+  size_t i = AsciiPrefix(s), n = i;
   while (i < s.size()) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;

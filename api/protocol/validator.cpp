@@ -16,30 +16,68 @@ using model::Kind;
 
 namespace {
 
+// Where a value sits in the input. Rendered only for an error message: a
+// valid input (nearly every request) builds no path strings.
+struct Path {
+  enum class Kind { kRoot, kMember, kIndex, kMapKey, kMapValue };
+  const Path* parent = nullptr;
+  Kind kind = Kind::kRoot;
+  const model::MemberDef* member = nullptr;  // kMember
+  size_t index = 0;                          // kIndex; kMapValue: the key's position (from 1)
+  std::string_view key;                      // kMapValue
+  bool hide_key = false;                     // kMapValue: a sensitive key is shown as <key N>
+
+  // A member's path: "A.B", with its location after it when not the body
+  // (" (header x-amz-chime-bearer)"), as the errors name it.
+  static std::string Describe(const model::MemberDef& m, std::string path) {
+    switch (m.location) {
+      case model::Location::kHeader: return path + " (header " + std::string(m.wire_name) + ")";
+      case model::Location::kQuery: return path + " (query " + std::string(m.wire_name) + ")";
+      case model::Location::kUri: return path + " (path {" + std::string(m.wire_name) + "})";
+      default: return path;
+    }
+  }
+
+  std::string Str() const {
+    switch (kind) {
+      case Kind::kRoot: return "";
+      case Kind::kMember: {
+        std::string p = parent->Str();
+        return Describe(*member, p.empty() ? std::string(member->name) : p + "." + std::string(member->name));
+      }
+      case Kind::kIndex: return parent->Str() + "[" + std::to_string(index) + "]";
+      case Kind::kMapKey: return parent->Str() + " key";
+      case Kind::kMapValue:
+        return parent->Str() + "." + (hide_key ? "<key " + std::to_string(index) + ">" : std::string(key));
+    }
+    return "";
+  }
+};
+
 class Walker {
  public:
   std::vector<std::string> errors;
 
-  void Check(uint16_t shape_id, const json& v, const std::string& path, bool sensitive) {
+  void Check(uint16_t shape_id, const json& v, const Path& path, bool sensitive) {
     const model::ShapeDef& s = model::Shape(shape_id);
     sensitive = sensitive || s.sensitive;
     switch (s.kind) {
       case Kind::kStructure:
         if (!v.is_object()) return TypeError(path, "a structure (JSON object)");
         for (const auto& m : model::Members(s)) {
-          std::string child = path.empty() ? std::string(m.name) : path + "." + std::string(m.name);
-          auto it = v.find(std::string(m.name));
+          const Path child{&path, Path::Kind::kMember, &m};
+          auto it = v.find(m.name);
           if (it == v.end() || it->is_null()) {
-            if (m.required) Fail("Value null at '" + Describe(m, child) + "' failed to satisfy constraint: Member must not be null");
+            if (m.required) Fail("Value null at '" + child.Str() + "' failed to satisfy constraint: Member must not be null");
             continue;
           }
-          Check(m.shape, *it, m.location == model::Location::kBody ? child : Describe(m, child), sensitive);
+          Check(m.shape, *it, child, sensitive);
         }
         return;
       case Kind::kList: {
         if (!v.is_array()) return TypeError(path, "a list (JSON array)");
         CheckSize(s, v.size(), path);
-        for (size_t i = 0; i < v.size(); ++i) Check(s.element, v[i], path + "[" + std::to_string(i) + "]", sensitive);
+        for (size_t i = 0; i < v.size(); ++i) Check(s.element, v[i], Path{&path, Path::Kind::kIndex, nullptr, i}, sensitive);
         return;
       }
       case Kind::kMap: {
@@ -47,11 +85,11 @@ class Walker {
         CheckSize(s, v.size(), path);
         // A sensitive key (MessageAttributeName) must not leak through the value's path either.
         const bool hide_keys = sensitive || (s.key != model::kNoShape && model::Shape(s.key).sensitive);
+        const Path key_path{&path, Path::Kind::kMapKey};
         size_t index = 0;
         for (const auto& [key, value] : v.items()) {
-          Check(s.key, json(key), path + " key", sensitive);
-          std::string shown = hide_keys ? "<key " + std::to_string(++index) + ">" : key;
-          Check(s.element, value, path + "." + shown, sensitive);
+          Check(s.key, json(key), key_path, sensitive);
+          Check(s.element, value, Path{&path, Path::Kind::kMapValue, nullptr, ++index, key, hide_keys}, sensitive);
         }
         return;
       }
@@ -86,24 +124,18 @@ class Walker {
   }
 
  private:
+  // Decoded code points of the string being matched, reused across values.
+  std::u32string cps_;
+
   void Fail(std::string msg) { errors.push_back(std::move(msg)); }
 
-  static std::string Describe(const model::MemberDef& m, const std::string& path) {
-    switch (m.location) {
-      case model::Location::kHeader: return path + " (header " + std::string(m.wire_name) + ")";
-      case model::Location::kQuery: return path + " (query " + std::string(m.wire_name) + ")";
-      case model::Location::kUri: return path + " (path {" + std::string(m.wire_name) + "})";
-      default: return path;
-    }
-  }
+  static std::string At(const Path& path) { return "at '" + path.Str() + "'"; }
 
-  static std::string At(const std::string& path) { return "at '" + path + "'"; }
-
-  void TypeError(const std::string& path, const char* expected) {
+  void TypeError(const Path& path, const char* expected) {
     Fail("Value " + At(path) + " failed to satisfy constraint: Member must be " + expected);
   }
 
-  void CheckSize(const model::ShapeDef& s, size_t n, const std::string& path) {
+  void CheckSize(const model::ShapeDef& s, size_t n, const Path& path) {
     if (s.has_min && static_cast<int64_t>(n) < s.min)
       Fail("Value " + At(path) + " failed to satisfy constraint: Member must have at least " + std::to_string(s.min) +
            " element(s), got " + std::to_string(n));
@@ -112,7 +144,7 @@ class Walker {
            " element(s), got " + std::to_string(n));
   }
 
-  void CheckRange(const model::ShapeDef& s, int64_t n, const std::string& path) {
+  void CheckRange(const model::ShapeDef& s, int64_t n, const Path& path) {
     if (s.has_min && n < s.min)
       Fail("Value '" + std::to_string(n) + "' " + At(path) +
            " failed to satisfy constraint: Member must have value greater than or equal to " + std::to_string(s.min));
@@ -121,9 +153,10 @@ class Walker {
            " failed to satisfy constraint: Member must have value less than or equal to " + std::to_string(s.max));
   }
 
-  void CheckString(const model::ShapeDef& s, const std::string& value, const std::string& path, bool sensitive) {
-    std::string shown = "Value " + At(path);
-    if (!sensitive && value.size() <= 128) shown = "Value '" + value + "' " + At(path);
+  void CheckString(const model::ShapeDef& s, const std::string& value, const Path& path, bool sensitive) {
+    auto shown = [&] {
+      return !sensitive && value.size() <= 128 ? "Value '" + value + "' " + At(path) : "Value " + At(path);
+    };
     if (s.enum_count > 0) {
       auto values = model::EnumValues(s);
       if (std::find(values.begin(), values.end(), value) == values.end()) {
@@ -134,16 +167,25 @@ class Walker {
       }
       return;
     }
-    auto cps = DecodeUtf8(value);
-    if (!cps) return Fail("Value " + At(path) + " failed to satisfy constraint: Member must be valid UTF-8");
-    if (s.has_min && static_cast<int64_t>(cps->size()) < s.min)
-      Fail(shown + " failed to satisfy constraint: Member must have length greater than or equal to " +
+    // Lengths count code points; only a pattern needs them decoded.
+    const bool matched = s.pattern != model::PatternId::kNone && s.pattern != model::PatternId::kAnything;
+    size_t length = 0;
+    if (matched) {
+      if (!DecodeUtf8Into(value, cps_)) return Fail("Value " + At(path) + " failed to satisfy constraint: Member must be valid UTF-8");
+      length = cps_.size();
+    } else {
+      auto n = CountCodePoints(value);
+      if (!n) return Fail("Value " + At(path) + " failed to satisfy constraint: Member must be valid UTF-8");
+      length = *n;
+    }
+    if (s.has_min && static_cast<int64_t>(length) < s.min)
+      Fail(shown() + " failed to satisfy constraint: Member must have length greater than or equal to " +
            std::to_string(s.min));
-    if (s.has_max && static_cast<int64_t>(cps->size()) > s.max)
-      Fail(shown + " failed to satisfy constraint: Member must have length less than or equal to " +
+    if (s.has_max && static_cast<int64_t>(length) > s.max)
+      Fail(shown() + " failed to satisfy constraint: Member must have length less than or equal to " +
            std::to_string(s.max));
-    if (s.pattern != model::PatternId::kNone && !MatchesPattern(s.pattern, *cps))
-      Fail(shown + " failed to satisfy constraint: Member must satisfy regular expression pattern: " +
+    if (matched && !MatchesPattern(s.pattern, cps_))
+      Fail(shown() + " failed to satisfy constraint: Member must satisfy regular expression pattern: " +
            std::string(PatternText(s.pattern)));
   }
 };
@@ -152,7 +194,7 @@ class Walker {
 
 std::vector<std::string> CollectViolations(uint16_t shape, const json& value) {
   Walker w;
-  w.Check(shape, value, "", false);
+  w.Check(shape, value, Path{}, false);
   return std::move(w.errors);
 }
 

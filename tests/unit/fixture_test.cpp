@@ -7,6 +7,8 @@
 
 #include "api/control/faults.hpp"
 #include "api/control/journal.hpp"
+#include "api/generated/operations.hpp"
+#include "api/protocol/model.hpp"
 
 namespace chime::api {
 namespace {
@@ -118,6 +120,39 @@ TEST(JournalTest, KeepsTheNewestUpToItsCapacityNewestFirst) {
   EXPECT_EQ(j.List(since).size(), 2u);
   j.Clear();
   EXPECT_TRUE(j.List({}).empty());
+}
+
+// The journal keeps what a request brought unmasked (recording is on every
+// request's path) and masks it when it is read.
+TEST(JournalTest, MasksWhenReadAndReadsBearerAndChannelFromTheInput) {
+  const auto& op = model::Operation(Op::kSendChannelMessage);
+  const std::string user = "arn:aws:chime:us-east-1:123456789012:app-instance/a/user/u";
+  const std::string channel = "arn:aws:chime:us-east-1:123456789012:app-instance/a/channel/c";
+  Journal j(2);
+  JournalEntry e;
+  e.request_id = "r";
+  e.operation = "SendChannelMessage";
+  e.status = 201;
+  e.input = std::make_shared<const json>(json{
+      {"ChannelArn", channel}, {"ChimeBearer", user}, {"Content", "secret"}, {"Type", "STANDARD"}});
+  e.input_shape = op.input_shape;
+  e.output = {{"ChannelArn", channel}, {"MessageId", "m"}};
+  e.output_shape = op.output_shape;
+  j.Record(e);
+  JournalFilter by_bearer;
+  by_bearer.bearer = user;
+  by_bearer.channel_arn = channel;
+  json listed = j.List(by_bearer);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["input"]["Content"], "***");
+  EXPECT_EQ(listed[0]["input"]["Type"], "STANDARD");
+  EXPECT_EQ(listed[0]["bearer"], user);
+  EXPECT_EQ(listed[0]["channelArn"], channel);
+  EXPECT_EQ(listed[0]["output"]["MessageId"], "m");
+  EXPECT_EQ((*e.input)["Content"], "secret");  // the kept input itself is not changed by a read
+  JournalFilter other;
+  other.bearer = user + "x";
+  EXPECT_TRUE(j.List(other).empty());
 }
 
 }  // namespace

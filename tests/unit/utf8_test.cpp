@@ -75,5 +75,23 @@ TEST(Utf8Test, CountAgreesWithDecode) {
   }
 }
 
+// The ASCII prefix is scanned eight bytes at a time: a multi-byte or invalid
+// sequence at any offset of a long value, and a reused buffer, decode the same.
+TEST(Utf8Test, LongAsciiPrefixesAtEveryOffset) {
+  std::u32string reused = U"left over from an earlier, longer value: must not show";
+  for (size_t at = 0; at < 24; ++at) {
+    std::string ascii(at, 'x');
+    std::string good = ascii + "\xE2\x82\xAC" + std::string(9, 'y');
+    ASSERT_TRUE(DecodeUtf8Into(good, reused)) << at;
+    EXPECT_EQ(reused, std::u32string(at, U'x') + U"\u20AC" + std::u32string(9, U'y')) << at;
+    EXPECT_EQ(CountCodePoints(good), at + 10) << at;
+    std::string bad = ascii + "\xC3(" + std::string(9, 'y');
+    EXPECT_FALSE(DecodeUtf8Into(bad, reused)) << at;
+    EXPECT_FALSE(CountCodePoints(bad)) << at;
+  }
+  ASSERT_TRUE(DecodeUtf8Into(std::string(17, 'z'), reused));
+  EXPECT_EQ(reused, std::u32string(17, U'z'));
+}
+
 }  // namespace
 }  // namespace chime::api
