@@ -113,7 +113,11 @@ struct Dispatcher::Impl {
     if (!v.is_array()) return v;
     json out = json::array();
     for (size_t i = 0; i < v.size() && i < kJournalListItems; ++i) out.push_back(JournalCopy(v[i]));
-    if (v.size() > kJournalListItems) out.push_back("(" + std::to_string(v.size() - kJournalListItems) + " more)");
+    if (v.size() > kJournalListItems) {
+      char more[40];
+      std::snprintf(more, sizeof more, "(%zu more)", v.size() - kJournalListItems);
+      out.push_back(more);
+    }
     return out;
   }
 

@@ -65,7 +65,7 @@ class Walker {
       case Kind::kStructure:
         if (!v.is_object()) return TypeError(path, "a structure (JSON object)");
         for (const auto& m : model::Members(s)) {
-          const Path child{&path, Path::Kind::kMember, &m};
+          const Path child{&path, Path::Kind::kMember, &m, 0, {}, false};
           auto it = v.find(m.name);
           if (it == v.end() || it->is_null()) {
             if (m.required) Fail("Value null at '" + child.Str() + "' failed to satisfy constraint: Member must not be null");
@@ -77,7 +77,7 @@ class Walker {
       case Kind::kList: {
         if (!v.is_array()) return TypeError(path, "a list (JSON array)");
         CheckSize(s, v.size(), path);
-        for (size_t i = 0; i < v.size(); ++i) Check(s.element, v[i], Path{&path, Path::Kind::kIndex, nullptr, i}, sensitive);
+        for (size_t i = 0; i < v.size(); ++i) Check(s.element, v[i], Path{&path, Path::Kind::kIndex, nullptr, i, {}, false}, sensitive);
         return;
       }
       case Kind::kMap: {
@@ -85,7 +85,7 @@ class Walker {
         CheckSize(s, v.size(), path);
         // A sensitive key (MessageAttributeName) must not leak through the value's path either.
         const bool hide_keys = sensitive || (s.key != model::kNoShape && model::Shape(s.key).sensitive);
-        const Path key_path{&path, Path::Kind::kMapKey};
+        const Path key_path{&path, Path::Kind::kMapKey, nullptr, 0, {}, false};
         size_t index = 0;
         for (const auto& [key, value] : v.items()) {
           Check(s.key, json(key), key_path, sensitive);
