@@ -11,10 +11,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { CreateAppInstanceCommand, CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
+import {
+  CreateAppInstanceBotCommand, CreateAppInstanceCommand, CreateAppInstanceUserCommand,
+} from '@aws-sdk/client-chime-sdk-identity';
 import {
   AssociateChannelFlowCommand, CreateChannelCommand, CreateChannelFlowCommand, DescribeChannelCommand,
-  GetChannelMessageCommand, SendChannelMessageCommand,
+  GetChannelMessageCommand, ListChannelMessagesCommand, SendChannelMessageCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CREDENTIALS, serverBinary, startChimeLocal } from './harness.mjs';
 import { launchChromium } from './browser_harness.mjs';
@@ -184,6 +186,33 @@ test('a fault added in the page fails the SDK\'s next matching call with that er
   await page.getByText('none: every call is answered normally').waitFor({ timeout: WITHIN });
 });
 
+test('a bot invocation is answered from the page and the bot replies in the channel', async () => {
+  const { AppInstanceBotArn: bot } = await emu.identity.send(new CreateAppInstanceBotCommand({
+    AppInstanceArn: app, Name: 'Helper', ClientRequestToken: 'inspector-bot',
+    Configuration: { Lex: {
+      LexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST',
+      LocaleId: 'en_US', InvokedBy: { StandardMessages: 'ALL', TargetedMessages: 'NONE' },
+    } },
+  }));
+  const { ChannelArn } = await emu.messaging.send(new CreateChannelCommand({
+    AppInstanceArn: app, Name: 'help desk', ChimeBearer: alice, MemberArns: [bot],
+  }));
+  await open('bots');
+  await emu.messaging.send(new SendChannelMessageCommand({
+    ChannelArn, Content: 'is anyone there?', Type: 'STANDARD', Persistence: 'PERSISTENT', ChimeBearer: alice,
+  }));
+  await appears('is anyone there?', { exact: true });
+  await shot('bots');
+  await page.getByRole('textbox', { name: /^Reply text for invocation/ }).fill('Yes, how can I help?');
+  await page.getByRole('button', { name: /^Reply to invocation/ }).click();
+  await page.getByText('Invocations waiting for Lex: none').waitFor({ timeout: WITHIN });
+  const { ChannelMessages } = await emu.messaging.send(new ListChannelMessagesCommand({ ChannelArn, ChimeBearer: alice }));
+  const reply = ChannelMessages.find((m) => m.Sender.Arn === bot);
+  assert.ok(reply, 'the bot replied');
+  assert.equal(reply.ContentType, 'application/amz-chime-lex-msgs');
+  assert.deepEqual(JSON.parse(reply.Content).Messages, [{ Content: 'Yes, how can I help?', ContentType: 'PlainText' }]);
+});
+
 test('the journal, sessions and settings views render; the journal filters by operation', async () => {
   await open('journal');
   await page.getByLabel('Operation').fill('DescribeChannel');
@@ -198,6 +227,8 @@ test('the journal, sessions and settings views render; the journal filters by op
   await page.getByText('Events, newest first: none').waitFor({ timeout: WITHIN });
   await open('push');
   await page.getByText('Notifications, newest first: none').waitFor({ timeout: WITHIN });
+  await open('bots');
+  await page.getByText('Invocations waiting for Lex: none').waitFor({ timeout: WITHIN });
   await open('controls');
   await page.getByRole('button', { name: 'Turn throttling on' }).click();
   await page.getByRole('button', { name: 'Turn throttling off' }).waitFor({ timeout: WITHIN });
@@ -232,7 +263,7 @@ test('reset from the page empties the store; a snapshot restored from the page b
 });
 
 test('every input, select and button of every view has an accessible name', async () => {
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'bots', 'faults', 'controls']) {
     await open(view);
     const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
@@ -244,7 +275,7 @@ test('every input, select and button of every view has an accessible name', asyn
 test('axe-core finds no WCAG 2 A or AA violation in any view', async () => {
   // Evaluated through the browser's debugging protocol, which the page's CSP does not govern.
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'faults', 'controls']) {
+  for (const view of ['app-instances', `channels?app=${encodeURIComponent(app)}`, 'sessions', 'events', 'flows', 'journal', 'eventbridge', 'push', 'bots', 'faults', 'controls']) {
     await open(view);
     await page.evaluate(axe);
     const violations = await page.evaluate(async () => (await window.axe.run(document, {

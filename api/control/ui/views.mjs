@@ -12,7 +12,8 @@ import * as flows from './views/flows.mjs';
 import * as journal from './views/journal.mjs';
 import * as eventbridge from './views/eventbridge.mjs';
 import * as push from './views/push.mjs';
+import * as bots from './views/bots.mjs';
 import * as faults from './views/faults.mjs';
 import * as controls from './views/controls.mjs';
 
-export const views = [appInstances, channels, channel, sessions, events, flows, journal, eventbridge, push, faults, controls];
+export const views = [appInstances, channels, channel, sessions, events, flows, journal, eventbridge, push, bots, faults, controls];
