@@ -15,7 +15,7 @@ bool Matches(const LoggedEvent& e, const EventQuery& q) {
   if (!q.channel_arn.empty() && e.event.channel_arn != q.channel_arn) return false;
   if (!q.types.empty() && std::find(q.types.begin(), q.types.end(), e.event.type) == q.types.end()) return false;
   if (!q.member_arn.empty()) {
-    const auto& r = e.event.recipients;
+    const auto& r = *e.recipients;
     if (std::find(r.begin(), r.end(), q.member_arn) == r.end()) return false;
   }
   return true;
@@ -31,9 +31,55 @@ void EventLog::set_capacity(size_t capacity) {
   while (events_.size() > capacity) events_.pop_front();
 }
 
+namespace {
+
+constexpr size_t kRecentRecipientLists = 8;
+
+// The event without its recipients (copied field by field: the recipients may be 1,000 ARNs).
+Event WithoutRecipients(const Event& e) {
+  Event copy;
+  copy.type = e.type;
+  copy.message_type = e.message_type;
+  copy.channel_arn = e.channel_arn;
+  copy.sub_channel_id = e.sub_channel_id;
+  copy.reason = e.reason;
+  copy.payload = e.payload;
+  return copy;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<std::string>> EventLog::Recent(const std::vector<std::string>& recipients) const {
+  for (const auto& list : recent_recipients_) {
+    if (*list == recipients) return list;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const std::vector<std::string>> EventLog::Keep(std::vector<std::string>&& recipients) {
+  auto list = std::make_shared<const std::vector<std::string>>(std::move(recipients));
+  recent_recipients_.push_front(list);
+  if (recent_recipients_.size() > kRecentRecipientLists) recent_recipients_.pop_back();
+  return list;
+}
+
 void EventLog::Record(const std::vector<Event>& events, int64_t now_ms) {
   if (capacity_.load() == 0 || events.empty()) return;
-  Record(std::vector<Event>(events), now_ms);
+  std::vector<Event> copies;
+  copies.reserve(events.size());
+  for (const Event& e : events) copies.push_back(WithoutRecipients(e));
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < copies.size(); ++i) {
+      // Compared with the lists kept; copied only when new.
+      auto shared = Recent(events[i].recipients);
+      if (!shared) shared = Keep(std::vector<std::string>(events[i].recipients));
+      Append(std::move(copies[i]), std::move(shared), now_ms);
+    }
+    recorded_ = true;
+    if (waiting_ == 0) return;
+  }
+  cv_.notify_one();
 }
 
 void EventLog::Record(std::vector<Event>&& events, int64_t now_ms) {
@@ -41,20 +87,28 @@ void EventLog::Record(std::vector<Event>&& events, int64_t now_ms) {
   {
     std::lock_guard lock(mu_);
     for (Event& e : events) {
-      auto logged = std::make_shared<LoggedEvent>();
-      logged->seq = ++last_seq_;
-      logged->time_ms = now_ms;
-      ArnScope scope = ScopeOfArn(e.channel_arn);
-      logged->account_id = std::move(scope.account);
-      logged->region = std::move(scope.region);
-      logged->event = std::move(e);
-      events_.push_back(std::move(logged));
-      if (events_.size() > capacity_.load()) events_.pop_front();
+      auto shared = Recent(e.recipients);
+      if (!shared) shared = Keep(std::move(e.recipients));
+      e.recipients.clear();
+      Append(std::move(e), std::move(shared), now_ms);
     }
     recorded_ = true;
     if (waiting_ == 0) return;
   }
   cv_.notify_one();
+}
+
+void EventLog::Append(Event&& e, std::shared_ptr<const std::vector<std::string>> recipients, int64_t now_ms) {
+  auto logged = std::make_shared<LoggedEvent>();
+  logged->seq = ++last_seq_;
+  logged->time_ms = now_ms;
+  ArnScope scope = ScopeOfArn(e.channel_arn);
+  logged->account_id = std::move(scope.account);
+  logged->region = std::move(scope.region);
+  logged->event = std::move(e);
+  logged->recipients = std::move(recipients);
+  events_.push_back(std::move(logged));
+  if (events_.size() > capacity_.load()) events_.pop_front();
 }
 
 std::vector<std::shared_ptr<const LoggedEvent>> EventLog::Find(const EventQuery& query, uint64_t& next) const {
@@ -95,7 +149,7 @@ nlohmann::json EventLog::Describe(const LoggedEvent& e) {
           {"accountId", e.account_id},
           {"region", e.region},
           {"channelArn", e.event.channel_arn},
-          {"recipients", e.event.recipients},
+          {"recipients", *e.recipients},
           {"eventType", e.event.type},
           {"messageType", message["Headers"]["x-amz-chime-message-type"]},
           {"payload", std::move(payload)},

@@ -46,7 +46,11 @@ struct LoggedEvent {
   uint64_t seq = 0;
   int64_t time_ms = 0;
   std::string account_id, region;
-  Event event;
+  Event event;  // without its recipients: they are in `recipients`
+  // Shared by the logged events of one channel while its members stay the
+  // same: a message in a channel of 1,000 members would otherwise keep a copy
+  // of 1,000 ARNs (~100 KB) per event.
+  std::shared_ptr<const std::vector<std::string>> recipients;
 };
 
 class EventLog {
@@ -92,7 +96,14 @@ class EventLog {
 
   std::atomic<size_t> capacity_;
   mutable std::mutex mu_;
+  // Appends one event (mu_ held), dropping the oldest at the bound.
+  void Append(Event&& e, std::shared_ptr<const std::vector<std::string>> recipients, int64_t now_ms);
+  // An equal list recorded lately, or null; Keep() makes a new one (mu_ held).
+  std::shared_ptr<const std::vector<std::string>> Recent(const std::vector<std::string>& recipients) const;
+  std::shared_ptr<const std::vector<std::string>> Keep(std::vector<std::string>&& recipients);
+
   std::deque<std::shared_ptr<const LoggedEvent>> events_;  // oldest first, seq ascending
+  std::deque<std::shared_ptr<const std::vector<std::string>>> recent_recipients_;  // newest first, a few
   uint64_t last_seq_ = 0;
   std::condition_variable cv_;
   std::vector<Waiter> waiters_;
