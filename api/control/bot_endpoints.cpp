@@ -16,26 +16,12 @@ using nlohmann::json;
 
 ControlRequest BotInvocations(const ControlCall& call) {
   // ?accountId= and ?region=: only those of that tenant's channels (parallel suites).
-  const auto query = QueryOf(call.request.target);
-  OnlyAccountParam(query, {"region"});
-  const std::string account = AccountParam(query);
-  const auto region_param = query.find("region");
-  const std::string region = region_param == query.end() ? "" : region_param->second;
+  const TenantFilter tenant = TenantFilterOf(call.request.target);
   ControlRequest c;
   c.operation = "BotInvocations";
-  c.read = [account, region](storage::Database& db) {
+  c.read = [tenant](storage::Database& db) {
     json answer = bots::PendingInvocationsJson(db);
-    if (account.empty() && region.empty()) return answer;
-    json kept = json::array();
-    for (auto& inv : answer["Invocations"]) {
-      const auto tenant = TenantOfArn(inv.value("ChannelArn", ""));
-      if (!tenant || (!account.empty() && tenant->account_id != account) ||
-          (!region.empty() && tenant->region != region)) {
-        continue;
-      }
-      kept.push_back(std::move(inv));
-    }
-    answer["Invocations"] = std::move(kept);
+    tenant.Apply(answer, "Invocations");
     return answer;
   };
   return c;

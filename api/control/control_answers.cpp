@@ -33,6 +33,29 @@ void OnlyAccountParam(const std::map<std::string, std::string>& query, std::init
   }
 }
 
+TenantFilter TenantFilterOf(std::string_view target) {
+  const auto query = QueryOf(target);
+  OnlyAccountParam(query, {"region"});
+  TenantFilter f;
+  f.account = AccountParam(query);
+  if (auto it = query.find("region"); it != query.end()) f.region = it->second;
+  return f;
+}
+
+void TenantFilter::Apply(nlohmann::json& answer, const char* list) const {
+  if (account.empty() && region.empty()) return;
+  nlohmann::json kept = nlohmann::json::array();
+  for (auto& item : answer[list]) {
+    const auto tenant = TenantOfArn(item.value("ChannelArn", ""));
+    if (!tenant || (!account.empty() && tenant->account_id != account) ||
+        (!region.empty() && tenant->region != region)) {
+      continue;
+    }
+    kept.push_back(std::move(item));
+  }
+  answer[list] = std::move(kept);
+}
+
 ControlRequest Refused(std::string operation, ErrorType type, std::string message, const std::string& request_id) {
   return Answer(std::move(operation), EncodeError(type, std::move(message), request_id));
 }

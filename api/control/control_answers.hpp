@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,15 @@ std::string AccountParam(const std::map<std::string, std::string>& query);
 // Only ?accountId= (and the `also` names): a 400 naming the others.
 void OnlyAccountParam(const std::map<std::string, std::string>& query,
                       std::initializer_list<std::string_view> also = {});
+
+// ?accountId= and ?region= of a queue listing (channel-flow and bot
+// invocations): only the items of that tenant's channels (parallel suites).
+struct TenantFilter {
+  std::string account, region;  // "" = any
+  // Keeps, in answer[list], the items whose "ChannelArn" is of the tenant.
+  void Apply(nlohmann::json& answer, const char* list) const;
+};
+// Only ?accountId= and ?region= (a 400 naming the others).
+TenantFilter TenantFilterOf(std::string_view target);
 
 }  // namespace chime::api

@@ -187,27 +187,12 @@ ControlRequest ChannelFlowInvocations(const ControlCall& call) {
   // Channel-flow processor invocations waiting for their ChannelFlowCallback
   // (each with the exact event a processor Lambda gets), oldest first;
   // ?accountId= and ?region=: only those of that tenant's channels.
-  const auto query = QueryOf(call.request.target);
-  OnlyAccountParam(query, {"region"});
-  const std::string account = AccountParam(query);
-  const auto region_param = query.find("region");
-  const std::string region = region_param == query.end() ? "" : region_param->second;
+  const TenantFilter tenant = TenantFilterOf(call.request.target);
   ControlRequest c;
   c.operation = "ChannelFlowInvocations";
-  c.read = [account, region](storage::Database& db) {
+  c.read = [tenant](storage::Database& db) {
     nlohmann::json answer = flows::PendingInvocationsJson(db);
-    if (account.empty() && region.empty()) return answer;
-    auto& list = answer["Invocations"];
-    nlohmann::json kept = nlohmann::json::array();
-    for (auto& inv : list) {
-      const auto tenant = TenantOfArn(inv.value("ChannelArn", ""));
-      if (!tenant || (!account.empty() && tenant->account_id != account) ||
-          (!region.empty() && tenant->region != region)) {
-        continue;
-      }
-      kept.push_back(std::move(inv));
-    }
-    list = std::move(kept);
+    tenant.Apply(answer, "Invocations");
     return answer;
   };
   return c;

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/outgoing/sigv4.hpp"
+
 namespace chime::server {
 
 namespace {
@@ -16,20 +18,6 @@ std::pair<std::string, std::string> FunctionOf(const std::string& arn) {
   auto colon = rest.find(':');
   if (colon == std::string::npos) return {rest, ""};
   return {rest.substr(0, colon), rest.substr(colon + 1)};
-}
-
-std::string QueryEncode(const std::string& v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -52,7 +40,7 @@ void LambdaInvoker::Failed(const api::ProcessorInvocation& inv, const std::strin
 void LambdaInvoker::Invoke(api::ProcessorInvocation inv) {
   auto [name, qualifier] = FunctionOf(inv.function_arn);
   const std::string path = "/2015-03-31/functions/" + name + "/invocations";
-  const std::string query = qualifier.empty() ? "" : "Qualifier=" + QueryEncode(qualifier);
+  const std::string query = qualifier.empty() ? "" : "Qualifier=" + UriEncode(qualifier);
   RetryingQueue::Job job;
   job.target = inv.function_arn;
   if (inv.timeout_ms > 0) {  // on the steady clock, which no test clock moves

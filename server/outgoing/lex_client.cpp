@@ -3,23 +3,11 @@
 #include <cctype>
 #include <cstdio>
 
+#include "server/outgoing/sigv4.hpp"
+
 namespace chime::server {
 
 namespace {
-
-std::string PathEncode(const std::string& v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 std::string Member(const nlohmann::json& o, const char* key) {
   auto it = o.find(key);
@@ -29,10 +17,10 @@ std::string Member(const nlohmann::json& o, const char* key) {
 }  // namespace
 
 std::string LexClient::PathOf(const nlohmann::json& request) {
-  return "/bots/" + PathEncode(Member(request, "botId")) + "/botAliases/" +
-         PathEncode(Member(request, "botAliasId")) + "/botLocales/" +
-         PathEncode(Member(request, "localeId")) + "/sessions/" +
-         PathEncode(Member(request, "sessionId")) + "/text";
+  return "/bots/" + UriEncode(Member(request, "botId")) + "/botAliases/" +
+         UriEncode(Member(request, "botAliasId")) + "/botLocales/" +
+         UriEncode(Member(request, "localeId")) + "/sessions/" +
+         UriEncode(Member(request, "sessionId")) + "/text";
 }
 
 std::string LexClient::ErrorCodeOf(const HttpAttempt& attempt) {

@@ -1,6 +1,7 @@
 #include "server/outgoing/sigv4.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "api/auth/sigv4_crypto.hpp"
@@ -31,5 +32,21 @@ std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentia
 }
 
 std::string AmzDateNow() { return api::AmzDate(std::time(nullptr)); }
+
+std::string UriEncode(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(v.size());
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 }  // namespace chime::server

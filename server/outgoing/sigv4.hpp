@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,5 +37,10 @@ std::string SigV4Authorization(const SigV4Request& request, const SigV4Credentia
 
 // Now as YYYYMMDDTHHMMSSZ.
 std::string AmzDateNow();
+
+// Percent-encodes everything but RFC 3986's unreserved characters, as SigV4's
+// canonical path and query want: a path segment or query value sent encoded
+// this way is already canonical.
+std::string UriEncode(std::string_view v);
 
 }  // namespace chime::server
