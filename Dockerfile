@@ -26,7 +26,7 @@ COPY docker/healthcheck.cpp docker/
 # needs no distribution. (The linker warns that getaddrinfo would need glibc's NSS modules at
 # run time; chime-local only resolves numeric addresses, which need none.)
 RUN multiarch="$(gcc -print-multiarch)" \
- && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+ && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DCHIME_BENCH=OFF \
       -DCMAKE_EXE_LINKER_FLAGS=-static -DOPENSSL_USE_STATIC_LIBS=TRUE \
       -DSQLite3_LIBRARY="/usr/lib/${multiarch}/libsqlite3.a" \
  && cmake --build build -j"$(nproc)" --target chime-local \
