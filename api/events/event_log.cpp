@@ -44,6 +44,7 @@ Event WithoutRecipients(const Event& e) {
   copy.sub_channel_id = e.sub_channel_id;
   copy.reason = e.reason;
   copy.payload = e.payload;
+  copy.make_payload = e.make_payload;
   return copy;
 }
 

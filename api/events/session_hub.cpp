@@ -216,7 +216,7 @@ std::string EncodeEventFrame(const Event& event) {
   nlohmann::json headers = {{"x-amz-chime-event-type", event.type},
                             {"x-amz-chime-message-type", event.message_type.empty() ? "SYSTEM" : event.message_type}};
   if (!event.reason.empty()) headers["x-amz-chime-event-reason"] = event.reason;
-  return EncodeFrame(std::move(headers), event.payload);
+  return EncodeFrame(std::move(headers), event.Payload());
 }
 
 std::string EncodeSystemFrame(const std::string& event_type, const nlohmann::json& payload) {

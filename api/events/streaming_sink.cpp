@@ -71,7 +71,7 @@ bool StreamingEventSink::Wanted() const {
 }
 
 std::string StreamingEventSink::Record(const Event& e) {
-  return nlohmann::json{{"EventType", e.type}, {"Payload", e.payload}}.dump();
+  return nlohmann::json{{"EventType", e.type}, {"Payload", e.Payload()}}.dump();
 }
 
 void StreamingEventSink::Publish(std::vector<Event>&& events) {

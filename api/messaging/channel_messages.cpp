@@ -442,7 +442,7 @@ void EmitMessageCreated(storage::Database& db, Outbox& outbox, const storage::Me
   e.message_type = m.type;
   e.channel_arn = m.channel_arn;
   e.sub_channel_id = m.sub_channel_id;
-  e.payload = MessageEventJson(m);
+  e.make_payload = [m] { return MessageEventJson(m); };
   e.recipients = channel_events::MessageRecipients(db, m);
   outbox.Emit(std::move(e));
 }

@@ -99,10 +99,13 @@ void EmitMessageEvent(FlowEnv& env, const std::string& type, const storage::Mess
   e.message_type = m.type;
   e.channel_arn = m.channel_arn;
   e.sub_channel_id = m.sub_channel_id;
-  e.payload = MessageSummaryJson(m);
-  e.payload["ChannelArn"] = m.channel_arn;
-  e.payload["Persistence"] = m.persistence;
-  if (!m.sub_channel_id.empty()) e.payload["SubChannelId"] = m.sub_channel_id;
+  e.make_payload = [m] {
+    json p = MessageSummaryJson(m);
+    p["ChannelArn"] = m.channel_arn;
+    p["Persistence"] = m.persistence;
+    if (!m.sub_channel_id.empty()) p["SubChannelId"] = m.sub_channel_id;
+    return p;
+  };
   e.recipients = sender_only ? std::vector<std::string>{m.sender_arn} : channel_events::MessageRecipients(env.db, m);
   env.outbox.Emit(std::move(e));
 }

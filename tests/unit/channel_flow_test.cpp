@@ -110,7 +110,7 @@ TEST_F(ChannelFlowTest, PendingGoesToTheSenderAndSentToEveryMember) {
   ASSERT_EQ(sink_.published.size(), 1u);
   EXPECT_EQ(sink_.published[0].type, "PENDING_CREATE_CHANNEL_MESSAGE");
   EXPECT_EQ(Recipients(sink_.published[0]), std::set<std::string>{alice_});
-  EXPECT_EQ(sink_.published[0].payload["Status"]["Value"], "PENDING");
+  EXPECT_EQ(sink_.published[0].Payload()["Status"]["Value"], "PENDING");
 
   json pending = Pending();
   ASSERT_EQ(pending.size(), 1u);
@@ -120,8 +120,8 @@ TEST_F(ChannelFlowTest, PendingGoesToTheSenderAndSentToEveryMember) {
   ASSERT_EQ(sink_.published.size(), 2u);
   const api::Event& sent = sink_.published[1];
   EXPECT_EQ(sent.type, "CREATE_CHANNEL_MESSAGE");
-  EXPECT_EQ(sent.payload["Content"], "oh ****");
-  EXPECT_EQ(sent.payload["Status"]["Value"], "SENT");
+  EXPECT_EQ(sent.Payload()["Content"], "oh ****");
+  EXPECT_EQ(sent.Payload()["Status"]["Value"], "SENT");
   EXPECT_EQ(Recipients(sent), (std::set<std::string>{owner_, alice_}));
   EXPECT_EQ(StatusOf(id), "SENT");
 

@@ -752,7 +752,7 @@ TEST_F(MessageEventsTest, ACommittedSendPublishesOneEventForEveryMember) {
   EXPECT_EQ(e.type, "CREATE_CHANNEL_MESSAGE");
   EXPECT_EQ(e.message_type, "STANDARD");
   EXPECT_EQ(e.channel_arn, channel_);
-  EXPECT_EQ(e.payload.value("Content", ""), "hi all");
+  EXPECT_EQ(e.Payload().value("Content", ""), "hi all");
   EXPECT_EQ(std::set<std::string>(e.recipients.begin(), e.recipients.end()),
             (std::set<std::string>{alice_, bob_, carol_}));
 }
