@@ -110,6 +110,33 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 # Small utilities
 # --------------------------------------------------------------------------------------------
 
+class StubEndpointMixin:
+    """Put before ChimeTestCase in a test class whose emulator calls out to a stub of an AWS API:
+    `stub_factory()` makes the stub (a socketserver on 127.0.0.1, port 0), kept as cls.<stub_name>
+    and served from a daemon thread; the emulator starts with `stub_flag` (e.g. "--lex-endpoint")
+    pointing at it."""
+    stub_factory = None
+    stub_flag = ""
+    stub_name = "stub"
+
+    @classmethod
+    def setUpClass(cls):
+        stub = cls.stub_factory()
+        setattr(cls, cls.stub_name, stub)
+        threading.Thread(target=stub.serve_forever, daemon=True).start()
+        cls.server_args = (cls.stub_flag, f"http://127.0.0.1:{stub.server_address[1]}")
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            stub = getattr(cls, cls.stub_name)
+            stub.shutdown()
+            stub.server_close()
+
+
 def free_port() -> int:
     """Returns a TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

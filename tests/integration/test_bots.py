@@ -9,7 +9,6 @@ a Lex error, an answer that is not one, an unreachable endpoint)."""
 
 import http.server
 import json
-import threading
 import time
 import unittest
 import urllib.parse
@@ -18,7 +17,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from harness import ChimeTestCase, LEX_BOT_ALIAS_ARN, REGION
+from harness import ChimeTestCase, LEX_BOT_ALIAS_ARN, REGION, StubEndpointMixin
 
 LEX_KEY, LEX_SECRET = "AKIDLEXCALLER", "lex-caller-secret"
 
@@ -318,19 +317,9 @@ class LexHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class LexEndpointTests(BotFixtures, ChimeTestCase):
+class LexEndpointTests(BotFixtures, StubEndpointMixin, ChimeTestCase):
     server_env = {"AWS_ACCESS_KEY_ID": LEX_KEY, "AWS_SECRET_ACCESS_KEY": LEX_SECRET}
-    @classmethod
-    def setUpClass(cls):
-        cls.lex = FakeLex()
-        threading.Thread(target=cls.lex.serve_forever, daemon=True).start()
-        cls.server_args = ("--lex-endpoint", f"http://127.0.0.1:{cls.lex.server_address[1]}")
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.lex.shutdown()
+    stub_factory, stub_flag, stub_name = FakeLex, "--lex-endpoint", "lex"
 
     def wait_reply(self, channel, bearer, bot):
         deadline = time.time() + 10

@@ -18,7 +18,7 @@ import uuid
 
 import boto3
 
-from harness import ChimeTestCase, REGION, start_moto, unique_name
+from harness import ChimeTestCase, REGION, StubEndpointMixin, start_moto, unique_name
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
 DETAIL_TYPE = "Chime ChannelFlow Processing Status"
@@ -95,21 +95,8 @@ class FlowFixtures:
         return reason
 
 
-class FailingLambdaTests(FlowFixtures, ChimeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = MissingFunctions()
-        threading.Thread(target=cls.fake.serve_forever, daemon=True).start()
-        cls.server_args = ("--lambda-endpoint", f"http://127.0.0.1:{cls.fake.server_address[1]}")
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.fake.shutdown()
-            cls.fake.server_close()
+class FailingLambdaTests(FlowFixtures, StubEndpointMixin, ChimeTestCase):
+    stub_factory, stub_flag, stub_name = MissingFunctions, "--lambda-endpoint", "fake"
 
     def test_failure_event_whatever_the_fallback_action(self):
         for fallback, final in (("ABORT", "FAILED"), ("CONTINUE", "SENT")):

@@ -18,7 +18,7 @@ import unittest
 import urllib.parse
 import uuid
 
-from harness import ChimeTestCase, unique_name
+from harness import ChimeTestCase, StubEndpointMixin, unique_name
 
 PINPOINT = "arn:aws:mobiletargeting:us-east-1:123456789012:apps/chatapp"
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -286,21 +286,8 @@ class RecordingHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(answer)
 
 
-class PinpointEndpointTests(PushFixtures, ChimeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pinpoint = RecordingPinpoint()
-        threading.Thread(target=cls.pinpoint.serve_forever, daemon=True).start()
-        cls.server_args = ("--pinpoint-endpoint", f"http://127.0.0.1:{cls.pinpoint.server_address[1]}")
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.pinpoint.shutdown()
-            cls.pinpoint.server_close()
+class PinpointEndpointTests(PushFixtures, StubEndpointMixin, ChimeTestCase):
+    stub_factory, stub_flag, stub_name = RecordingPinpoint, "--pinpoint-endpoint", "pinpoint"
 
     def sent(self, count, timeout=10):
         deadline = time.time() + timeout
