@@ -119,26 +119,32 @@ std::optional<MembershipRecord> FindMembershipIn(Database& db, std::string_view 
   return ReadMembership(st, 0);
 }
 
+namespace {
+
+// The memberships `sql` selects for (`channel_arn`, `value`), oldest first.
+std::vector<MembershipRecord> MembershipsWhere(Database& db, const std::string& sql, std::string_view channel_arn,
+                                               std::string_view value) {
+  auto st = db.Prepare(sql);
+  st.BindAll(channel_arn, value);
+  std::vector<MembershipRecord> out;
+  while (st.Step()) out.push_back(ReadMembership(st, 0));
+  return out;
+}
+
+}  // namespace
+
 std::vector<MembershipRecord> ListMembershipsInChannel(Database& db, std::string_view channel_arn,
                                                        std::string_view member_arn) {
   static const std::string sql = "SELECT " + std::string(kMembershipColumns) +
                                  " FROM channel_memberships WHERE channel_arn = ? AND member_arn = ? ORDER BY id";
-  auto st = db.Prepare(sql);
-  st.BindAll(channel_arn, member_arn);
-  std::vector<MembershipRecord> out;
-  while (st.Step()) out.push_back(ReadMembership(st, 0));
-  return out;
+  return MembershipsWhere(db, sql, channel_arn, member_arn);
 }
 
 std::vector<MembershipRecord> ListSubChannelMemberships(Database& db, std::string_view channel_arn,
                                                         std::string_view sub_channel_id) {
   static const std::string sql = "SELECT " + std::string(kMembershipColumns) +
                                  " FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY id";
-  auto st = db.Prepare(sql);
-  st.BindAll(channel_arn, sub_channel_id);
-  std::vector<MembershipRecord> out;
-  while (st.Step()) out.push_back(ReadMembership(st, 0));
-  return out;
+  return MembershipsWhere(db, sql, channel_arn, sub_channel_id);
 }
 
 bool IsChannelModerator(Database& db, std::string_view channel_arn, std::string_view principal_arn) {
